@@ -1,0 +1,22 @@
+# Compiler warnings, hardening and sanitizers, applied to every Gatehouse target through
+# the interface library `gatehouse_options`.
+add_library(gatehouse_options INTERFACE)
+
+target_compile_options(gatehouse_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-qual -Wformat=2
+  -Wformat-security -Wvla -Wno-missing-field-initializers)
+if(GATEHOUSE_WERROR)
+  target_compile_options(gatehouse_options INTERFACE -Werror)
+endif()
+
+# Hardening (DESIGN.md item 10): stack protector, fortify (needs optimisation), PIE, full RELRO.
+target_compile_options(gatehouse_options INTERFACE -fstack-protector-strong)
+target_compile_definitions(gatehouse_options INTERFACE
+  $<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2>)
+target_link_options(gatehouse_options INTERFACE -pie -Wl,-z,relro,-z,now)
+
+if(GATEHOUSE_SANITIZE)
+  target_compile_options(gatehouse_options INTERFACE
+    -fsanitize=${GATEHOUSE_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(gatehouse_options INTERFACE -fsanitize=${GATEHOUSE_SANITIZE})
+endif()
