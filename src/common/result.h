@@ -64,6 +64,16 @@ class Error {
   std::vector<std::pair<std::string, std::string>> fields_;
 };
 
+// Stable API error codes that refine an ErrorCode (API.md error table). The HTTP mapping
+// (http/error_mapping.h) turns a reason into its status and `error` string.
+namespace reason {
+inline constexpr std::string_view kTryRefreshToken = "try_refresh_token";
+inline constexpr std::string_view kTokenTheftDetected = "token_theft_detected";
+inline constexpr std::string_view kPayloadTooLarge = "payload_too_large";
+inline constexpr std::string_view kUnsupportedMediaType = "unsupported_media_type";
+inline constexpr std::string_view kUserBanned = "user_banned";
+}  // namespace reason
+
 // Shorthands that read like the code they build.
 inline Error InvalidArgument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
 inline Error Unauthenticated(std::string m, std::string_view reason = {}) {
@@ -137,12 +147,13 @@ inline Status OkStatus() { return {}; }
 }  // namespace gatehouse
 
 // Propagate an error: `GH_RETURN_IF_ERROR(store.Put(x));`
-#define GH_RETURN_IF_ERROR(expr)                 \
-  do {                                           \
-    auto gh_status_ = (expr);                    \
-    if (!gh_status_) {                           \
-      return std::move(gh_status_).error();      \
-    }                                            \
+#define GH_RETURN_IF_ERROR(expr) GH_RETURN_IF_ERROR_IMPL_(GH_CONCAT_(gh_status_, __LINE__), expr)
+#define GH_RETURN_IF_ERROR_IMPL_(tmp, expr) \
+  do {                                      \
+    auto tmp = (expr);                      \
+    if (!tmp) {                             \
+      return std::move(tmp).error();        \
+    }                                       \
   } while (false)
 
 #define GH_CONCAT_INNER_(a, b) a##b

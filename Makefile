@@ -1,0 +1,60 @@
+# Gatehouse front door. Every target installs what is missing first (scripts/install-deps).
+#   make run    release build, then start the server on 127.0.0.1:3567 (SQLite in ./gatehouse-data)
+#   make test   debug build (ASan + UBSan), every test suite, format and banned-call checks
+#   make bench  release build, benchmarks; see docs/benchmarks.md
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+WERROR := $(if $(filter true,$(CI)),ON,OFF)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build run test unit tsan bench fmt format-check lint banned fuzz clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake --preset release -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
+	@cmake --build build/release -j $(JOBS)
+
+run: build
+	./build/bin/gatehouse serve $(ARGS)
+
+unit: deps
+	@cmake --preset debug -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
+	@cmake --build build/debug -j $(JOBS)
+	@ctest --test-dir build/debug --output-on-failure -j $(JOBS)
+
+test: unit format-check banned
+
+tsan: deps
+	@cmake --preset tsan -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
+	@cmake --build build/tsan -j $(JOBS)
+	@ctest --test-dir build/tsan --output-on-failure -L concurrency
+
+bench: build
+	@scripts/run-bench
+
+fmt:
+	@scripts/check-format --fix
+
+format-check:
+	@scripts/check-format
+
+banned:
+	@scripts/check-banned
+
+lint: deps
+	@cmake --preset debug >/dev/null
+	@scripts/run-lint build/debug
+
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build build/fuzz -j $(JOBS) --target jwt_decode_fuzz
+	@mkdir -p build/fuzz/corpus && cp -n fuzz/corpus/jwt/* build/fuzz/corpus/ 2>/dev/null || true
+	./build/fuzz/bin/jwt_decode_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=9000 \
+	  -print_final_stats=1 build/fuzz/corpus
+
+clean:
+	rm -rf build

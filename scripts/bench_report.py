@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Turns Google Benchmark JSON into the tables and ratios docs/benchmarks.md records."""
+import json
+import sys
+
+
+def rates(path):
+    with open(path) as f:
+        data = json.load(f)
+    out = {}
+    for b in data["benchmarks"]:
+        if b.get("run_type", "iteration") != "iteration" or "items_per_second" not in b:
+            continue
+        out[b["name"].replace("/real_time", "")] = b["items_per_second"]
+    return data.get("context", {}), out
+
+
+def tokens_report(path):
+    ctx, r = rates(path)
+    print(f"host: {ctx.get('host_name', '?')}, {ctx.get('num_cpus', '?')} cpus, "
+          f"date {ctx.get('date', '?')}")
+    print()
+    print("| alg | raw verify/s | our verify/s | full JWT verify/s | JWT/raw | raw sign/s | "
+          "our sign/s | JWT issue/s | issue/raw |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for alg in ("EdDSA", "ES256", "RS256"):
+        rv, ov, jv = (r.get(f"BM_RawVerify/{alg}"), r.get(f"BM_OurVerify/{alg}"),
+                      r.get(f"BM_JwtVerify/{alg}"))
+        rs, os_, js = (r.get(f"BM_RawSign/{alg}"), r.get(f"BM_OurSign/{alg}"),
+                       r.get(f"BM_JwtIssue/{alg}"))
+        if None in (rv, ov, jv, rs, os_, js):
+            continue
+        print(f"| {alg} | {rv:,.0f} | {ov:,.0f} | {jv:,.0f} | {jv / rv:.2f} | {rs:,.0f} | "
+              f"{os_:,.0f} | {js:,.0f} | {js / rs:.2f} |")
+    print()
+    hit1 = r.get("BM_JwtVerifyCacheHit")
+    hit2 = r.get("BM_JwtVerifyCacheHit/threads:2")
+    if hit1:
+        print(f"cache-hit verify, 1 thread: {hit1 / 1e6:.2f} M/s (target >= 5 M/s per core)")
+    if hit2:
+        print(f"cache-hit verify, 2 threads: {hit2 / 1e6:.2f} M/s total")
+    worst = min((r[f"BM_JwtVerify/{a}"] / r[f"BM_RawVerify/{a}"]
+                 for a in ("EdDSA", "ES256", "RS256")
+                 if f"BM_JwtVerify/{a}" in r and f"BM_RawVerify/{a}" in r), default=None)
+    if worst is not None:
+        print(f"worst full-JWT/raw verify ratio: {worst:.2f} (target >= 0.90)")
+
+
+if __name__ == "__main__":
+    {"tokens": tokens_report}[sys.argv[1]](sys.argv[2])

@@ -1,0 +1,37 @@
+#pragma once
+// App: the composition root. Turns a Config into running objects — the real clock and CSPRNG,
+// the store named by DATABASE, the master key, the key manager, the token verifier, the router and
+// the HTTP server — and owns them all. The only code that names concrete backends.
+//
+//   GH_ASSIGN_OR_RETURN(auto app, App::Create(config));
+//   GH_RETURN_IF_ERROR(app->Start());  // binds, prints the address
+//   app->Run();                        // until SIGINT/SIGTERM
+//
+// Thread-safety: Create/Start/Run from one thread; Stop from any.
+
+#include <cstdint>
+#include <memory>
+
+#include "common/config.h"
+#include "common/result.h"
+
+namespace gatehouse::app {
+
+class App {
+ public:
+  static Result<std::unique_ptr<App>> Create(const Config& config);
+  ~App();
+
+  Status Start();
+  void Run();
+  void Stop();
+  std::uint16_t port() const;
+
+  struct Parts;
+
+ private:
+  explicit App(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace gatehouse::app

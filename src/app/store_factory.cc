@@ -1,0 +1,26 @@
+#include "app/store_factory.h"
+
+#include <filesystem>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace gatehouse::app {
+
+Result<std::unique_ptr<store::Store>> OpenStore(const std::string& url) {
+  constexpr std::string_view kSqlite = "sqlite://";
+  if (url.starts_with(kSqlite)) {
+    const std::string path = url.substr(kSqlite.size());
+    if (path.empty()) return InvalidArgument("DATABASE: sqlite:// needs a file path");
+    const auto parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    GH_ASSIGN_OR_RETURN(auto sqlite, store::SqliteStore::Open(path));
+    return std::unique_ptr<store::Store>(std::move(sqlite));
+  }
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    return InvalidArgument("DATABASE: the PostgreSQL backend is not built yet; use sqlite://");
+  }
+  return InvalidArgument("DATABASE: expected sqlite://<path> or postgres://…");
+}
+
+}  // namespace gatehouse::app

@@ -1,0 +1,15 @@
+#pragma once
+// Opens the Store named by a DATABASE URL: `sqlite://<path>` (the embedded default).
+// `postgres://…` is recognised and refused until the PostgreSQL backend lands.
+
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "store/store.h"
+
+namespace gatehouse::app {
+
+Result<std::unique_ptr<store::Store>> OpenStore(const std::string& url);
+
+}  // namespace gatehouse::app

@@ -1,0 +1,143 @@
+#include "keys/key_manager.h"
+
+#include <algorithm>
+
+#include "common/log.h"
+#include "crypto/aes_gcm.h"
+
+namespace gatehouse::keys {
+namespace {
+
+// Binds a sealed private key to its kid, so a sealed blob cannot be moved to another key row.
+std::string SealAad(const std::string& kid) { return "gatehouse signing key " + kid; }
+
+}  // namespace
+
+KeyManager::KeyManager(store::Store& store, std::string master_key,
+                       tokens::KeyRing::Options options, Clock& clock, RandomSource& random)
+    : store_(store),
+      master_key_(std::move(master_key)),
+      options_(options),
+      clock_(clock),
+      random_(random),
+      ring_(std::make_shared<const tokens::KeyRing>(options)) {}
+
+Result<store::SigningKeyRecord> KeyManager::ToRecord(const tokens::SigningKey& key) {
+  store::SigningKeyRecord record{.kid = key.kid,
+                                 .alg = std::string(crypto::AlgName(key.alg)),
+                                 .public_key = key.public_key.ExportPublic(),
+                                 .created_at = ToUnixMillis(key.created_at),
+                                 .revoked = key.revoked};
+  if (key.retired_at) record.retired_at = ToUnixMillis(*key.retired_at);
+  if (key.private_key != nullptr) {
+    GH_ASSIGN_OR_RETURN(record.sealed_private,
+                        crypto::AesGcmSeal(master_key_, key.private_key->ExportPrivate(),
+                                           SealAad(key.kid), random_));
+  }
+  return record;
+}
+
+Result<tokens::SigningKey> KeyManager::FromRecord(const store::SigningKeyRecord& record) const {
+  GH_ASSIGN_OR_RETURN(crypto::SignatureAlg alg, crypto::ParseAlg(record.alg));
+  GH_ASSIGN_OR_RETURN(crypto::PublicKey public_key,
+                      crypto::PublicKey::Import(alg, record.public_key));
+  tokens::SigningKey key{.kid = record.kid,
+                         .alg = alg,
+                         .private_key = nullptr,
+                         .public_key = std::move(public_key),
+                         .created_at = FromUnixMillis(record.created_at),
+                         .revoked = record.revoked};
+  if (record.retired_at) key.retired_at = FromUnixMillis(*record.retired_at);
+  if (!record.sealed_private.empty() && !key.retired_at && !key.revoked) {
+    Result<std::string> secret =
+        crypto::AesGcmOpen(master_key_, record.sealed_private, SealAad(record.kid));
+    if (!secret) {
+      return FailedPrecondition("cannot unseal signing key " + record.kid +
+                                ": wrong master key?");
+    }
+    GH_ASSIGN_OR_RETURN(crypto::PrivateKey private_key, crypto::PrivateKey::Import(alg, *secret));
+    key.private_key = std::make_shared<const crypto::PrivateKey>(std::move(private_key));
+  }
+  return key;
+}
+
+Status KeyManager::Load() {
+  {
+    MutexLock lock(write_mu_);
+    GH_ASSIGN_OR_RETURN(std::vector<store::SigningKeyRecord> records, store_.ListSigningKeys());
+    tokens::KeyRing ring(options_);
+    for (const auto& record : records) {
+      GH_ASSIGN_OR_RETURN(tokens::SigningKey key, FromRecord(record));
+      ring.Add(std::move(key));
+    }
+    MutexLock snapshot(snapshot_mu_);
+    ring_ = std::make_shared<const tokens::KeyRing>(std::move(ring));
+  }
+  return RotateIfDue();
+}
+
+Status KeyManager::RotateIfDue() {
+  MutexLock lock(write_mu_);
+  tokens::KeyRing ring = *Ring();
+  const SystemTime now = clock_.Now();
+  std::vector<std::string> changed;
+  if (ring.NeedsRotation(now)) {
+    const tokens::SigningKey* previous = ring.Signer();
+    if (previous != nullptr) changed.push_back(previous->kid);
+    GH_ASSIGN_OR_RETURN(tokens::SigningKey fresh, ring.Rotate(now, random_));
+    changed.push_back(fresh.kid);
+    spdlog::info("signing key rotated: new kid {}", fresh.kid);
+  }
+  const std::vector<std::string> dropped = ring.Prune(now);
+  if (changed.empty() && dropped.empty()) return OkStatus();
+  return Commit(std::move(ring), changed, dropped, {});
+}
+
+Result<std::string> KeyManager::Rotate(bool revoke_previous) {
+  MutexLock lock(write_mu_);
+  tokens::KeyRing ring = *Ring();
+  std::vector<std::string> changed;
+  if (const tokens::SigningKey* previous = ring.Signer()) changed.push_back(previous->kid);
+  GH_ASSIGN_OR_RETURN(tokens::SigningKey fresh, ring.Rotate(clock_.Now(), random_));
+  changed.push_back(fresh.kid);
+  std::vector<std::string> revoked;
+  if (revoke_previous) {
+    revoked = ring.RevokeAllButActive();
+    changed.insert(changed.end(), revoked.begin(), revoked.end());
+  }
+  GH_RETURN_IF_ERROR(Commit(std::move(ring), changed, {}, revoked));
+  spdlog::info("signing key rotated on request: new kid {}, {} revoked", fresh.kid,
+               revoked.size());
+  return fresh.kid;
+}
+
+Status KeyManager::Commit(tokens::KeyRing ring, const std::vector<std::string>& changed,
+                          const std::vector<std::string>& dropped,
+                          const std::vector<std::string>& revoked) {
+  std::vector<store::SigningKeyRecord> records;
+  for (const tokens::SigningKey& key : ring.keys()) {
+    if (std::find(changed.begin(), changed.end(), key.kid) == changed.end()) continue;
+    GH_ASSIGN_OR_RETURN(store::SigningKeyRecord record, ToRecord(key));
+    records.push_back(std::move(record));
+  }
+  if (!records.empty()) GH_RETURN_IF_ERROR(store_.SaveSigningKeys(records));
+  if (!dropped.empty()) GH_RETURN_IF_ERROR(store_.DeleteSigningKeys(dropped));
+  {
+    MutexLock snapshot(snapshot_mu_);
+    ring_ = std::make_shared<const tokens::KeyRing>(std::move(ring));
+  }
+  if (listener_) listener_(revoked);
+  return OkStatus();
+}
+
+std::shared_ptr<const tokens::KeyRing> KeyManager::Ring() const {
+  MutexLock lock(snapshot_mu_);
+  return ring_;
+}
+
+void KeyManager::SetListener(Listener listener) {
+  MutexLock lock(write_mu_);
+  listener_ = std::move(listener);
+}
+
+}  // namespace gatehouse::keys

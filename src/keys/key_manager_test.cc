@@ -1,0 +1,133 @@
+#include "keys/key_manager.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/fake_clock.h"
+#include "keys/master_key.h"
+#include "store/memory/memory_store.h"
+
+namespace gatehouse::keys {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+
+class KeyManagerTest : public ::testing::Test {
+ protected:
+  FakeClock clock_;
+  SeededRandom random_{21};
+  store::MemoryStore store_;
+  std::string master_ = random_.Bytes(kMasterKeySize);
+  tokens::KeyRing::Options options_{.alg = crypto::SignatureAlg::kEdDSA,
+                                    .rotation_interval = hours(24),
+                                    .verify_window = minutes(11)};
+
+  std::unique_ptr<KeyManager> Open(const std::string& master) {
+    auto m = std::make_unique<KeyManager>(store_, master, options_, clock_, random_);
+    Status s = m->Load();
+    if (!s) return nullptr;
+    return m;
+  }
+};
+
+TEST_F(KeyManagerTest, FirstLoadCreatesAndPersistsASealedKey) {
+  auto manager = Open(master_);
+  ASSERT_NE(manager, nullptr);
+  const tokens::SigningKey* signer = manager->Ring()->Signer();
+  ASSERT_NE(signer, nullptr);
+  auto records = store_.ListSigningKeys().value();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].kid, signer->kid);
+  // The store holds the private key only sealed: its raw bytes appear nowhere.
+  const std::string raw = signer->private_key->ExportPrivate();
+  EXPECT_EQ(records[0].sealed_private.find(raw), std::string::npos);
+  EXPECT_GT(records[0].sealed_private.size(), raw.size());
+}
+
+TEST_F(KeyManagerTest, ReloadSignsWithTheSameKey) {
+  std::string kid;
+  std::string sig;
+  {
+    auto manager = Open(master_);
+    kid = manager->Ring()->Signer()->kid;
+  }
+  auto again = Open(master_);
+  ASSERT_NE(again, nullptr);
+  const tokens::SigningKey* signer = again->Ring()->Signer();
+  ASSERT_NE(signer, nullptr);
+  EXPECT_EQ(signer->kid, kid);
+  const std::string signature = signer->private_key->Sign("m").value();
+  EXPECT_TRUE(signer->public_key.Verify("m", signature));
+  EXPECT_EQ(store_.ListSigningKeys()->size(), 1u);  // no new key on restart
+}
+
+TEST_F(KeyManagerTest, WrongMasterKeyIsRefused) {
+  ASSERT_NE(Open(master_), nullptr);
+  auto manager = std::make_unique<KeyManager>(store_, random_.Bytes(kMasterKeySize), options_,
+                                              clock_, random_);
+  Status s = manager->Load();
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code(), ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(KeyManagerTest, RotatesOnScheduleAndPrunes) {
+  auto manager = Open(master_);
+  const std::string kid1 = manager->Ring()->Signer()->kid;
+  clock_.Advance(hours(23));
+  ASSERT_TRUE(manager->RotateIfDue().ok());
+  EXPECT_EQ(manager->Ring()->Signer()->kid, kid1);
+  clock_.Advance(hours(1));
+  ASSERT_TRUE(manager->RotateIfDue().ok());
+  const std::string kid2 = manager->Ring()->Signer()->kid;
+  EXPECT_NE(kid2, kid1);
+  auto records = store_.ListSigningKeys().value();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_TRUE(records[0].sealed_private.empty());  // retired: private half gone from disk too
+  EXPECT_TRUE(records[0].retired_at.has_value());
+
+  clock_.Advance(minutes(12));
+  ASSERT_TRUE(manager->RotateIfDue().ok());
+  EXPECT_EQ(manager->Ring()->Find(kid1), nullptr);
+  EXPECT_EQ(store_.ListSigningKeys()->size(), 1u);
+}
+
+TEST_F(KeyManagerTest, EmergencyRotationRevokesAndNotifies) {
+  auto manager = Open(master_);
+  const std::string kid1 = manager->Ring()->Signer()->kid;
+  std::vector<std::string> notified;
+  manager->SetListener([&](const std::vector<std::string>& revoked) { notified = revoked; });
+  const std::string kid2 = manager->Rotate(/*revoke_previous=*/true).value();
+  EXPECT_EQ(notified, std::vector<std::string>{kid1});
+  EXPECT_TRUE(manager->Ring()->Find(kid1)->revoked);
+  EXPECT_EQ(manager->Ring()->Signer()->kid, kid2);
+  // Survives a restart.
+  auto again = Open(master_);
+  EXPECT_TRUE(again->Ring()->Find(kid1)->revoked);
+}
+
+TEST(MasterKey, CreatedOnceWithOwnerOnlyMode) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("gh-master-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string path = (dir / "sub" / "master.key").string();
+  SeededRandom random(1);
+  const std::string key = LoadOrCreateMasterKey(path, random).value();
+  EXPECT_EQ(key.size(), kMasterKeySize);
+  struct stat st{};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(LoadOrCreateMasterKey(path, random).value(), key);  // read back, not regenerated
+
+  std::ofstream(path, std::ios::trunc) << "not a key\n";
+  auto bad = LoadOrCreateMasterKey(path, random);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code(), ErrorCode::kFailedPrecondition);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace gatehouse::keys

@@ -1,0 +1,126 @@
+#include "tokens/key_ring.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "tokens/access_token.h"
+
+namespace gatehouse::tokens {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+
+class KeyRingTest : public ::testing::Test {
+ protected:
+  FakeClock clock_;
+  SeededRandom random_{11};
+  KeyRing ring_{{.alg = crypto::SignatureAlg::kEdDSA,
+                 .rotation_interval = hours(24 * 7),
+                 .verify_window = minutes(11)}};
+  VerifierOptions verifier_{.issuer = "https://gh.test", .leeway = std::chrono::seconds(5)};
+
+  std::string IssueNow() {
+    AccessTokenSpec spec{.user_id = "u1",
+                         .session_handle = "s1",
+                         .issued_at = clock_.Now(),
+                         .expires_at = clock_.Now() + minutes(10)};
+    return IssueAccessToken(spec, *ring_.Signer(), verifier_.issuer).value();
+  }
+  Status Verify(const std::string& token) {
+    auto r = VerifyAccessToken(token, ring_, verifier_, clock_.Now());
+    if (!r) return r.error();
+    return OkStatus();
+  }
+  std::vector<std::string> JwksKids() {
+    std::vector<std::string> kids;
+    auto jwks = boost::json::parse(ring_.JwksJson(clock_.Now()));
+    for (const auto& k : jwks.at("keys").as_array()) {
+      kids.emplace_back(k.at("kid").as_string());
+    }
+    return kids;
+  }
+};
+
+TEST_F(KeyRingTest, FirstRotationCreatesTheSigner) {
+  EXPECT_EQ(ring_.Signer(), nullptr);
+  EXPECT_TRUE(ring_.NeedsRotation(clock_.Now()));
+  SigningKey key = ring_.Rotate(clock_.Now(), random_).value();
+  ASSERT_NE(ring_.Signer(), nullptr);
+  EXPECT_EQ(ring_.Signer()->kid, key.kid);
+  EXPECT_EQ(key.kid.size(), 22u);  // 16 random bytes, base64url
+  EXPECT_FALSE(ring_.NeedsRotation(clock_.Now()));
+}
+
+TEST_F(KeyRingTest, RotatesOnTheIntervalAndKeepsRetiredKeysForTheWindow) {
+  const std::string kid1 = ring_.Rotate(clock_.Now(), random_)->kid;
+  clock_.Advance(hours(24 * 7) - minutes(1));
+  EXPECT_FALSE(ring_.NeedsRotation(clock_.Now()));
+  const std::string old_token = IssueNow();  // signed by kid1 just before rotation
+  clock_.Advance(minutes(1));
+  ASSERT_TRUE(ring_.NeedsRotation(clock_.Now()));
+  const std::string kid2 = ring_.Rotate(clock_.Now(), random_)->kid;
+  EXPECT_NE(kid1, kid2);
+  EXPECT_EQ(ring_.Signer()->kid, kid2);
+  EXPECT_EQ(ring_.Find(kid1)->private_key, nullptr);  // retired keys lose the private half
+
+  // The retired key still verifies and is still published until its tokens have expired.
+  EXPECT_TRUE(Verify(old_token).ok());
+  EXPECT_EQ(JwksKids(), (std::vector<std::string>{kid1, kid2}));
+  EXPECT_TRUE(ring_.Prune(clock_.Now()).empty());
+
+  clock_.Advance(minutes(11) + std::chrono::seconds(1));
+  EXPECT_EQ(ring_.Prune(clock_.Now()), std::vector<std::string>{kid1});
+  EXPECT_EQ(JwksKids(), std::vector<std::string>{kid2});
+  Status s = Verify(old_token);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().reason(), "");  // unknown kid: unauthorised, not try_refresh_token
+}
+
+TEST_F(KeyRingTest, RevokedKeyLeavesJwksAndItsTokensMustRefresh) {
+  const std::string kid1 = ring_.Rotate(clock_.Now(), random_)->kid;
+  const std::string token = IssueNow();
+  const std::string kid2 = ring_.Rotate(clock_.Now(), random_)->kid;
+  ASSERT_TRUE(ring_.Revoke(kid1).ok());
+  EXPECT_EQ(JwksKids(), std::vector<std::string>{kid2});
+  Status s = Verify(token);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().reason(), reason::kTryRefreshToken);
+  EXPECT_EQ(ring_.Revoke("nope").error().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(KeyRingTest, RevokeAllButActiveIsTheEmergencySwitch) {
+  const std::string kid1 = ring_.Rotate(clock_.Now(), random_)->kid;
+  const std::string kid2 = ring_.Rotate(clock_.Now(), random_)->kid;
+  const std::string kid3 = ring_.Rotate(clock_.Now(), random_)->kid;
+  EXPECT_EQ(ring_.RevokeAllButActive(), (std::vector<std::string>{kid1, kid2}));
+  EXPECT_EQ(JwksKids(), std::vector<std::string>{kid3});
+}
+
+TEST_F(KeyRingTest, JwksHasRfc8037Members) {
+  ring_.Rotate(clock_.Now(), random_).value();
+  auto jwks = boost::json::parse(ring_.JwksJson(clock_.Now()));
+  const auto& jwk = jwks.at("keys").at(0).as_object();
+  EXPECT_EQ(jwk.at("kty").as_string(), "OKP");
+  EXPECT_EQ(jwk.at("crv").as_string(), "Ed25519");
+  EXPECT_EQ(jwk.at("alg").as_string(), "EdDSA");
+  EXPECT_EQ(jwk.at("use").as_string(), "sig");
+  EXPECT_EQ(jwk.at("x").as_string().size(), 43u);
+  EXPECT_FALSE(jwk.contains("d"));  // never the private half
+}
+
+TEST_F(KeyRingTest, OtherAlgorithms) {
+  for (auto alg : {crypto::SignatureAlg::kES256, crypto::SignatureAlg::kRS256}) {
+    ring_ = KeyRing({.alg = alg});
+    ring_.Rotate(clock_.Now(), random_).value();
+    EXPECT_TRUE(Verify(IssueNow()).ok());
+    auto jwks = boost::json::parse(ring_.JwksJson(clock_.Now()));
+    const auto& jwk = jwks.at("keys").at(0).as_object();
+    EXPECT_EQ(jwk.at("alg").as_string(), crypto::AlgName(alg));
+    EXPECT_EQ(jwk.at("kty").as_string(), alg == crypto::SignatureAlg::kES256 ? "EC" : "RSA");
+  }
+}
+
+}  // namespace
+}  // namespace gatehouse::tokens

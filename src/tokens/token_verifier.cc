@@ -1,0 +1,24 @@
+#include "tokens/token_verifier.h"
+
+namespace gatehouse::tokens {
+
+TokenVerifier::TokenVerifier(RingSource ring_source, VerifierOptions options,
+                             std::size_t cache_entries)
+    : ring_source_(std::move(ring_source)), options_(std::move(options)), cache_(cache_entries) {}
+
+Result<std::shared_ptr<const AccessClaims>> TokenVerifier::Verify(std::string_view token,
+                                                                  SystemTime now) {
+  if (auto hit = cache_.Find(token, now)) return hit;
+  GH_ASSIGN_OR_RETURN(auto claims, VerifyUncached(token, now));
+  cache_.Insert(token, claims, FromUnixSeconds(claims->expires_at_s) + options_.leeway, now);
+  return claims;
+}
+
+Result<std::shared_ptr<const AccessClaims>> TokenVerifier::VerifyUncached(std::string_view token,
+                                                                          SystemTime now) const {
+  const std::shared_ptr<const KeyRing> ring = ring_source_();
+  if (ring == nullptr) return Unavailable("no signing keys loaded");
+  return VerifyAccessToken(token, *ring, options_, now);
+}
+
+}  // namespace gatehouse::tokens

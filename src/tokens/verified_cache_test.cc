@@ -1,0 +1,85 @@
+#include "tokens/verified_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+#include "common/fake_clock.h"
+
+namespace gatehouse::tokens {
+namespace {
+
+using std::chrono::seconds;
+
+std::shared_ptr<const AccessClaims> ClaimsFor(const std::string& user) {
+  auto c = std::make_shared<AccessClaims>();
+  c->user_id = user;
+  return c;
+}
+
+TEST(VerifiedTokenCache, HitsUntilDropTime) {
+  FakeClock clock;
+  VerifiedTokenCache cache(100);
+  cache.Insert("tok-a", ClaimsFor("a"), clock.Now() + seconds(10), clock.Now());
+  ASSERT_NE(cache.Find("tok-a", clock.Now()), nullptr);
+  EXPECT_EQ(cache.Find("tok-a", clock.Now())->user_id, "a");
+  EXPECT_EQ(cache.Find("tok-b", clock.Now()), nullptr);
+  clock.Advance(seconds(11));
+  EXPECT_EQ(cache.Find("tok-a", clock.Now()), nullptr);
+  EXPECT_EQ(cache.EvictExpired(clock.Now()), 1u);
+  EXPECT_EQ(cache.size(), 0u);
+}
+
+TEST(VerifiedTokenCache, BoundedInEntries) {
+  FakeClock clock;
+  VerifiedTokenCache cache(160);  // 10 per shard
+  for (int i = 0; i < 5000; ++i) {
+    cache.Insert("token-" + std::to_string(i), ClaimsFor("u"), clock.Now() + seconds(60),
+                 clock.Now());
+  }
+  EXPECT_LE(cache.size(), 160u);
+  EXPECT_GT(cache.size(), 100u);
+}
+
+TEST(VerifiedTokenCache, ExpiredEntriesGoFirstWhenFull) {
+  FakeClock clock;
+  VerifiedTokenCache cache(16);  // 1 per shard
+  for (int i = 0; i < 64; ++i) {
+    cache.Insert("old-" + std::to_string(i), ClaimsFor("u"), clock.Now() + seconds(1),
+                 clock.Now());
+  }
+  clock.Advance(seconds(2));
+  cache.Insert("fresh", ClaimsFor("f"), clock.Now() + seconds(60), clock.Now());
+  EXPECT_NE(cache.Find("fresh", clock.Now()), nullptr);
+}
+
+TEST(VerifiedTokenCache, ClearDropsEverything) {
+  FakeClock clock;
+  VerifiedTokenCache cache;
+  cache.Insert("t", ClaimsFor("u"), clock.Now() + seconds(60), clock.Now());
+  cache.Clear();
+  EXPECT_EQ(cache.Find("t", clock.Now()), nullptr);
+}
+
+TEST(VerifiedTokenCache, ConcurrentReadersAndWriters) {
+  FakeClock clock;
+  VerifiedTokenCache cache(1000);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        const std::string token = "t" + std::to_string((i * 7 + t) % 300);
+        if (i % 3 == 0) {
+          cache.Insert(token, ClaimsFor(token), clock.Now() + seconds(60), clock.Now());
+        } else if (auto hit = cache.Find(token, clock.Now())) {
+          ASSERT_EQ(hit->user_id, token);  // never another token's claims
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+}
+
+}  // namespace
+}  // namespace gatehouse::tokens
