@@ -119,6 +119,8 @@ class [[nodiscard]] Result {
 
   const Error& error() const& { return std::get<1>(state_); }
   Error&& error() && { return std::get<1>(std::move(state_)); }
+  // Drops the value: OK, or a copy of the error.
+  Result<void> status() const;
 
  private:
   std::variant<T, Error> state_;
@@ -141,6 +143,12 @@ class [[nodiscard]] Result<void> {
 };
 
 using Status = Result<void>;
+
+template <typename T>
+Result<void> Result<T>::status() const {
+  if (has_value()) return {};
+  return error();
+}
 
 inline Status OkStatus() { return {}; }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Domain records as the store keeps them: plain values, times in milliseconds since the epoch,
-// binary fields as byte strings. No backend types.
+// binary fields as byte strings, JSON documents as text. No backend types.
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +21,66 @@ struct SigningKeyRecord {
   bool revoked = false;
 
   bool operator==(const SigningKeyRecord&) const = default;
+};
+
+// One signed-in device.
+struct SessionRecord {
+  std::string handle;
+  std::string user_id;
+  std::int64_t created_at = 0;
+  std::int64_t last_active_at = 0;       // last create or refresh
+  std::int64_t idle_expires_at = 0;      // last_active_at + REFRESH_TOKEN_TTL
+  std::int64_t absolute_expires_at = 0;  // created_at + SESSION_ABSOLUTE_TTL
+  std::string user_agent;
+  std::string ip;
+  std::string session_data = "{}";    // JSON object
+  std::string access_payload = "{}";  // JSON object
+  std::string refresh_hash;           // SHA-256 of the committed refresh token
+  std::int64_t refresh_promoted_at = 0;  // when refresh_hash became committed
+  std::optional<std::int64_t> revoked_at;
+  std::string revoke_reason;  // "revoked", "signout", "theft", "user", "limit", ...
+
+  std::int64_t expires_at() const { return std::min(idle_expires_at, absolute_expires_at); }
+  bool live(std::int64_t now) const { return !revoked_at && now < expires_at(); }
+  bool operator==(const SessionRecord&) const = default;
+};
+
+enum class RefreshState : std::uint8_t { kCommitted = 0, kPending = 1, kSuperseded = 2 };
+
+// A refresh token, known only by its SHA-256.
+struct RefreshTokenRecord {
+  std::string hash;
+  std::string session_handle;
+  std::string parent_hash;  // the committed token it was issued from; empty for the first
+  RefreshState state = RefreshState::kPending;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> superseded_at;
+
+  bool operator==(const RefreshTokenRecord&) const = default;
+};
+
+// An entry of the revocation feed (DESIGN.md item 9): `seq` is assigned by the store, gap-free.
+struct EventRecord {
+  std::int64_t seq = 0;
+  std::string type;     // session_revoked, user_sessions_revoked, claims_changed, ...
+  std::int64_t at = 0;
+  std::string payload;  // JSON object with the type's fields
+
+  bool operator==(const EventRecord&) const = default;
+};
+
+// An audit entry: who did what to whom. Never holds a password or token.
+struct AuditRecord {
+  std::int64_t seq = 0;  // assigned by the store
+  std::int64_t at = 0;
+  std::string type;
+  std::string user_id;
+  std::string session_handle;
+  std::string actor;  // "api", "user", "system", ...
+  std::string ip;
+  std::string detail;  // JSON object
+
+  bool operator==(const AuditRecord&) const = default;
 };
 
 }  // namespace gatehouse::store

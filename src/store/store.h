@@ -1,21 +1,68 @@
 #pragma once
 // Store: the persistence interface of Gatehouse. One implementation per backend
-// (store/sqlite, store/memory for tests; store/postgres later), all passing one contract suite
-// (store/store_contract_test.h).
+// (store/sqlite; store/memory for unit tests; store/postgres later), all passing one contract
+// suite (store/store_contract_test.cc).
 //
-// Every method is one atomic unit: it commits entirely or not at all, and it is durable when it
-// returns OK. Failures of the backend itself are kUnavailable (the caller answers 503).
-// Methods block; call them from worker threads, never from an io thread.
+// Domain logic (refresh rotation, revocation) lives in the services; the store offers
+// transactions over plain records:
+//
+//   Status s = store.Write([&](Tx& tx) -> Status {
+//     GH_ASSIGN_OR_RETURN(auto session, tx.GetSession(handle));
+//     ...
+//     return tx.UpdateSession(*session);
+//   });
+//
+// A Write commits entirely or not at all and is durable when it returns OK. Writes that arrive
+// together may be committed together (group commit): each callback still runs alone, in arrival
+// order, and sees the effects of the ones before it. A callback that returns an error is rolled
+// back alone. Backend failures are kUnavailable (the caller answers 503).
+// Every method blocks: call them from worker threads, never from an io thread.
 //
 // Thread-safety: implementations are safe to call concurrently.
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
 #include "store/records.h"
 
 namespace gatehouse::store {
+
+// The operations of one transaction. Valid only inside the callback that received it.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+
+  // Sessions.
+  virtual Result<std::optional<SessionRecord>> GetSession(std::string_view handle) = 0;
+  // kAlreadyExists when the handle is taken.
+  virtual Status InsertSession(const SessionRecord& session) = 0;
+  // Replaces the row with this handle; kNotFound when there is none.
+  virtual Status UpdateSession(const SessionRecord& session) = 0;
+  // Sessions of a user that are neither revoked nor expired at `now`, newest first.
+  virtual Result<std::vector<SessionRecord>> ListLiveSessions(std::string_view user_id,
+                                                              std::int64_t now) = 0;
+
+  // Refresh tokens.
+  virtual Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) = 0;
+  virtual Status InsertRefreshToken(const RefreshTokenRecord& token) = 0;
+  // Replaces the row with this hash; kNotFound when there is none.
+  virtual Status UpdateRefreshToken(const RefreshTokenRecord& token) = 0;
+  // Keeps the session's committed token and its `keep` newest other tokens; deletes the rest.
+  virtual Status TrimRefreshTokens(std::string_view session_handle, int keep) = 0;
+
+  // The revocation feed: assigns and returns the next sequence number (gap-free, never reused).
+  virtual Result<std::int64_t> AppendEvent(const EventRecord& event) = 0;
+  virtual Status AppendAudit(const AuditRecord& entry) = 0;
+};
+
+struct StoreStats {
+  std::int64_t sessions = 0;        // rows, live or dead
+  std::int64_t refresh_tokens = 0;  // rows
+};
 
 class Store {
  public:
@@ -24,11 +71,31 @@ class Store {
   // Cheap reachability check for /readyz.
   virtual Status Ping() = 0;
 
+  // Runs `fn` in a write transaction (see the class comment). Returns fn's error, or the
+  // commit's, or OK.
+  virtual Status Write(std::function<Status(Tx&)> fn) = 0;
+  // Runs `fn` on a consistent snapshot; write methods of the Tx fail with kFailedPrecondition.
+  virtual Status Read(std::function<Status(Tx&)> fn) = 0;
+
   // Signing keys, oldest first.
   virtual Result<std::vector<SigningKeyRecord>> ListSigningKeys() = 0;
   // Inserts or replaces each record (by kid), all in one transaction.
   virtual Status SaveSigningKeys(const std::vector<SigningKeyRecord>& keys) = 0;
   virtual Status DeleteSigningKeys(const std::vector<std::string>& kids) = 0;
+
+  // Events with seq > after, oldest first, at most `limit`.
+  virtual Result<std::vector<EventRecord>> ReadEvents(std::int64_t after, int limit) = 0;
+  // The highest seq assigned so far (0 when none).
+  virtual Result<std::int64_t> LastEventSeq() = 0;
+  // Audit entries, newest first, optionally of one user, with seq < before (0: no bound).
+  virtual Result<std::vector<AuditRecord>> ListAudit(std::string_view user_id,
+                                                     std::int64_t before, int limit) = 0;
+
+  // Garbage collection: deletes at most `limit` sessions that expired before `now` or were
+  // revoked before `revoked_before`, with their refresh tokens. Returns how many.
+  virtual Result<int> DeleteDeadSessions(std::int64_t now, std::int64_t revoked_before,
+                                         int limit) = 0;
+  virtual Result<StoreStats> Stats() = 0;
 };
 
 }  // namespace gatehouse::store

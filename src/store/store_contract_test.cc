@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <thread>
 
 #include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -67,6 +68,230 @@ TEST_P(StoreContract, SigningKeysUpsertAndDelete) {
   EXPECT_EQ(keys[0], retired);
   ASSERT_TRUE(store_->DeleteSigningKeys({"a", "missing"}).ok());
   EXPECT_TRUE(store_->ListSigningKeys()->empty());
+}
+
+
+SessionRecord Session(std::string handle, std::string user, std::int64_t created) {
+  return {.handle = std::move(handle),
+          .user_id = std::move(user),
+          .created_at = created,
+          .last_active_at = created,
+          .idle_expires_at = created + 1000,
+          .absolute_expires_at = created + 5000,
+          .user_agent = "curl/8",
+          .ip = "10.0.0.1",
+          .session_data = R"({"a":1})",
+          .access_payload = "{}",
+          .refresh_hash = std::string("\x00\x01hash", 6),
+          .refresh_promoted_at = created};
+}
+
+TEST_P(StoreContract, SessionsInsertGetUpdate) {
+  const SessionRecord s = Session("h1", "u1", 100);
+  ASSERT_TRUE(store_->Write([&](Tx& tx) { return tx.InsertSession(s); }).ok());
+  std::optional<SessionRecord> got;
+  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(got, tx.GetSession("h1"));
+    return OkStatus();
+  }).ok());
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(*got, s);
+
+  SessionRecord changed = s;
+  changed.revoked_at = 150;
+  changed.revoke_reason = "revoked";
+  ASSERT_TRUE(store_->Write([&](Tx& tx) { return tx.UpdateSession(changed); }).ok());
+  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(got, tx.GetSession("h1"));
+    return OkStatus();
+  }).ok());
+  EXPECT_EQ(*got, changed);
+
+  Status dup = store_->Write([&](Tx& tx) { return tx.InsertSession(s); });
+  EXPECT_EQ(dup.error().code(), ErrorCode::kAlreadyExists);
+  Status missing = store_->Write([&](Tx& tx) { return tx.UpdateSession(Session("no", "u", 1)); });
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(got, tx.GetSession("nope"));
+    return OkStatus();
+  }).ok());
+  EXPECT_FALSE(got.has_value());
+}
+
+TEST_P(StoreContract, ListLiveSessionsNewestFirst) {
+  ASSERT_TRUE(store_->Write([&](Tx& tx) -> Status {
+    GH_RETURN_IF_ERROR(tx.InsertSession(Session("a", "u1", 100)));
+    GH_RETURN_IF_ERROR(tx.InsertSession(Session("b", "u1", 300)));
+    GH_RETURN_IF_ERROR(tx.InsertSession(Session("c", "u2", 200)));
+    SessionRecord revoked = Session("d", "u1", 400);
+    revoked.revoked_at = 401;
+    GH_RETURN_IF_ERROR(tx.InsertSession(revoked));
+    SessionRecord expired = Session("e", "u1", 50);
+    expired.idle_expires_at = 120;
+    return tx.InsertSession(expired);
+  }).ok());
+  std::vector<SessionRecord> live;
+  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(live, tx.ListLiveSessions("u1", 150));
+    return OkStatus();
+  }).ok());
+  ASSERT_EQ(live.size(), 2u);
+  EXPECT_EQ(live[0].handle, "b");
+  EXPECT_EQ(live[1].handle, "a");
+}
+
+TEST_P(StoreContract, FailedWriteLeavesNothing) {
+  Status s = store_->Write([&](Tx& tx) -> Status {
+    GH_RETURN_IF_ERROR(tx.InsertSession(Session("x", "u", 1)));
+    GH_RETURN_IF_ERROR(tx.AppendEvent({.type = "t", .at = 1, .payload = "{}"}).status());
+    return Unavailable("injected");
+  });
+  EXPECT_EQ(s.error().code(), ErrorCode::kUnavailable);
+  std::optional<SessionRecord> got;
+  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(got, tx.GetSession("x"));
+    return OkStatus();
+  }).ok());
+  EXPECT_FALSE(got.has_value());
+  EXPECT_EQ(store_->LastEventSeq().value(), 0);
+}
+
+TEST_P(StoreContract, ReadTransactionsRefuseWrites) {
+  Status s = store_->Read([&](Tx& tx) { return tx.InsertSession(Session("x", "u", 1)); });
+  EXPECT_EQ(s.error().code(), ErrorCode::kFailedPrecondition);
+}
+
+TEST_P(StoreContract, RefreshTokensAndTrim) {
+  ASSERT_TRUE(store_->Write([&](Tx& tx) -> Status {
+    GH_RETURN_IF_ERROR(tx.InsertSession(Session("s", "u", 1)));
+    GH_RETURN_IF_ERROR(tx.InsertRefreshToken({.hash = std::string("c\0", 2),
+                                              .session_handle = "s",
+                                              .state = RefreshState::kCommitted,
+                                              .created_at = 1}));
+    for (int i = 0; i < 6; ++i) {
+      GH_RETURN_IF_ERROR(tx.InsertRefreshToken({.hash = "p" + std::to_string(i),
+                                                .session_handle = "s",
+                                                .parent_hash = std::string("c\0", 2),
+                                                .state = RefreshState::kPending,
+                                                .created_at = 10 + i}));
+    }
+    return OkStatus();
+  }).ok());
+  RefreshTokenRecord p0;
+  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(auto t, tx.GetRefreshToken("p0"));
+    if (!t) return NotFound("p0");
+    p0 = *t;
+    return OkStatus();
+  }).ok());
+  EXPECT_EQ(p0.parent_hash, std::string("c\0", 2));
+  EXPECT_EQ(p0.state, RefreshState::kPending);
+
+  p0.state = RefreshState::kSuperseded;
+  p0.superseded_at = 99;
+  ASSERT_TRUE(store_->Write([&](Tx& tx) -> Status {
+    GH_RETURN_IF_ERROR(tx.UpdateRefreshToken(p0));
+    return tx.TrimRefreshTokens("s", 3);
+  }).ok());
+  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
+    for (const char* gone : {"p0", "p1", "p2"}) {
+      GH_ASSIGN_OR_RETURN(auto t, tx.GetRefreshToken(gone));
+      EXPECT_FALSE(t.has_value()) << gone;
+    }
+    for (const std::string kept : {std::string("c\0", 2), std::string("p3"), std::string("p5")}) {
+      GH_ASSIGN_OR_RETURN(auto t, tx.GetRefreshToken(kept));
+      EXPECT_TRUE(t.has_value()) << kept;
+    }
+    return OkStatus();
+  }).ok());
+  EXPECT_EQ(store_->Stats()->refresh_tokens, 4);
+}
+
+TEST_P(StoreContract, EventsAreGapFreeAndOrdered) {
+  std::vector<std::int64_t> seqs;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store_->Write([&](Tx& tx) -> Status {
+      GH_ASSIGN_OR_RETURN(std::int64_t seq, tx.AppendEvent({.type = "session_revoked",
+                                                            .at = 1000 + i,
+                                                            .payload = R"({"n":)" +
+                                                                       std::to_string(i) + "}"}));
+      seqs.push_back(seq);
+      return OkStatus();
+    }).ok());
+  }
+  EXPECT_EQ(seqs, (std::vector<std::int64_t>{1, 2, 3}));
+  // A rolled-back append does not burn a number.
+  (void)store_->Write([&](Tx& tx) -> Status {
+    GH_RETURN_IF_ERROR(tx.AppendEvent({.type = "x", .at = 1, .payload = "{}"}).status());
+    return Unavailable("rollback");
+  });
+  auto events = store_->ReadEvents(1, 10).value();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].seq, 2);
+  EXPECT_EQ(events[1].payload, R"({"n":2})");
+  EXPECT_EQ(store_->LastEventSeq().value(), 3);
+  EXPECT_EQ(store_->ReadEvents(0, 2)->size(), 2u);
+}
+
+TEST_P(StoreContract, AuditNewestFirstByUser) {
+  ASSERT_TRUE(store_->Write([&](Tx& tx) -> Status {
+    GH_RETURN_IF_ERROR(tx.AppendAudit({.at = 1, .type = "signin_succeeded", .user_id = "a"}));
+    GH_RETURN_IF_ERROR(tx.AppendAudit({.at = 2, .type = "signout", .user_id = "b"}));
+    return tx.AppendAudit({.at = 3, .type = "signout", .user_id = "a", .detail = "{}"});
+  }).ok());
+  auto all = store_->ListAudit("", 0, 10).value();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].seq, 3);
+  auto of_a = store_->ListAudit("a", 0, 10).value();
+  ASSERT_EQ(of_a.size(), 2u);
+  auto page = store_->ListAudit("a", 3, 10).value();
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].type, "signin_succeeded");
+}
+
+TEST_P(StoreContract, DeleteDeadSessionsInBatches) {
+  ASSERT_TRUE(store_->Write([&](Tx& tx) -> Status {
+    for (int i = 0; i < 5; ++i) {
+      SessionRecord s = Session("dead" + std::to_string(i), "u", 1);  // expires at 1001
+      GH_RETURN_IF_ERROR(tx.InsertSession(s));
+      GH_RETURN_IF_ERROR(tx.InsertRefreshToken(
+          {.hash = "t" + std::to_string(i), .session_handle = s.handle, .created_at = 1}));
+    }
+    SessionRecord revoked = Session("revoked", "u", 5000);
+    revoked.revoked_at = 5001;
+    GH_RETURN_IF_ERROR(tx.InsertSession(revoked));
+    return tx.InsertSession(Session("live", "u", 5000));
+  }).ok());
+  EXPECT_EQ(store_->DeleteDeadSessions(2000, 0, 3).value(), 3);
+  EXPECT_EQ(store_->DeleteDeadSessions(2000, 0, 3).value(), 2);
+  EXPECT_EQ(store_->DeleteDeadSessions(2000, 0, 3).value(), 0);
+  EXPECT_EQ(store_->DeleteDeadSessions(2000, 5002, 3).value(), 1);  // revoked long enough ago
+  auto stats = store_->Stats().value();
+  EXPECT_EQ(stats.sessions, 1);
+  EXPECT_EQ(stats.refresh_tokens, 0);
+}
+
+TEST_P(StoreContract, ConcurrentWritersAllCommit) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        Status s = store_->Write([&](Tx& tx) -> Status {
+          GH_RETURN_IF_ERROR(
+              tx.InsertSession(Session("t" + std::to_string(t) + "-" + std::to_string(i), "u",
+                                       10'000)));
+          return tx.AppendEvent({.type = "x", .at = 1, .payload = "{}"}).status();
+        });
+        ASSERT_TRUE(s.ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(store_->Stats()->sessions, 200);
+  EXPECT_EQ(store_->LastEventSeq().value(), 200);
+  auto events = store_->ReadEvents(0, 1000).value();
+  ASSERT_EQ(events.size(), 200u);
+  for (std::size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].seq, std::int64_t(i + 1));
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -3,11 +3,124 @@
 #include <algorithm>
 
 namespace gatehouse::store {
+namespace {
+
+class MemoryTx final : public Tx {
+ public:
+  MemoryTx(MemoryStore::State& state, bool writable) : s_(state), writable_(writable) {}
+
+  Result<std::optional<SessionRecord>> GetSession(std::string_view handle) override {
+    auto it = s_.sessions.find(handle);
+    if (it == s_.sessions.end()) return std::optional<SessionRecord>();
+    return std::optional<SessionRecord>(it->second);
+  }
+  Status InsertSession(const SessionRecord& session) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    if (s_.sessions.contains(session.handle)) return AlreadyExists("session handle exists");
+    s_.sessions.emplace(session.handle, session);
+    return OkStatus();
+  }
+  Status UpdateSession(const SessionRecord& session) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    auto it = s_.sessions.find(session.handle);
+    if (it == s_.sessions.end()) return NotFound("no such session");
+    it->second = session;
+    return OkStatus();
+  }
+  Result<std::vector<SessionRecord>> ListLiveSessions(std::string_view user_id,
+                                                      std::int64_t now) override {
+    std::vector<SessionRecord> out;
+    for (const auto& [handle, s] : s_.sessions) {
+      if (s.user_id == user_id && s.live(now)) out.push_back(s);
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return a.created_at != b.created_at ? a.created_at > b.created_at : a.handle > b.handle;
+    });
+    return out;
+  }
+
+  Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) override {
+    auto it = s_.tokens.find(hash);
+    if (it == s_.tokens.end()) return std::optional<RefreshTokenRecord>();
+    return std::optional<RefreshTokenRecord>(it->second);
+  }
+  Status InsertRefreshToken(const RefreshTokenRecord& token) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    if (s_.tokens.contains(token.hash)) return AlreadyExists("refresh token exists");
+    s_.tokens.emplace(token.hash, token);
+    return OkStatus();
+  }
+  Status UpdateRefreshToken(const RefreshTokenRecord& token) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    auto it = s_.tokens.find(token.hash);
+    if (it == s_.tokens.end()) return NotFound("no such refresh token");
+    it->second = token;
+    return OkStatus();
+  }
+  Status TrimRefreshTokens(std::string_view session_handle, int keep) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    std::vector<const RefreshTokenRecord*> others;
+    for (const auto& [hash, t] : s_.tokens) {
+      if (t.session_handle == session_handle && t.state != RefreshState::kCommitted) {
+        others.push_back(&t);
+      }
+    }
+    std::sort(others.begin(), others.end(), [](const auto* a, const auto* b) {
+      return a->created_at != b->created_at ? a->created_at > b->created_at : a->hash > b->hash;
+    });
+    std::vector<std::string> drop;
+    for (std::size_t i = static_cast<std::size_t>(std::max(keep, 0)); i < others.size(); ++i) {
+      drop.push_back(others[i]->hash);
+    }
+    for (const auto& hash : drop) s_.tokens.erase(hash);
+    return OkStatus();
+  }
+
+  Result<std::int64_t> AppendEvent(const EventRecord& event) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    EventRecord e = event;
+    e.seq = s_.events.empty() ? 1 : s_.events.back().seq + 1;
+    s_.events.push_back(e);
+    return e.seq;
+  }
+  Status AppendAudit(const AuditRecord& entry) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    AuditRecord a = entry;
+    a.seq = s_.audit.empty() ? 1 : s_.audit.back().seq + 1;
+    s_.audit.push_back(a);
+    return OkStatus();
+  }
+
+ private:
+  Status CheckWritable() const {
+    if (!writable_) return FailedPrecondition("write in a read transaction");
+    return OkStatus();
+  }
+  MemoryStore::State& s_;
+  bool writable_;
+};
+
+}  // namespace
+
+Status MemoryStore::Write(std::function<Status(Tx&)> fn) {
+  MutexLock lock(mu_);
+  State copy = state_;
+  MemoryTx tx(copy, /*writable=*/true);
+  GH_RETURN_IF_ERROR(fn(tx));
+  state_ = std::move(copy);
+  return OkStatus();
+}
+
+Status MemoryStore::Read(std::function<Status(Tx&)> fn) {
+  MutexLock lock(mu_);
+  MemoryTx tx(state_, /*writable=*/false);
+  return fn(tx);
+}
 
 Result<std::vector<SigningKeyRecord>> MemoryStore::ListSigningKeys() {
   MutexLock lock(mu_);
   std::vector<SigningKeyRecord> out;
-  for (const auto& [kid, key] : keys_) out.push_back(key);
+  for (const auto& [kid, key] : state_.keys) out.push_back(key);
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.created_at < b.created_at;
   });
@@ -16,14 +129,64 @@ Result<std::vector<SigningKeyRecord>> MemoryStore::ListSigningKeys() {
 
 Status MemoryStore::SaveSigningKeys(const std::vector<SigningKeyRecord>& keys) {
   MutexLock lock(mu_);
-  for (const auto& key : keys) keys_[key.kid] = key;
+  for (const auto& key : keys) state_.keys[key.kid] = key;
   return OkStatus();
 }
 
 Status MemoryStore::DeleteSigningKeys(const std::vector<std::string>& kids) {
   MutexLock lock(mu_);
-  for (const auto& kid : kids) keys_.erase(kid);
+  for (const auto& kid : kids) state_.keys.erase(kid);
   return OkStatus();
+}
+
+Result<std::vector<EventRecord>> MemoryStore::ReadEvents(std::int64_t after, int limit) {
+  MutexLock lock(mu_);
+  std::vector<EventRecord> out;
+  for (const auto& e : state_.events) {
+    if (e.seq > after && static_cast<int>(out.size()) < limit) out.push_back(e);
+  }
+  return out;
+}
+
+Result<std::int64_t> MemoryStore::LastEventSeq() {
+  MutexLock lock(mu_);
+  return state_.events.empty() ? std::int64_t{0} : state_.events.back().seq;
+}
+
+Result<std::vector<AuditRecord>> MemoryStore::ListAudit(std::string_view user_id,
+                                                        std::int64_t before, int limit) {
+  MutexLock lock(mu_);
+  std::vector<AuditRecord> out;
+  for (auto it = state_.audit.rbegin(); it != state_.audit.rend(); ++it) {
+    if (static_cast<int>(out.size()) >= limit) break;
+    if (before > 0 && it->seq >= before) continue;
+    if (!user_id.empty() && it->user_id != user_id) continue;
+    out.push_back(*it);
+  }
+  return out;
+}
+
+Result<int> MemoryStore::DeleteDeadSessions(std::int64_t now, std::int64_t revoked_before,
+                                            int limit) {
+  MutexLock lock(mu_);
+  std::vector<std::string> dead;
+  for (const auto& [handle, s] : state_.sessions) {
+    if (static_cast<int>(dead.size()) >= limit) break;
+    if (s.expires_at() <= now || (s.revoked_at && *s.revoked_at < revoked_before)) {
+      dead.push_back(handle);
+    }
+  }
+  for (const auto& handle : dead) {
+    state_.sessions.erase(handle);
+    std::erase_if(state_.tokens, [&](const auto& kv) { return kv.second.session_handle == handle; });
+  }
+  return static_cast<int>(dead.size());
+}
+
+Result<StoreStats> MemoryStore::Stats() {
+  MutexLock lock(mu_);
+  return StoreStats{.sessions = static_cast<std::int64_t>(state_.sessions.size()),
+                    .refresh_tokens = static_cast<std::int64_t>(state_.tokens.size())};
 }
 
 }  // namespace gatehouse::store

@@ -1,8 +1,9 @@
 #pragma once
-// MemoryStore: the Store in process memory, for unit tests and as the reference the contract
-// suite is written against. Not durable.
+// MemoryStore: the Store in process memory, for unit tests. Not durable.
 //
-// Thread-safety: every method takes one mutex, so each call is atomic.
+// A Write copies the whole state, runs the callback on the copy and keeps it only on success, so
+// a failing callback leaves nothing behind (cost grows with the data: tests only).
+// Thread-safety: one mutex; each Write/Read is atomic.
 
 #include <map>
 
@@ -13,14 +14,33 @@ namespace gatehouse::store {
 
 class MemoryStore final : public Store {
  public:
+  struct State {
+    std::map<std::string, SigningKeyRecord, std::less<>> keys;
+    std::map<std::string, SessionRecord, std::less<>> sessions;
+    std::map<std::string, RefreshTokenRecord, std::less<>> tokens;
+    std::vector<EventRecord> events;
+    std::vector<AuditRecord> audit;
+  };
+
   Status Ping() override { return OkStatus(); }
+  Status Write(std::function<Status(Tx&)> fn) override;
+  Status Read(std::function<Status(Tx&)> fn) override;
+
   Result<std::vector<SigningKeyRecord>> ListSigningKeys() override;
   Status SaveSigningKeys(const std::vector<SigningKeyRecord>& keys) override;
   Status DeleteSigningKeys(const std::vector<std::string>& kids) override;
 
+  Result<std::vector<EventRecord>> ReadEvents(std::int64_t after, int limit) override;
+  Result<std::int64_t> LastEventSeq() override;
+  Result<std::vector<AuditRecord>> ListAudit(std::string_view user_id, std::int64_t before,
+                                             int limit) override;
+  Result<int> DeleteDeadSessions(std::int64_t now, std::int64_t revoked_before,
+                                 int limit) override;
+  Result<StoreStats> Stats() override;
+
  private:
   Mutex mu_;
-  std::map<std::string, SigningKeyRecord> keys_ GUARDED_BY(mu_);
+  State state_ GUARDED_BY(mu_);
 };
 
 }  // namespace gatehouse::store

@@ -24,6 +24,59 @@ const std::vector<Migration>& Migrations() {
           revoked INTEGER NOT NULL DEFAULT 0
         );
       )sql"},
+      {2, R"sql(
+        CREATE TABLE sessions (
+          handle TEXT PRIMARY KEY,
+          user_id TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          last_active_at INTEGER NOT NULL,
+          idle_expires_at INTEGER NOT NULL,
+          absolute_expires_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL,
+          user_agent TEXT NOT NULL DEFAULT '',
+          ip TEXT NOT NULL DEFAULT '',
+          session_data TEXT NOT NULL DEFAULT '{}',
+          access_payload TEXT NOT NULL DEFAULT '{}',
+          refresh_hash BLOB NOT NULL,
+          refresh_promoted_at INTEGER NOT NULL,
+          revoked_at INTEGER,
+          revoke_reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX sessions_user ON sessions (user_id, created_at);
+        CREATE INDEX sessions_expires ON sessions (expires_at);
+        CREATE INDEX sessions_revoked ON sessions (revoked_at) WHERE revoked_at IS NOT NULL;
+        CREATE TABLE refresh_tokens (
+          hash BLOB PRIMARY KEY,
+          session_handle TEXT NOT NULL,
+          parent_hash BLOB NOT NULL,
+          state INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          superseded_at INTEGER
+        );
+        CREATE INDEX refresh_tokens_session ON refresh_tokens (session_handle, created_at);
+        CREATE TABLE events (
+          seq INTEGER PRIMARY KEY,
+          type TEXT NOT NULL,
+          at INTEGER NOT NULL,
+          payload TEXT NOT NULL
+        );
+        CREATE TABLE counters (
+          name TEXT PRIMARY KEY,
+          value INTEGER NOT NULL
+        );
+        INSERT INTO counters (name, value) VALUES ('event_seq', 0), ('audit_seq', 0);
+        CREATE TABLE audit (
+          seq INTEGER PRIMARY KEY,
+          at INTEGER NOT NULL,
+          type TEXT NOT NULL,
+          user_id TEXT NOT NULL,
+          session_handle TEXT NOT NULL,
+          actor TEXT NOT NULL,
+          ip TEXT NOT NULL,
+          detail TEXT NOT NULL
+        );
+        CREATE INDEX audit_user ON audit (user_id, seq);
+      )sql"},
   };
   return *migrations;
 }

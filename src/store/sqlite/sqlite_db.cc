@@ -111,6 +111,10 @@ Result<Statement*> SqliteDb::Prepare(std::string_view sql) {
   return out;
 }
 
+void SqliteDb::ResetAll() {
+  for (auto& [sql, stmt] : statements_) stmt->Reset();
+}
+
 Error SqliteDb::ErrorFrom(int rc, std::string_view what) const {
   return Unavailable("sqlite " + std::string(what) + ": " + sqlite3_errmsg(db_.get()) + " (" +
                      std::to_string(rc) + ")");

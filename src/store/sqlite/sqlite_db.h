@@ -66,6 +66,9 @@ class SqliteDb {
   // same SQL text.
   Result<Statement*> Prepare(std::string_view sql);
 
+  // Resets every cached statement, ending their read snapshots (call before COMMIT).
+  void ResetAll();
+
   sqlite3* handle() { return db_.get(); }
   Error ErrorFrom(int rc, std::string_view what) const;
 

@@ -1,0 +1,199 @@
+#include "store/sqlite/sqlite_tx.h"
+
+namespace gatehouse::store {
+namespace {
+
+// Binds every session column in kSessionColumns order, plus expires_at as parameter 15.
+void BindSession(Statement& q, const SessionRecord& s) {
+  q.Bind(1, s.handle)
+      .Bind(2, s.user_id)
+      .Bind(3, s.created_at)
+      .Bind(4, s.last_active_at)
+      .Bind(5, s.idle_expires_at)
+      .Bind(6, s.absolute_expires_at)
+      .Bind(7, s.user_agent)
+      .Bind(8, s.ip)
+      .Bind(9, s.session_data)
+      .Bind(10, s.access_payload)
+      .BindBlob(11, s.refresh_hash)
+      .Bind(12, s.refresh_promoted_at)
+      .Bind(13, s.revoked_at)
+      .Bind(14, s.revoke_reason)
+      .Bind(15, s.expires_at());
+}
+
+RefreshTokenRecord ReadTokenRow(const Statement& q) {
+  return {.hash = q.Blob(0),
+          .session_handle = q.Text(1),
+          .parent_hash = q.Blob(2),
+          .state = static_cast<RefreshState>(q.Int(3)),
+          .created_at = q.Int(4),
+          .superseded_at = q.OptionalInt(5)};
+}
+
+}  // namespace
+
+SessionRecord ReadSessionRow(const Statement& q) {
+  return {.handle = q.Text(0),
+          .user_id = q.Text(1),
+          .created_at = q.Int(2),
+          .last_active_at = q.Int(3),
+          .idle_expires_at = q.Int(4),
+          .absolute_expires_at = q.Int(5),
+          .user_agent = q.Text(6),
+          .ip = q.Text(7),
+          .session_data = q.Text(8),
+          .access_payload = q.Text(9),
+          .refresh_hash = q.Blob(10),
+          .refresh_promoted_at = q.Int(11),
+          .revoked_at = q.OptionalInt(12),
+          .revoke_reason = q.Text(13)};
+}
+
+Status SqliteTx::CheckWritable() const {
+  if (!writable_) return FailedPrecondition("write in a read transaction");
+  return OkStatus();
+}
+
+Result<std::optional<SessionRecord>> SqliteTx::GetSession(std::string_view handle) {
+  GH_ASSIGN_OR_RETURN(Statement * q,
+                      db_.Prepare("SELECT " + std::string(kSessionColumns) +
+                                  " FROM sessions WHERE handle = ?"));
+  q->Bind(1, handle);
+  GH_ASSIGN_OR_RETURN(bool row, q->Step());
+  if (!row) return std::optional<SessionRecord>();
+  return std::optional<SessionRecord>(ReadSessionRow(*q));
+}
+
+Status SqliteTx::InsertSession(const SessionRecord& session) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(Statement * q,
+                      db_.Prepare("INSERT INTO sessions (" + std::string(kSessionColumns) +
+                                  ", expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  BindSession(*q, session);
+  return q->Run();
+}
+
+Status SqliteTx::UpdateSession(const SessionRecord& session) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(
+      Statement * q,
+      db_.Prepare("UPDATE sessions SET user_id = ?2, created_at = ?3, last_active_at = ?4, "
+                  "idle_expires_at = ?5, absolute_expires_at = ?6, user_agent = ?7, ip = ?8, "
+                  "session_data = ?9, access_payload = ?10, refresh_hash = ?11, "
+                  "refresh_promoted_at = ?12, revoked_at = ?13, revoke_reason = ?14, "
+                  "expires_at = ?15 WHERE handle = ?1"));
+  BindSession(*q, session);
+  GH_RETURN_IF_ERROR(q->Run());
+  if (sqlite3_changes(db_.handle()) == 0) return NotFound("no such session");
+  return OkStatus();
+}
+
+Result<std::vector<SessionRecord>> SqliteTx::ListLiveSessions(std::string_view user_id,
+                                                              std::int64_t now) {
+  GH_ASSIGN_OR_RETURN(Statement * q,
+                      db_.Prepare("SELECT " + std::string(kSessionColumns) +
+                                  " FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND "
+                                  "expires_at > ? ORDER BY created_at DESC, handle DESC"));
+  q->Bind(1, user_id).Bind(2, now);
+  std::vector<SessionRecord> out;
+  while (true) {
+    GH_ASSIGN_OR_RETURN(bool row, q->Step());
+    if (!row) break;
+    out.push_back(ReadSessionRow(*q));
+  }
+  return out;
+}
+
+Result<std::optional<RefreshTokenRecord>> SqliteTx::GetRefreshToken(std::string_view hash) {
+  GH_ASSIGN_OR_RETURN(Statement * q,
+                      db_.Prepare("SELECT hash, session_handle, parent_hash, state, created_at, "
+                                  "superseded_at FROM refresh_tokens WHERE hash = ?"));
+  q->BindBlob(1, hash);
+  GH_ASSIGN_OR_RETURN(bool row, q->Step());
+  if (!row) return std::optional<RefreshTokenRecord>();
+  return std::optional<RefreshTokenRecord>(ReadTokenRow(*q));
+}
+
+Status SqliteTx::InsertRefreshToken(const RefreshTokenRecord& t) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(Statement * q,
+                      db_.Prepare("INSERT INTO refresh_tokens (hash, session_handle, "
+                                  "parent_hash, state, created_at, superseded_at) "
+                                  "VALUES (?,?,?,?,?,?)"));
+  q->BindBlob(1, t.hash)
+      .Bind(2, t.session_handle)
+      .BindBlob(3, t.parent_hash)
+      .Bind(4, static_cast<std::int64_t>(t.state))
+      .Bind(5, t.created_at)
+      .Bind(6, t.superseded_at);
+  return q->Run();
+}
+
+Status SqliteTx::UpdateRefreshToken(const RefreshTokenRecord& t) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(Statement * q,
+                      db_.Prepare("UPDATE refresh_tokens SET session_handle = ?2, "
+                                  "parent_hash = ?3, state = ?4, created_at = ?5, "
+                                  "superseded_at = ?6 WHERE hash = ?1"));
+  q->BindBlob(1, t.hash)
+      .Bind(2, t.session_handle)
+      .BindBlob(3, t.parent_hash)
+      .Bind(4, static_cast<std::int64_t>(t.state))
+      .Bind(5, t.created_at)
+      .Bind(6, t.superseded_at);
+  GH_RETURN_IF_ERROR(q->Run());
+  if (sqlite3_changes(db_.handle()) == 0) return NotFound("no such refresh token");
+  return OkStatus();
+}
+
+Status SqliteTx::TrimRefreshTokens(std::string_view session_handle, int keep) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(
+      Statement * q,
+      db_.Prepare("DELETE FROM refresh_tokens WHERE session_handle = ?1 AND state != 0 AND "
+                  "hash NOT IN (SELECT hash FROM refresh_tokens WHERE session_handle = ?1 AND "
+                  "state != 0 ORDER BY created_at DESC, hash DESC LIMIT ?2)"));
+  return q->Bind(1, session_handle).Bind(2, std::int64_t{keep}).Run();
+}
+
+Result<std::int64_t> SqliteTx::NextCounter(std::string_view name) {
+  GH_ASSIGN_OR_RETURN(
+      Statement * q,
+      db_.Prepare("UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value"));
+  q->Bind(1, name);
+  GH_ASSIGN_OR_RETURN(bool row, q->Step());
+  if (!row) return Internal("counter missing");
+  const std::int64_t value = q->Int(0);
+  GH_RETURN_IF_ERROR(q->Run());
+  return value;
+}
+
+Result<std::int64_t> SqliteTx::AppendEvent(const EventRecord& event) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(std::int64_t seq, NextCounter("event_seq"));
+  GH_ASSIGN_OR_RETURN(Statement * q,
+                      db_.Prepare("INSERT INTO events (seq, type, at, payload) VALUES (?,?,?,?)"));
+  GH_RETURN_IF_ERROR(q->Bind(1, seq).Bind(2, event.type).Bind(3, event.at).Bind(4, event.payload)
+                         .Run());
+  return seq;
+}
+
+Status SqliteTx::AppendAudit(const AuditRecord& a) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(std::int64_t seq, NextCounter("audit_seq"));
+  GH_ASSIGN_OR_RETURN(Statement * q,
+                      db_.Prepare("INSERT INTO audit (seq, at, type, user_id, session_handle, "
+                                  "actor, ip, detail) VALUES (?,?,?,?,?,?,?,?)"));
+  return q->Bind(1, seq)
+      .Bind(2, a.at)
+      .Bind(3, a.type)
+      .Bind(4, a.user_id)
+      .Bind(5, a.session_handle)
+      .Bind(6, a.actor)
+      .Bind(7, a.ip)
+      .Bind(8, a.detail)
+      .Run();
+}
+
+}  // namespace gatehouse::store

@@ -1,0 +1,46 @@
+#pragma once
+// SqliteTx: the Tx operations as SQL over one connection. The caller (SqliteStore) owns the
+// transaction boundaries; this class only reads and writes rows.
+//
+// Ownership: borrows the connection. Thread-safety: none; used by one thread inside one
+// transaction.
+
+#include "store/sqlite/sqlite_db.h"
+#include "store/store.h"
+
+namespace gatehouse::store {
+
+class SqliteTx final : public Tx {
+ public:
+  SqliteTx(SqliteDb& db, bool writable) : db_(db), writable_(writable) {}
+
+  Result<std::optional<SessionRecord>> GetSession(std::string_view handle) override;
+  Status InsertSession(const SessionRecord& session) override;
+  Status UpdateSession(const SessionRecord& session) override;
+  Result<std::vector<SessionRecord>> ListLiveSessions(std::string_view user_id,
+                                                      std::int64_t now) override;
+
+  Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) override;
+  Status InsertRefreshToken(const RefreshTokenRecord& token) override;
+  Status UpdateRefreshToken(const RefreshTokenRecord& token) override;
+  Status TrimRefreshTokens(std::string_view session_handle, int keep) override;
+
+  Result<std::int64_t> AppendEvent(const EventRecord& event) override;
+  Status AppendAudit(const AuditRecord& entry) override;
+
+ private:
+  Status CheckWritable() const;
+  Result<std::int64_t> NextCounter(std::string_view name);
+
+  SqliteDb& db_;
+  bool writable_;
+};
+
+// Column list and row reader shared by every session query.
+inline constexpr std::string_view kSessionColumns =
+    "handle, user_id, created_at, last_active_at, idle_expires_at, absolute_expires_at, "
+    "user_agent, ip, session_data, access_payload, refresh_hash, refresh_promoted_at, "
+    "revoked_at, revoke_reason";
+SessionRecord ReadSessionRow(const Statement& row);
+
+}  // namespace gatehouse::store
