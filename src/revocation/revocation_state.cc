@@ -1,0 +1,52 @@
+#include "revocation/revocation_state.h"
+
+namespace gatehouse::revocation {
+
+void RevocationState::RevokeSession(std::string_view handle, SystemTime at) {
+  MutexLock lock(mu_);
+  revoked_handles_.insert_or_assign(std::string(handle), ToUnixMillis(at));
+}
+
+void RevocationState::RevokeUserSessions(std::string_view user_id, SystemTime before,
+                                         std::optional<std::string> except) {
+  MutexLock lock(mu_);
+  UserCut& cut = user_cuts_[std::string(user_id)];
+  const std::int64_t before_ms = ToUnixMillis(before);
+  if (before_ms >= cut.before_ms) {
+    // A later cut replaces the earlier one; the earlier `except` session, if it survives, was
+    // not exempted by the later call.
+    cut = {.before_ms = before_ms, .except = std::move(except)};
+  }
+}
+
+Verdict RevocationState::Check(const TokenFacts& token) const {
+  ReaderLock lock(mu_);
+  if (revoked_handles_.find(token.session_handle) != revoked_handles_.end()) {
+    return Verdict::kRevoked;
+  }
+  if (auto it = user_cuts_.find(token.user_id); it != user_cuts_.end()) {
+    const UserCut& cut = it->second;
+    // iat has whole seconds: only a token certainly issued before the cut is refused here.
+    // Sessions revoked by the same call are also listed by handle, which covers the boundary.
+    const bool before_cut = token.issued_at_s * 1000 + 999 < cut.before_ms;
+    if (before_cut && (!cut.except || *cut.except != token.session_handle)) {
+      return Verdict::kRevoked;
+    }
+  }
+  return Verdict::kValid;
+}
+
+std::size_t RevocationState::Prune(SystemTime now) {
+  const std::int64_t horizon = ToUnixMillis(now) - retention_.count();
+  MutexLock lock(mu_);
+  std::size_t n = std::erase_if(revoked_handles_, [&](const auto& kv) { return kv.second < horizon; });
+  n += std::erase_if(user_cuts_, [&](const auto& kv) { return kv.second.before_ms < horizon; });
+  return n;
+}
+
+std::size_t RevocationState::size() const {
+  ReaderLock lock(mu_);
+  return revoked_handles_.size() + user_cuts_.size();
+}
+
+}  // namespace gatehouse::revocation

@@ -1,0 +1,71 @@
+#pragma once
+// RevocationState: what a verifier must remember to refuse access tokens that are still signed
+// and unexpired but no longer valid (DESIGN.md items 6-8).
+//
+// It holds revoked session handles and per-user "sessions before T are revoked" marks. Every entry
+// is dropped once no token it concerns can still be unexpired (`retention`, the longest
+// access-token lifetime plus leeway, after the entry was made), so the state is bounded by time,
+// not by the number of sessions.
+//
+// The hot path is Check(): a few hash lookups under a shared lock. It is never cached.
+// The state has no dependency beyond common, so the C++ client library can hold one too.
+//
+// Thread-safety: all methods are safe to call concurrently.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/clock.h"
+#include "common/mutex.h"
+
+namespace gatehouse::revocation {
+
+// The facts of an access token the state decides on.
+struct TokenFacts {
+  std::string_view user_id;
+  std::string_view session_handle;
+  std::int64_t issued_at_s = 0;
+};
+
+enum class Verdict {
+  kValid,    // nothing known against the token
+  kRevoked,  // unauthorised: its session or all of its user's sessions were revoked
+};
+
+class RevocationState {
+ public:
+  explicit RevocationState(Millis retention) : retention_(retention) {}
+
+  void RevokeSession(std::string_view handle, SystemTime at);
+  // Tokens of `user_id` issued before `before` are revoked, except those of `except` (if any).
+  void RevokeUserSessions(std::string_view user_id, SystemTime before,
+                          std::optional<std::string> except);
+
+  Verdict Check(const TokenFacts& token) const;
+
+  // Drops entries older than the retention; returns how many.
+  std::size_t Prune(SystemTime now);
+  std::size_t size() const;
+
+ private:
+  struct UserCut {
+    std::int64_t before_ms = 0;
+    std::optional<std::string> except;
+  };
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <typename V>
+  using Map = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
+  const Millis retention_;
+  mutable Mutex mu_;
+  Map<std::int64_t> revoked_handles_ GUARDED_BY(mu_);  // handle -> revoked at (ms)
+  Map<UserCut> user_cuts_ GUARDED_BY(mu_);
+};
+
+}  // namespace gatehouse::revocation
