@@ -4,6 +4,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "common/fake_clock.h"
 #include "tokens/access_token.h"
 
 namespace gatehouse::tokens {

@@ -1,0 +1,22 @@
+#pragma once
+// SessionPolicy: the lifetimes and limits the session service enforces (from Config).
+
+#include "common/clock.h"
+
+namespace gatehouse::sessions {
+
+struct SessionPolicy {
+  Millis access_token_ttl = std::chrono::minutes(10);         // ACCESS_TOKEN_TTL
+  double access_token_jitter = 0.05;                          // up to 5 % shorter, at random
+  Millis refresh_token_ttl = std::chrono::hours(24 * 14);     // inactivity: REFRESH_TOKEN_TTL
+  Millis session_absolute_ttl = std::chrono::hours(24 * 30);  // SESSION_ABSOLUTE_TTL
+  Millis refresh_grace = std::chrono::seconds(30);            // REFRESH_GRACE
+  int max_sessions_per_user = 0;                              // 0: no cap
+  int refresh_tokens_kept = 16;  // superseded/pending tokens kept per session for theft detection
+  Millis clock_leeway = std::chrono::seconds(5);  // CLOCK_LEEWAY
+
+  // How long after its issue an access token can still be accepted.
+  Millis MaxAccessTokenLifetime() const { return access_token_ttl + clock_leeway; }
+};
+
+}  // namespace gatehouse::sessions

@@ -1,0 +1,408 @@
+#include "sessions/session_service.h"
+
+#include <boost/json/serialize.hpp>
+
+#include "common/json.h"
+#include "common/log.h"
+#include "crypto/base64url.h"
+#include "crypto/hash.h"
+#include "revocation/event.h"
+#include "sessions/json_patch.h"
+#include "sessions/rotation.h"
+
+namespace gatehouse::sessions {
+namespace {
+
+namespace bj = boost::json;
+using store::RefreshState;
+using store::RefreshTokenRecord;
+using store::SessionRecord;
+using store::Tx;
+
+constexpr std::size_t kHandleBytes = 16;
+constexpr std::size_t kRefreshTokenBytes = 32;
+constexpr std::size_t kMaxUserIdBytes = 256;
+
+Error Unauthorised(std::string message) { return Unauthenticated(std::move(message)); }
+
+Status AppendEvent(Tx& tx, const revocation::Event& event) {
+  return tx.AppendEvent({.type = event.type, .at = event.at_ms, .payload = event.PayloadJson()})
+      .status();
+}
+
+Status AppendAudit(Tx& tx, std::string_view type, const SessionRecord& s, std::int64_t now,
+                   std::string detail = "{}") {
+  return tx.AppendAudit({.at = now,
+                         .type = std::string(type),
+                         .user_id = s.user_id,
+                         .session_handle = s.handle,
+                         .actor = "api",
+                         .ip = s.ip,
+                         .detail = std::move(detail)});
+}
+
+// Ends a live session inside `tx`: marks it, appends its event and audit entry.
+Status EndSession(Tx& tx, SessionRecord& s, std::string_view reason, std::int64_t now) {
+  s.revoked_at = now;
+  s.revoke_reason = std::string(reason);
+  GH_RETURN_IF_ERROR(tx.UpdateSession(s));
+  GH_RETURN_IF_ERROR(AppendEvent(tx, revocation::SessionRevoked(s.handle, s.user_id,
+                                                                FromUnixMillis(now))));
+  const std::string_view audit_type =
+      reason == "theft" ? std::string_view("token_theft_detected") : "session_revoked";
+  return AppendAudit(tx, audit_type, s, now,
+                     bj::serialize(bj::object{{"reason", std::string(reason)}}));
+}
+
+Result<bj::object> StoredObject(const std::string& text) {
+  GH_ASSIGN_OR_RETURN(bj::value v, json::ParseStrict(text));
+  if (!v.is_object()) return Internal("stored JSON is not an object");
+  return std::move(v.as_object());
+}
+
+Status CheckAccessPayload(const bj::object& payload) {
+  for (const auto& [name, value] : payload) {
+    if (tokens::IsReservedClaim(name)) {
+      return InvalidArgument("access_payload may not set the reserved claim '" +
+                             std::string(name) + "'");
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+SessionService::SessionService(Deps deps, SessionPolicy policy)
+    : store_(deps.store),
+      ring_(std::move(deps.ring)),
+      verifier_(deps.verifier),
+      revocations_(deps.revocations),
+      claims_(deps.claims),
+      clock_(deps.clock),
+      random_(deps.random),
+      issuer_(std::move(deps.issuer)),
+      policy_(policy) {}
+
+std::string SessionService::NewSecret(std::size_t bytes) {
+  return crypto::Base64UrlEncode(random_.Bytes(bytes));
+}
+
+SystemTime SessionService::AccessExpiry(SystemTime now) {
+  const auto ttl = policy_.access_token_ttl.count();
+  const auto max_jitter = static_cast<std::uint64_t>(static_cast<double>(ttl) *
+                                                     policy_.access_token_jitter);
+  const auto jitter = max_jitter > 0 ? random_.Uniform(max_jitter + 1) : 0;
+  return now + Millis(ttl - static_cast<std::int64_t>(jitter));
+}
+
+Result<IssuedSession> SessionService::Issue(const SessionRecord& session,
+                                            const UserClaims& claims,
+                                            std::string refresh_token) {
+  const std::shared_ptr<const tokens::KeyRing> ring = ring_();
+  const tokens::SigningKey* signer = ring ? ring->Signer() : nullptr;
+  if (signer == nullptr) return Unavailable("no active signing key");
+  GH_ASSIGN_OR_RETURN(bj::object payload, StoredObject(session.access_payload));
+  const SystemTime now = FromUnixMillis(session.last_active_at);
+  const SystemTime expires = AccessExpiry(now);
+  tokens::AccessTokenSpec spec{.user_id = session.user_id,
+                               .session_handle = session.handle,
+                               .version = claims.version,
+                               .roles = claims.roles,
+                               .permissions = claims.permissions,
+                               .custom = std::move(payload),
+                               .issued_at = now,
+                               .expires_at = expires};
+  GH_ASSIGN_OR_RETURN(std::string access, tokens::IssueAccessToken(spec, *signer, issuer_));
+  return IssuedSession{.session = session,
+                       .access_token = std::move(access),
+                       .access_expires_at_ms = ToUnixSeconds(expires) * 1000,
+                       .refresh_token = std::move(refresh_token),
+                       .refresh_expires_at_ms = session.expires_at()};
+}
+
+Result<IssuedSession> SessionService::Create(const CreateParams& params) {
+  if (params.user_id.empty() || params.user_id.size() > kMaxUserIdBytes) {
+    return InvalidArgument("user_id must be 1 to 256 bytes");
+  }
+  GH_RETURN_IF_ERROR(CheckAccessPayload(params.access_payload));
+  const std::int64_t now = ToUnixMillis(clock_.Now());
+  std::string refresh_token = NewSecret(kRefreshTokenBytes);
+  SessionRecord session{.handle = NewSecret(kHandleBytes),
+                        .user_id = params.user_id,
+                        .created_at = now,
+                        .last_active_at = now,
+                        .idle_expires_at = now + policy_.refresh_token_ttl.count(),
+                        .absolute_expires_at = now + policy_.session_absolute_ttl.count(),
+                        .user_agent = params.device.user_agent,
+                        .ip = params.device.ip,
+                        .session_data = bj::serialize(params.session_data),
+                        .access_payload = bj::serialize(params.access_payload),
+                        .refresh_hash = crypto::Sha256Bytes(refresh_token),
+                        .refresh_promoted_at = now};
+  UserClaims claims;
+  std::vector<SessionRecord> evicted;
+  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
+    evicted.clear();
+    if (policy_.max_sessions_per_user > 0) {
+      GH_ASSIGN_OR_RETURN(std::vector<SessionRecord> live,
+                          tx.ListLiveSessions(session.user_id, now));
+      std::sort(live.begin(), live.end(), [](const auto& a, const auto& b) {
+        return a.last_active_at < b.last_active_at;
+      });
+      const std::size_t cap = static_cast<std::size_t>(policy_.max_sessions_per_user);
+      for (std::size_t i = 0; live.size() - i >= cap && i < live.size(); ++i) {
+        GH_RETURN_IF_ERROR(EndSession(tx, live[i], "limit", now));
+        evicted.push_back(live[i]);
+      }
+    }
+    GH_RETURN_IF_ERROR(tx.InsertSession(session));
+    GH_RETURN_IF_ERROR(tx.InsertRefreshToken({.hash = session.refresh_hash,
+                                              .session_handle = session.handle,
+                                              .state = RefreshState::kCommitted,
+                                              .created_at = now}));
+    GH_ASSIGN_OR_RETURN(claims, claims_.Load(tx, session.user_id));
+    return OkStatus();
+  }));
+  for (const auto& s : evicted) revocations_.RevokeSession(s.handle, FromUnixMillis(now));
+  counters_.created.fetch_add(1, std::memory_order_relaxed);
+  return Issue(session, claims, std::move(refresh_token));
+}
+
+Result<std::shared_ptr<const tokens::AccessClaims>> SessionService::Verify(
+    std::string_view access_token, VerifyMode mode) {
+  const SystemTime now = clock_.Now();
+  GH_ASSIGN_OR_RETURN(std::shared_ptr<const tokens::AccessClaims> claims,
+                      verifier_.Verify(access_token, now));
+  if (mode == VerifyMode::kStateless) return claims;
+  const revocation::TokenFacts facts{.user_id = claims->user_id,
+                                     .session_handle = claims->session_handle,
+                                     .issued_at_s = claims->issued_at_s};
+  if (revocations_.Check(facts) != revocation::Verdict::kValid) {
+    return Unauthorised("session revoked");
+  }
+  if (mode == VerifyMode::kStrict) {
+    std::optional<SessionRecord> session;
+    GH_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
+      GH_ASSIGN_OR_RETURN(session, tx.GetSession(claims->session_handle));
+      return OkStatus();
+    }));
+    if (!session || session->user_id != claims->user_id || !session->live(ToUnixMillis(now))) {
+      return Unauthorised("session ended");
+    }
+  }
+  return claims;
+}
+
+Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
+  if (refresh_token.empty() || refresh_token.size() > 512) {
+    return Unauthorised("invalid refresh token");
+  }
+  const std::string presented_hash = crypto::Sha256Bytes(refresh_token);
+  const std::int64_t now = ToUnixMillis(clock_.Now());
+  std::string next_token = NewSecret(kRefreshTokenBytes);
+  const std::string next_hash = crypto::Sha256Bytes(next_token);
+
+  SessionRecord session;
+  UserClaims claims;
+  bool theft = false;
+  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
+    theft = false;
+    GH_ASSIGN_OR_RETURN(std::optional<RefreshTokenRecord> presented,
+                        tx.GetRefreshToken(presented_hash));
+    if (!presented) return Unauthorised("unknown refresh token");
+    GH_ASSIGN_OR_RETURN(std::optional<SessionRecord> found,
+                        tx.GetSession(presented->session_handle));
+    if (!found || !found->live(now)) return Unauthorised("session ended");
+    session = std::move(*found);
+    GH_ASSIGN_OR_RETURN(std::optional<RefreshTokenRecord> committed,
+                        tx.GetRefreshToken(session.refresh_hash));
+
+    switch (DecideRotation(*presented, session, committed ? &*committed : nullptr, now,
+                           policy_.refresh_grace)) {
+      case Rotation::kTheft:
+        theft = true;
+        return EndSession(tx, session, "theft", now);
+      case Rotation::kPromote:
+        if (committed) {
+          committed->state = RefreshState::kSuperseded;
+          committed->superseded_at = now;
+          GH_RETURN_IF_ERROR(tx.UpdateRefreshToken(*committed));
+        }
+        presented->state = RefreshState::kCommitted;
+        GH_RETURN_IF_ERROR(tx.UpdateRefreshToken(*presented));
+        session.refresh_hash = presented->hash;
+        session.refresh_promoted_at = now;
+        break;
+      case Rotation::kUseCommitted:
+      case Rotation::kSibling:
+        break;
+    }
+    GH_RETURN_IF_ERROR(tx.InsertRefreshToken({.hash = next_hash,
+                                              .session_handle = session.handle,
+                                              .parent_hash = session.refresh_hash,
+                                              .state = RefreshState::kPending,
+                                              .created_at = now}));
+    GH_RETURN_IF_ERROR(tx.TrimRefreshTokens(session.handle, policy_.refresh_tokens_kept));
+    session.last_active_at = now;
+    session.idle_expires_at = now + policy_.refresh_token_ttl.count();
+    GH_RETURN_IF_ERROR(tx.UpdateSession(session));
+    GH_RETURN_IF_ERROR(AppendAudit(tx, "refresh", session, now));
+    GH_ASSIGN_OR_RETURN(claims, claims_.Load(tx, session.user_id));
+    return OkStatus();
+  }));
+
+  if (theft) {
+    revocations_.RevokeSession(session.handle, FromUnixMillis(now));
+    counters_.theft.fetch_add(1, std::memory_order_relaxed);
+    spdlog::warn("refresh token reuse: session {} of user {} revoked", session.handle,
+                 session.user_id);
+    Error error = Unauthenticated("refresh token reuse detected; the session was revoked",
+                                  reason::kTokenTheftDetected);
+    error.WithField("session_handle", session.handle).WithField("user_id", session.user_id);
+    return error;
+  }
+  counters_.refreshed.fetch_add(1, std::memory_order_relaxed);
+  return Issue(session, claims, std::move(next_token));
+}
+
+Result<SessionRecord> SessionService::Get(std::string_view handle) {
+  std::optional<SessionRecord> session;
+  GH_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(session, tx.GetSession(handle));
+    return OkStatus();
+  }));
+  if (!session) return NotFound("no such session");
+  return std::move(*session);
+}
+
+Result<bool> SessionService::Revoke(std::string_view handle, std::string_view reason) {
+  const std::int64_t now = ToUnixMillis(clock_.Now());
+  bool ended = false;
+  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
+    ended = false;
+    GH_ASSIGN_OR_RETURN(std::optional<SessionRecord> session, tx.GetSession(handle));
+    if (!session) return NotFound("no such session");
+    if (!session->live(now)) return OkStatus();
+    ended = true;
+    return EndSession(tx, *session, reason, now);
+  }));
+  // Even an already-ended session is marked, so a token issued just before is refused at once.
+  revocations_.RevokeSession(handle, FromUnixMillis(now));
+  if (ended) counters_.revoked.fetch_add(1, std::memory_order_relaxed);
+  return ended;
+}
+
+Result<SessionRecord> SessionService::Update(std::string_view handle, const SessionPatch& patch) {
+  const std::int64_t now = ToUnixMillis(clock_.Now());
+  SessionRecord updated;
+  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(std::optional<SessionRecord> session, tx.GetSession(handle));
+    if (!session || !session->live(now)) return NotFound("no such live session");
+    if (patch.session_data) {
+      GH_ASSIGN_OR_RETURN(bj::object data, StoredObject(session->session_data));
+      session->session_data = bj::serialize(MergePatch(data, *patch.session_data));
+    }
+    if (patch.access_payload) {
+      GH_ASSIGN_OR_RETURN(bj::object payload, StoredObject(session->access_payload));
+      const bj::object merged = MergePatch(payload, *patch.access_payload);
+      GH_RETURN_IF_ERROR(CheckAccessPayload(merged));
+      session->access_payload = bj::serialize(merged);
+    }
+    updated = *session;
+    return tx.UpdateSession(*session);
+  }));
+  return updated;
+}
+
+Result<std::vector<SessionRecord>> SessionService::ListLive(std::string_view user_id) {
+  std::vector<SessionRecord> sessions;
+  const std::int64_t now = ToUnixMillis(clock_.Now());
+  GH_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(sessions, tx.ListLiveSessions(user_id, now));
+    return OkStatus();
+  }));
+  return sessions;
+}
+
+Result<int> SessionService::RevokeAll(std::string_view user_id,
+                                      const std::optional<std::string>& except,
+                                      std::string_view reason) {
+  const SystemTime now_time = clock_.Now();
+  const std::int64_t now = ToUnixMillis(now_time);
+  std::vector<std::string> ended;
+  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
+    ended.clear();
+    GH_ASSIGN_OR_RETURN(std::vector<SessionRecord> live, tx.ListLiveSessions(user_id, now));
+    for (SessionRecord& s : live) {
+      if (except && s.handle == *except) continue;
+      s.revoked_at = now;
+      s.revoke_reason = std::string(reason);
+      GH_RETURN_IF_ERROR(tx.UpdateSession(s));
+      ended.push_back(s.handle);
+    }
+    GH_RETURN_IF_ERROR(
+        AppendEvent(tx, revocation::UserSessionsRevoked(user_id, now_time, except, now_time)));
+    return tx.AppendAudit({.at = now,
+                           .type = "user_sessions_revoked",
+                           .user_id = std::string(user_id),
+                           .actor = "api",
+                           .detail = bj::serialize(bj::object{
+                               {"revoked", ended.size()}, {"reason", std::string(reason)}})});
+  }));
+  for (const auto& handle : ended) revocations_.RevokeSession(handle, now_time);
+  revocations_.RevokeUserSessions(user_id, now_time, except);
+  counters_.revoked.fetch_add(ended.size(), std::memory_order_relaxed);
+  return static_cast<int>(ended.size());
+}
+
+Result<int> SessionService::PatchUserAccessPayload(std::string_view user_id,
+                                                   const bj::object& patch) {
+  const std::int64_t now = ToUnixMillis(clock_.Now());
+  int changed = 0;
+  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
+    changed = 0;
+    GH_ASSIGN_OR_RETURN(std::vector<SessionRecord> live, tx.ListLiveSessions(user_id, now));
+    for (SessionRecord& s : live) {
+      GH_ASSIGN_OR_RETURN(bj::object payload, StoredObject(s.access_payload));
+      const bj::object merged = MergePatch(payload, patch);
+      GH_RETURN_IF_ERROR(CheckAccessPayload(merged));
+      s.access_payload = bj::serialize(merged);
+      GH_RETURN_IF_ERROR(tx.UpdateSession(s));
+      ++changed;
+    }
+    return OkStatus();
+  }));
+  return changed;
+}
+
+Result<int> SessionService::RestoreRevocations() {
+  const SystemTime now = clock_.Now();
+  const std::int64_t horizon = ToUnixMillis(now) - policy_.MaxAccessTokenLifetime().count();
+  std::int64_t after = 0;
+  int applied = 0;
+  while (true) {
+    GH_ASSIGN_OR_RETURN(std::vector<store::EventRecord> page, store_.ReadEvents(after, 1000));
+    if (page.empty()) break;
+    for (const store::EventRecord& record : page) {
+      after = record.seq;
+      if (record.at < horizon) continue;
+      GH_ASSIGN_OR_RETURN(revocation::Event event, revocation::Event::FromStored(
+                                                       record.seq, record.type, record.at,
+                                                       record.payload));
+      event.Apply(revocations_);
+      ++applied;
+    }
+  }
+  return applied;
+}
+
+Result<int> SessionService::CollectGarbage(int batch) {
+  const SystemTime now = clock_.Now();
+  revocations_.Prune(now);
+  verifier_.cache().EvictExpired(now);
+  const std::int64_t now_ms = ToUnixMillis(now);
+  return store_.DeleteDeadSessions(now_ms, now_ms - policy_.MaxAccessTokenLifetime().count(),
+                                   batch);
+}
+
+}  // namespace gatehouse::sessions

@@ -1,0 +1,126 @@
+#pragma once
+// SessionService: create, verify, refresh, get, update, list and revoke sessions (DESIGN.md
+// items 1-6). The HTTP handlers (and later the SuperTokens adapter) are thin faces over it.
+//
+// Every change is one store transaction that also appends its feed event and audit entry; the
+// in-memory revocation state is updated after the commit and before the call returns, so in one
+// instance a revoke that has returned is seen by the very next `local` verify.
+// Tokens: a refresh token is 32 random bytes (base64url), stored only as its SHA-256; a session
+// handle is 16 random bytes (base64url).
+//
+// Ownership: borrows everything it is given (all must outlive it).
+// Thread-safety: all methods are safe to call concurrently. Methods that touch the store block:
+// call them from worker threads. Verify in `stateless`/`local` mode never touches the store.
+
+#include <boost/json/object.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/random.h"
+#include "common/result.h"
+#include "revocation/revocation_state.h"
+#include "sessions/claims_source.h"
+#include "sessions/session_policy.h"
+#include "store/store.h"
+#include "tokens/key_ring.h"
+#include "tokens/token_verifier.h"
+
+namespace gatehouse::sessions {
+
+enum class VerifyMode { kStateless, kLocal, kStrict };
+
+struct Device {
+  std::string user_agent;
+  std::string ip;
+};
+
+struct CreateParams {
+  std::string user_id;
+  boost::json::object access_payload;
+  boost::json::object session_data;
+  Device device;
+};
+
+// A session with the tokens just issued for it.
+struct IssuedSession {
+  store::SessionRecord session;
+  std::string access_token;
+  std::int64_t access_expires_at_ms = 0;
+  std::string refresh_token;
+  std::int64_t refresh_expires_at_ms = 0;
+};
+
+// Merge patches for PATCH (null deletes a key). Absent: unchanged.
+struct SessionPatch {
+  std::optional<boost::json::object> session_data;
+  std::optional<boost::json::object> access_payload;
+};
+
+class SessionService {
+ public:
+  using RingSource = std::function<std::shared_ptr<const tokens::KeyRing>()>;
+
+  struct Deps {
+    store::Store& store;
+    RingSource ring;
+    tokens::TokenVerifier& verifier;
+    revocation::RevocationState& revocations;
+    ClaimsSource& claims;
+    Clock& clock;
+    RandomSource& random;
+    std::string issuer;
+  };
+
+  SessionService(Deps deps, SessionPolicy policy);
+
+  Result<IssuedSession> Create(const CreateParams& params);
+  Result<std::shared_ptr<const tokens::AccessClaims>> Verify(std::string_view access_token,
+                                                             VerifyMode mode);
+  Result<IssuedSession> Refresh(std::string_view refresh_token);
+  Result<store::SessionRecord> Get(std::string_view handle);
+  // True when this call ended the session; false when it had already ended. kNotFound if unknown.
+  Result<bool> Revoke(std::string_view handle, std::string_view reason = "revoked");
+  Result<store::SessionRecord> Update(std::string_view handle, const SessionPatch& patch);
+  Result<std::vector<store::SessionRecord>> ListLive(std::string_view user_id);
+  // Revokes every live session of the user except `except`; returns how many.
+  Result<int> RevokeAll(std::string_view user_id, const std::optional<std::string>& except,
+                        std::string_view reason = "revoked_all");
+  // Merges `patch` into the access payload of every live session of the user.
+  Result<int> PatchUserAccessPayload(std::string_view user_id, const boost::json::object& patch);
+
+  // Rebuilds the revocation state from the feed after a restart; returns events applied.
+  Result<int> RestoreRevocations();
+  // Deletes up to `batch` dead sessions and their tokens; returns how many.
+  Result<int> CollectGarbage(int batch);
+
+  const SessionPolicy& policy() const { return policy_; }
+
+  // Metrics counters.
+  struct Counters {
+    std::atomic<std::uint64_t> created{0}, refreshed{0}, revoked{0}, theft{0};
+  };
+  const Counters& counters() const { return counters_; }
+
+ private:
+  Result<IssuedSession> Issue(const store::SessionRecord& session, const UserClaims& claims,
+                              std::string refresh_token);
+  std::string NewSecret(std::size_t bytes);
+  SystemTime AccessExpiry(SystemTime now);
+
+  store::Store& store_;
+  RingSource ring_;
+  tokens::TokenVerifier& verifier_;
+  revocation::RevocationState& revocations_;
+  ClaimsSource& claims_;
+  Clock& clock_;
+  RandomSource& random_;
+  const std::string issuer_;
+  const SessionPolicy policy_;
+  Counters counters_;
+};
+
+}  // namespace gatehouse::sessions
