@@ -183,6 +183,11 @@ Result<int> MemoryStore::DeleteDeadSessions(std::int64_t now, std::int64_t revok
   return static_cast<int>(dead.size());
 }
 
+MemoryStore::State MemoryStore::Snapshot() {
+  MutexLock lock(mu_);
+  return state_;
+}
+
 Result<StoreStats> MemoryStore::Stats() {
   MutexLock lock(mu_);
   return StoreStats{.sessions = static_cast<std::int64_t>(state_.sessions.size()),

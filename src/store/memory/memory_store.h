@@ -38,6 +38,9 @@ class MemoryStore final : public Store {
                                  int limit) override;
   Result<StoreStats> Stats() override;
 
+  // A copy of everything, for tests that check invariants.
+  State Snapshot();
+
  private:
   Mutex mu_;
   State state_ GUARDED_BY(mu_);

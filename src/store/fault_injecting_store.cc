@@ -1,0 +1,73 @@
+#include "store/fault_injecting_store.h"
+
+namespace gatehouse::store {
+namespace {
+
+// Forwards to the inner Tx, failing when the store says so.
+class FaultTx final : public Tx {
+ public:
+  FaultTx(FaultInjectingStore& store, Tx& inner) : store_(store), inner_(inner) {}
+
+  Result<std::optional<SessionRecord>> GetSession(std::string_view handle) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.GetSession(handle);
+  }
+  Status InsertSession(const SessionRecord& s) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.InsertSession(s);
+  }
+  Status UpdateSession(const SessionRecord& s) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.UpdateSession(s);
+  }
+  Result<std::vector<SessionRecord>> ListLiveSessions(std::string_view user_id,
+                                                      std::int64_t now) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.ListLiveSessions(user_id, now);
+  }
+  Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.GetRefreshToken(hash);
+  }
+  Status InsertRefreshToken(const RefreshTokenRecord& t) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.InsertRefreshToken(t);
+  }
+  Status UpdateRefreshToken(const RefreshTokenRecord& t) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.UpdateRefreshToken(t);
+  }
+  Status TrimRefreshTokens(std::string_view session_handle, int keep) override {
+    return store_.Trip() ? FaultInjectingStore::Injected()
+                         : inner_.TrimRefreshTokens(session_handle, keep);
+  }
+  Result<std::int64_t> AppendEvent(const EventRecord& e) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.AppendEvent(e);
+  }
+  Status AppendAudit(const AuditRecord& a) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.AppendAudit(a);
+  }
+
+ private:
+  FaultInjectingStore& store_;
+  Tx& inner_;
+};
+
+}  // namespace
+
+Status FaultInjectingStore::Write(std::function<Status(Tx&)> fn) {
+  if (Trip()) return Injected();
+  // The commit itself can fail too: a trip after the callback ran rolls everything back.
+  return inner_.Write([&](Tx& tx) -> Status {
+    FaultTx faulty(*this, tx);
+    GH_RETURN_IF_ERROR(fn(faulty));
+    return Trip() ? Injected() : OkStatus();
+  });
+}
+
+Status FaultInjectingStore::Read(std::function<Status(Tx&)> fn) {
+  if (Trip()) return Injected();
+  return inner_.Read([&](Tx& tx) -> Status {
+    FaultTx faulty(*this, tx);
+    return fn(faulty);
+  });
+}
+
+}  // namespace gatehouse::store
