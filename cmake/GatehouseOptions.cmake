@@ -20,3 +20,8 @@ if(GATEHOUSE_SANITIZE)
     -fsanitize=${GATEHOUSE_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_link_options(gatehouse_options INTERFACE -fsanitize=${GATEHOUSE_SANITIZE})
 endif()
+
+# Fuzzing: coverage instrumentation for every library, so libFuzzer is guided through our code.
+if(GATEHOUSE_FUZZ)
+  target_compile_options(gatehouse_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()
