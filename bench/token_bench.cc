@@ -97,14 +97,12 @@ void BM_RawVerify(benchmark::State& state, SignatureAlg alg) {
     crypto_sign_seed_keypair(pk, sk, reinterpret_cast<const unsigned char*>(seed.data()));
     const auto* sig = reinterpret_cast<const unsigned char*>(f.signature.data());
     for (auto _ : state) {
-      benchmark::DoNotOptimize(
-          crypto_sign_verify_detached(sig, msg, f.signing_input.size(), pk));
+      benchmark::DoNotOptimize(crypto_sign_verify_detached(sig, msg, f.signing_input.size(), pk));
     }
   } else {
     auto key = RawOpenSslKey(f);
-    const std::string sig = alg == SignatureAlg::kES256
-                                ? DerSignature(key.get(), f.signing_input)
-                                : f.signature;
+    const std::string sig =
+        alg == SignatureAlg::kES256 ? DerSignature(key.get(), f.signing_input) : f.signature;
     for (auto _ : state) {
       EVP_MD_CTX* ctx = EVP_MD_CTX_new();
       EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key.get());

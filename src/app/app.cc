@@ -2,15 +2,21 @@
 
 #include <iostream>
 
+#include "app/api_keys.h"
 #include "app/store_factory.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/periodic_task.h"
 #include "crypto/csprng_random.h"
+#include "http/handlers/api_auth.h"
 #include "http/handlers/ops.h"
+#include "http/handlers/sessions.h"
+#include "http/metrics.h"
 #include "http/server.h"
 #include "keys/key_manager.h"
 #include "keys/master_key.h"
+#include "revocation/revocation_state.h"
+#include "sessions/session_service.h"
 #include "tokens/token_verifier.h"
 
 namespace gatehouse::app {
@@ -22,18 +28,95 @@ struct App::Parts {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<keys::KeyManager> keys;
   std::unique_ptr<tokens::TokenVerifier> verifier;
+  std::unique_ptr<revocation::RevocationState> revocations;
+  sessions::EmptyClaimsSource claims;
+  std::unique_ptr<sessions::SessionService> sessions;
+  ApiKeys api_keys;
+  std::unique_ptr<http::ApiAuth> auth;
+  http::Metrics metrics;
   http::Router router;
   std::unique_ptr<http::Server> server;
   std::unique_ptr<PeriodicTask> key_rotation;
+  std::unique_ptr<PeriodicTask> collector;
 };
 
 namespace {
 
-// The longest an access token can live: TTL plus its jitter, plus the verifier's leeway.
-Millis MaxAccessTokenLifetime(const Config& c) {
-  const auto jitter = Millis(static_cast<std::int64_t>(
-      static_cast<double>(c.access_token_ttl.count()) * c.access_token_jitter));
-  return c.access_token_ttl + jitter + c.clock_leeway;
+sessions::SessionPolicy PolicyFrom(const Config& c) {
+  return {.access_token_ttl = c.access_token_ttl,
+          .access_token_jitter = c.access_token_jitter,
+          .refresh_token_ttl = c.refresh_token_ttl,
+          .session_absolute_ttl = c.session_absolute_ttl,
+          .refresh_grace = c.refresh_grace,
+          .max_sessions_per_user = c.max_sessions_per_user,
+          .clock_leeway = c.clock_leeway};
+}
+
+Status BuildServices(App::Parts& p) {
+  const Config& config = p.config;
+  GH_ASSIGN_OR_RETURN(p.store, OpenStore(config.DatabaseUrl()));
+  GH_ASSIGN_OR_RETURN(std::string master_key,
+                      keys::LoadOrCreateMasterKey(config.MasterKeyPath(), p.random));
+  GH_ASSIGN_OR_RETURN(crypto::SignatureAlg alg, crypto::ParseAlg(config.signing_alg));
+  const sessions::SessionPolicy policy = PolicyFrom(config);
+  p.keys = std::make_unique<keys::KeyManager>(
+      *p.store, std::move(master_key),
+      tokens::KeyRing::Options{.alg = alg,
+                               .rotation_interval = config.key_rotation_interval,
+                               .verify_window = policy.MaxAccessTokenLifetime()},
+      p.clock, p.random);
+  GH_RETURN_IF_ERROR(p.keys->Load());
+
+  keys::KeyManager* key_manager = p.keys.get();
+  auto ring = [key_manager] { return key_manager->Ring(); };
+  p.verifier = std::make_unique<tokens::TokenVerifier>(
+      ring, tokens::VerifierOptions{.issuer = config.issuer, .leeway = config.clock_leeway});
+  tokens::TokenVerifier* verifier = p.verifier.get();
+  p.keys->SetListener([verifier](const std::vector<std::string>& revoked) {
+    if (!revoked.empty()) verifier->OnKeysChanged();
+  });
+  p.revocations = std::make_unique<revocation::RevocationState>(policy.MaxAccessTokenLifetime());
+  p.sessions = std::make_unique<sessions::SessionService>(
+      sessions::SessionService::Deps{.store = *p.store,
+                                     .ring = ring,
+                                     .verifier = *p.verifier,
+                                     .revocations = *p.revocations,
+                                     .claims = p.claims,
+                                     .clock = p.clock,
+                                     .random = p.random,
+                                     .issuer = config.issuer},
+      policy);
+  GH_ASSIGN_OR_RETURN(int restored, p.sessions->RestoreRevocations());
+  spdlog::info("revocation state restored from {} recent events", restored);
+  GH_ASSIGN_OR_RETURN(p.api_keys, LoadApiKeys(config, p.random));
+  p.auth = std::make_unique<http::ApiAuth>(p.api_keys.keys);
+  return OkStatus();
+}
+
+void AddMetrics(App::Parts& p) {
+  const sessions::SessionService::Counters& c = p.sessions->counters();
+  p.metrics.AddCounter({"sessions_created_total", "Sessions created.",
+                        [&c] { return static_cast<double>(c.created.load()); }});
+  p.metrics.AddCounter({"sessions_refreshed_total", "Successful refreshes.",
+                        [&c] { return static_cast<double>(c.refreshed.load()); }});
+  p.metrics.AddCounter({"sessions_revoked_total", "Sessions ended by revocation.",
+                        [&c] { return static_cast<double>(c.revoked.load()); }});
+  p.metrics.AddCounter({"token_theft_detected_total", "Refresh-token reuse detections.",
+                        [&c] { return static_cast<double>(c.theft.load()); }});
+}
+
+void BuildRouter(App::Parts& p) {
+  Clock& clock = p.clock;
+  keys::KeyManager* key_manager = p.keys.get();
+  store::Store* store = p.store.get();
+  http::AddOpsRoutes(
+      p.router,
+      {.jwks_json = [key_manager, &clock] { return key_manager->Ring()->JwksJson(clock.Now()); },
+       .store_ping = [store] { return store->Ping(); },
+       .metrics = &p.metrics,
+       .metrics_public = p.config.MetricsPublic(),
+       .auth = p.auth.get()});
+  http::AddSessionRoutes(p.router, *p.sessions, *p.auth);
 }
 
 }  // namespace
@@ -41,39 +124,20 @@ Millis MaxAccessTokenLifetime(const Config& c) {
 Result<std::unique_ptr<App>> App::Create(const Config& config) {
   auto parts = std::make_unique<Parts>();
   parts->config = config;
-  GH_ASSIGN_OR_RETURN(parts->store, OpenStore(config.DatabaseUrl()));
-  GH_ASSIGN_OR_RETURN(std::string master_key,
-                      keys::LoadOrCreateMasterKey(config.MasterKeyPath(), parts->random));
-  GH_ASSIGN_OR_RETURN(crypto::SignatureAlg alg, crypto::ParseAlg(config.signing_alg));
-  parts->keys = std::make_unique<keys::KeyManager>(
-      *parts->store, std::move(master_key),
-      tokens::KeyRing::Options{.alg = alg,
-                               .rotation_interval = config.key_rotation_interval,
-                               .verify_window = MaxAccessTokenLifetime(config)},
-      parts->clock, parts->random);
-  GH_RETURN_IF_ERROR(parts->keys->Load());
-
-  keys::KeyManager* key_manager = parts->keys.get();
-  parts->verifier = std::make_unique<tokens::TokenVerifier>(
-      [key_manager] { return key_manager->Ring(); },
-      tokens::VerifierOptions{.issuer = config.issuer, .leeway = config.clock_leeway});
-  tokens::TokenVerifier* verifier = parts->verifier.get();
-  parts->keys->SetListener([verifier](const std::vector<std::string>& revoked) {
-    if (!revoked.empty()) verifier->OnKeysChanged();
-  });
-
-  Clock& clock = parts->clock;
-  store::Store* store = parts->store.get();
-  http::AddOpsRoutes(parts->router,
-                     {.jwks_json = [key_manager, &clock] {
-                        return key_manager->Ring()->JwksJson(clock.Now());
-                      },
-                      .store_ping = [store] { return store->Ping(); }});
-
+  GH_RETURN_IF_ERROR(BuildServices(*parts));
+  AddMetrics(*parts);
+  BuildRouter(*parts);
+  http::Metrics* metrics = &parts->metrics;
   parts->server = std::make_unique<http::Server>(
-      http::ServerOptions{.listen = config.listen,
-                          .io_threads = config.io_threads,
-                          .worker_threads = config.worker_threads},
+      http::ServerOptions{
+          .listen = config.listen,
+          .io_threads = config.io_threads,
+          .worker_threads = config.worker_threads,
+          .on_response =
+              [metrics](const http::Request& req, int status, std::chrono::nanoseconds elapsed) {
+                metrics->Record(req.route, status, elapsed);
+              },
+          .clock = &parts->clock},
       parts->router);
   return std::unique_ptr<App>(new App(std::move(parts)));  // NOLINT: private constructor
 }
@@ -90,14 +154,31 @@ Status App::Start() {
           spdlog::error("key rotation failed: {}", s.error().message());
         }
       });
+  sessions::SessionService* sessions = parts_->sessions.get();
+  parts_->collector =
+      std::make_unique<PeriodicTask>("collector", parts_->config.gc_interval, [sessions] {
+        // Bounded batches, repeated while there is work, so one pass never holds the writer long.
+        for (int i = 0; i < 100; ++i) {
+          Result<int> n = sessions->CollectGarbage(500);
+          if (!n) {
+            spdlog::error("collector: {}", n.error().message());
+            return;
+          }
+          if (*n < 500) return;
+        }
+      });
   std::string host = parts_->config.listen.substr(0, parts_->config.listen.rfind(':'));
   if (host.empty()) host = "0.0.0.0";
+  if (!parts_->api_keys.generated_path.empty()) {
+    std::cout << "gatehouse API key in " << parts_->api_keys.generated_path << std::endl;
+  }
   std::cout << "gatehouse listening on http://" << host << ":" << port() << std::endl;
   return OkStatus();
 }
 
 void App::Run() {
   parts_->server->Run(/*handle_signals=*/true);
+  parts_->collector.reset();
   parts_->key_rotation.reset();
   spdlog::info("gatehouse stopped");
 }
@@ -105,5 +186,7 @@ void App::Run() {
 void App::Stop() { parts_->server->Stop(); }
 
 std::uint16_t App::port() const { return parts_->server->port(); }
+
+const http::Router& App::router() const { return parts_->router; }
 
 }  // namespace gatehouse::app

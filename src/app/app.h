@@ -14,6 +14,7 @@
 
 #include "common/config.h"
 #include "common/result.h"
+#include "http/router.h"
 
 namespace gatehouse::app {
 
@@ -26,6 +27,7 @@ class App {
   void Run();
   void Stop();
   std::uint16_t port() const;
+  const http::Router& router() const;
 
   struct Parts;
 

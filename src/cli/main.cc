@@ -1,7 +1,6 @@
 // gatehouse: the command-line entry point. `gatehouse serve` starts the server; every
 // configuration key is also a flag (`--access-token-ttl 5m`), see API.md "Configuration".
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "cli/commands.h"

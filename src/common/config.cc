@@ -1,9 +1,10 @@
 #include "common/config.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <charconv>
 #include <functional>
-#include <toml++/toml.h>
 
 extern char** environ;  // NOLINT: POSIX
 
@@ -126,6 +127,7 @@ const std::vector<KeyDef>& Keys() {
       DurationKey("KEY_ROTATION_INTERVAL", &Config::key_rotation_interval),
       DurationKey("CLOCK_LEEWAY", &Config::clock_leeway),
       StringKey("MASTER_KEY_FILE", &Config::master_key_file),
+      DurationKey("GC_INTERVAL", &Config::gc_interval),
       IntKey("MAX_SESSIONS_PER_USER", &Config::max_sessions_per_user, 0, 1'000'000),
       BoolKey("COOKIE_SECURE", &Config::cookie_secure),
       StringKey("COOKIE_DOMAIN", &Config::cookie_domain),
@@ -237,9 +239,7 @@ std::string Config::MasterKeyPath() const {
   return master_key_file.empty() ? data_dir + "/master.key" : master_key_file;
 }
 
-bool Config::MetricsPublic() const {
-  return metrics_public.value_or(IsLoopbackListen(listen));
-}
+bool Config::MetricsPublic() const { return metrics_public.value_or(IsLoopbackListen(listen)); }
 
 Result<Config> LoadConfig(const ConfigSources& sources) {
   Config config;
@@ -253,7 +253,9 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
         Apply(config, std::string_view(name).substr(kPrefix.size()), value, name, false));
   }
   for (const auto& [name, value] : sources.flags) {
-    GH_RETURN_IF_ERROR(Apply(config, name, value, "--" + name, true));
+    std::string flag = "--";
+    for (char c : name) flag += c == '_' ? '-' : static_cast<char>(std::tolower(c));
+    GH_RETURN_IF_ERROR(Apply(config, name, value, flag, true));
   }
   return config;
 }

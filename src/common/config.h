@@ -27,29 +27,30 @@ namespace gatehouse {
 
 struct Config {
   // Network.
-  std::string listen = "127.0.0.1:3567";           // LISTEN; ":0" picks a free port
-  std::string database;                            // DATABASE; default: sqlite in DATA_DIR
-  std::string data_dir = "./gatehouse-data";       // DATA_DIR
-  std::vector<std::string> api_keys;               // API_KEYS; default: generated into DATA_DIR
-  std::string issuer = "http://127.0.0.1:3567";    // ISSUER
-  std::vector<std::string> trusted_proxies;        // TRUSTED_PROXIES (CIDRs); default: none
-  std::string tls_cert_file;                       // TLS_CERT_FILE; default: plain HTTP
-  std::string tls_key_file;                        // TLS_KEY_FILE
-  std::optional<bool> metrics_public;              // METRICS_PUBLIC; default: loopback LISTEN
-  int io_threads = 0;                              // IO_THREADS; default 0 = one per core
-  int worker_threads = 0;                          // WORKER_THREADS; default 0 = 2 per core
+  std::string listen = "127.0.0.1:3567";         // LISTEN; ":0" picks a free port
+  std::string database;                          // DATABASE; default: sqlite in DATA_DIR
+  std::string data_dir = "./gatehouse-data";     // DATA_DIR
+  std::vector<std::string> api_keys;             // API_KEYS; default: generated into DATA_DIR
+  std::string issuer = "http://127.0.0.1:3567";  // ISSUER
+  std::vector<std::string> trusted_proxies;      // TRUSTED_PROXIES (CIDRs); default: none
+  std::string tls_cert_file;                     // TLS_CERT_FILE; default: plain HTTP
+  std::string tls_key_file;                      // TLS_KEY_FILE
+  std::optional<bool> metrics_public;            // METRICS_PUBLIC; default: loopback LISTEN
+  int io_threads = 0;                            // IO_THREADS; default 0 = one per core
+  int worker_threads = 0;                        // WORKER_THREADS; default 0 = 2 per core
 
   // Tokens and sessions.
-  Millis access_token_ttl = std::chrono::minutes(10);      // ACCESS_TOKEN_TTL
-  double access_token_jitter = 0.05;                       // ACCESS_TOKEN_JITTER (fraction)
-  Millis refresh_token_ttl = std::chrono::hours(24 * 14);  // REFRESH_TOKEN_TTL (inactivity)
+  Millis access_token_ttl = std::chrono::minutes(10);         // ACCESS_TOKEN_TTL
+  double access_token_jitter = 0.05;                          // ACCESS_TOKEN_JITTER (fraction)
+  Millis refresh_token_ttl = std::chrono::hours(24 * 14);     // REFRESH_TOKEN_TTL (inactivity)
   Millis session_absolute_ttl = std::chrono::hours(24 * 30);  // SESSION_ABSOLUTE_TTL
   Millis refresh_grace = std::chrono::seconds(30);            // REFRESH_GRACE
   std::string signing_alg = "EdDSA";                          // SIGNING_ALG
   Millis key_rotation_interval = std::chrono::hours(24 * 7);  // KEY_ROTATION_INTERVAL
   Millis clock_leeway = std::chrono::seconds(5);              // CLOCK_LEEWAY
-  std::string master_key_file;  // MASTER_KEY_FILE; default DATA_DIR/master.key
-  int max_sessions_per_user = 0;  // MAX_SESSIONS_PER_USER; 0 = no cap
+  std::string master_key_file;                    // MASTER_KEY_FILE; default DATA_DIR/master.key
+  int max_sessions_per_user = 0;                  // MAX_SESSIONS_PER_USER; 0 = no cap
+  Millis gc_interval = std::chrono::seconds(10);  // GC_INTERVAL: how often dead rows are deleted
 
   // Browser.
   bool cookie_secure = true;              // COOKIE_SECURE
@@ -57,9 +58,9 @@ struct Config {
   std::vector<std::string> cors_origins;  // CORS_ORIGINS; default none
 
   // Passwords and sign-in.
-  int argon2_memory_kib = 19456;  // ARGON2_MEMORY_KIB
-  int argon2_iterations = 2;      // ARGON2_ITERATIONS
-  int signin_max_failures = 10;   // SIGNIN_MAX_FAILURES
+  int argon2_memory_kib = 19456;                    // ARGON2_MEMORY_KIB
+  int argon2_iterations = 2;                        // ARGON2_ITERATIONS
+  int signin_max_failures = 10;                     // SIGNIN_MAX_FAILURES
   Millis signin_window = std::chrono::minutes(15);  // SIGNIN_WINDOW
 
   // Operations.

@@ -30,7 +30,7 @@ TEST(ParseStrict, RejectsMalformedInput) {
 
 TEST(ParseStrict, RejectsInvalidUtf8) {
   EXPECT_FALSE(ParseStrict("\"\xff\""));
-  EXPECT_FALSE(ParseStrict("\"\xc0\xaf\""));  // overlong '/'
+  EXPECT_FALSE(ParseStrict("\"\xc0\xaf\""));          // overlong '/'
   EXPECT_FALSE(ParseStrict("{\"\xed\xa0\x80\":1}"));  // surrogate
 }
 

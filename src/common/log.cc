@@ -40,9 +40,8 @@ void AppendJsonEscaped(std::string_view s, spdlog::memory_buf_t& out) {
 class JsonLinesFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        msg.time.time_since_epoch())
-                        .count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count();
     const std::time_t secs = static_cast<std::time_t>(ms / 1000);
     std::tm tm{};
     gmtime_r(&secs, &tm);
@@ -68,9 +67,8 @@ void InitLogging(LogFormat format, std::string_view level) {
   if (format == LogFormat::kJson) {
     sink->set_formatter(std::make_unique<JsonLinesFormatter>());
   } else {
-    sink->set_formatter(
-        std::make_unique<spdlog::pattern_formatter>("%Y-%m-%dT%H:%M:%S.%eZ %l %v",
-                                                    spdlog::pattern_time_type::utc));
+    sink->set_formatter(std::make_unique<spdlog::pattern_formatter>(
+        "%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc));
   }
   auto logger = std::make_shared<spdlog::logger>("gatehouse", sink);
   logger->set_level(spdlog::level::from_str(std::string(level)));

@@ -52,8 +52,7 @@ Result<tokens::SigningKey> KeyManager::FromRecord(const store::SigningKeyRecord&
     Result<std::string> secret =
         crypto::AesGcmOpen(master_key_, record.sealed_private, SealAad(record.kid));
     if (!secret) {
-      return FailedPrecondition("cannot unseal signing key " + record.kid +
-                                ": wrong master key?");
+      return FailedPrecondition("cannot unseal signing key " + record.kid + ": wrong master key?");
     }
     GH_ASSIGN_OR_RETURN(crypto::PrivateKey private_key, crypto::PrivateKey::Import(alg, *secret));
     key.private_key = std::make_shared<const crypto::PrivateKey>(std::move(private_key));
@@ -106,8 +105,7 @@ Result<std::string> KeyManager::Rotate(bool revoke_previous) {
     changed.insert(changed.end(), revoked.begin(), revoked.end());
   }
   GH_RETURN_IF_ERROR(Commit(std::move(ring), changed, {}, revoked));
-  spdlog::info("signing key rotated on request: new kid {}, {} revoked", fresh.kid,
-               revoked.size());
+  spdlog::info("signing key rotated on request: new kid {}, {} revoked", fresh.kid, revoked.size());
   return fresh.kid;
 }
 

@@ -110,14 +110,14 @@ TEST_F(KeyManagerTest, EmergencyRotationRevokesAndNotifies) {
 }
 
 TEST(MasterKey, CreatedOnceWithOwnerOnlyMode) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("gh-master-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("gh-master-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   const std::string path = (dir / "sub" / "master.key").string();
   SeededRandom random(1);
   const std::string key = LoadOrCreateMasterKey(path, random).value();
   EXPECT_EQ(key.size(), kMasterKeySize);
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   EXPECT_EQ(LoadOrCreateMasterKey(path, random).value(), key);  // read back, not regenerated

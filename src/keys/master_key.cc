@@ -29,7 +29,7 @@ Result<std::string> ReadKey(const std::string& path) {
   if (!key || key->size() != kMasterKeySize) {
     return FailedPrecondition("master key file " + path + " does not hold a 32-byte base64url key");
   }
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
     spdlog::warn("master key file {} is readable by group or others; chmod 600 it", path);
   }

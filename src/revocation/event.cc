@@ -31,7 +31,9 @@ Result<Event> Event::FromStored(std::int64_t seq, std::string type, std::int64_t
                                 std::string_view payload_json) {
   GH_ASSIGN_OR_RETURN(boost::json::value payload, json::ParseStrict(payload_json));
   if (!payload.is_object()) return Internal("event payload is not an object");
-  return Event{.seq = seq, .type = std::move(type), .at_ms = at_ms,
+  return Event{.seq = seq,
+               .type = std::move(type),
+               .at_ms = at_ms,
                .fields = std::move(payload.as_object())};
 }
 

@@ -39,7 +39,8 @@ Verdict RevocationState::Check(const TokenFacts& token) const {
 std::size_t RevocationState::Prune(SystemTime now) {
   const std::int64_t horizon = ToUnixMillis(now) - retention_.count();
   MutexLock lock(mu_);
-  std::size_t n = std::erase_if(revoked_handles_, [&](const auto& kv) { return kv.second < horizon; });
+  std::size_t n =
+      std::erase_if(revoked_handles_, [&](const auto& kv) { return kv.second < horizon; });
   n += std::erase_if(user_cuts_, [&](const auto& kv) { return kv.second.before_ms < horizon; });
   return n;
 }

@@ -18,13 +18,12 @@ using std::chrono::seconds;
 TEST(RevocationState, RevokedHandleIsRefused) {
   FakeClock clock;
   RevocationState state(minutes(11));
-  const TokenFacts token{.user_id = "u", .session_handle = "h1",
-                         .issued_at_s = ToUnixSeconds(clock.Now())};
+  const TokenFacts token{
+      .user_id = "u", .session_handle = "h1", .issued_at_s = ToUnixSeconds(clock.Now())};
   EXPECT_EQ(state.Check(token), Verdict::kValid);
   state.RevokeSession("h1", clock.Now());
   EXPECT_EQ(state.Check(token), Verdict::kRevoked);
-  EXPECT_EQ(state.Check({.user_id = "u", .session_handle = "h2",
-                         .issued_at_s = token.issued_at_s}),
+  EXPECT_EQ(state.Check({.user_id = "u", .session_handle = "h2", .issued_at_s = token.issued_at_s}),
             Verdict::kValid);
 }
 
@@ -41,9 +40,10 @@ TEST(RevocationState, UserCutRefusesOlderTokensExceptOne) {
   EXPECT_EQ(state.Check({.user_id = "other", .session_handle = "a", .issued_at_s = old_iat}),
             Verdict::kValid);
   clock.Advance(seconds(1));
-  EXPECT_EQ(state.Check({.user_id = "u", .session_handle = "new",
-                         .issued_at_s = ToUnixSeconds(clock.Now())}),
-            Verdict::kValid);  // a session signed in after the cut is untouched
+  EXPECT_EQ(
+      state.Check(
+          {.user_id = "u", .session_handle = "new", .issued_at_s = ToUnixSeconds(clock.Now())}),
+      Verdict::kValid);  // a session signed in after the cut is untouched
 }
 
 TEST(RevocationState, EntriesExpireAfterRetention) {

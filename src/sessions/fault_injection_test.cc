@@ -22,8 +22,7 @@ using Snapshot = MemoryStore::State;
 Snapshot ReadSqlite(const std::string& path) {
   Snapshot snap;
   auto db = store::SqliteDb::Open(path).value();
-  auto* q = db->Prepare("SELECT " + std::string(store::kSessionColumns) + " FROM sessions")
-                .value();
+  auto* q = db->Prepare("SELECT " + std::string(store::kSessionColumns) + " FROM sessions").value();
   while (q->Step().value()) {
     store::SessionRecord s = store::ReadSessionRow(*q);
     snap.sessions[s.handle] = s;
@@ -63,8 +62,8 @@ Outcome RunScenario(SessionService& svc, int n) {
   Outcome out;
   auto check = [&](const auto& r) {
     if (r) return true;
-    EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable) << "fault " << n << ": "
-                                                         << r.error().message();
+    EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable)
+        << "fault " << n << ": " << r.error().message();
     out.completed = false;
     return false;
   };
@@ -124,8 +123,8 @@ TEST_P(FaultInjection, EveryStoreFailureLeavesAConsistentStore) {
     }
     EXPECT_FALSE(out.completed) << "fault " << n << " was swallowed";
     ++failures_seen;
-    const Snapshot snap = GetParam() == "sqlite" ? ReadSqlite(path)
-                                                 : static_cast<MemoryStore&>(*inner).Snapshot();
+    const Snapshot snap =
+        GetParam() == "sqlite" ? ReadSqlite(path) : static_cast<MemoryStore&>(*inner).Snapshot();
     ExpectConsistent(snap, n);
     if (out.last) {
       // The client's newest tokens still work unless its session was meant to end.

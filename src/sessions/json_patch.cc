@@ -2,8 +2,7 @@
 
 namespace gatehouse::sessions {
 
-boost::json::object MergePatch(const boost::json::object& base,
-                               const boost::json::object& patch) {
+boost::json::object MergePatch(const boost::json::object& base, const boost::json::object& patch) {
   boost::json::object out = base;
   for (const auto& [key, value] : patch) {
     if (value.is_null()) {

@@ -21,8 +21,8 @@ TEST(DecideRotation, EveryRowOfTheTable) {
   const RefreshTokenRecord a{.hash = "A", .parent_hash = "C", .state = RefreshState::kPending};
   const RefreshTokenRecord s{.hash = "S", .parent_hash = "P0", .state = RefreshState::kPending};
   const RefreshTokenRecord p0{.hash = "P0", .state = RefreshState::kSuperseded};
-  const RefreshTokenRecord old_pending{.hash = "X", .parent_hash = "OLD",
-                                       .state = RefreshState::kPending};
+  const RefreshTokenRecord old_pending{
+      .hash = "X", .parent_hash = "OLD", .state = RefreshState::kPending};
   const auto session = SessionWithCommitted("C");
 
   EXPECT_EQ(DecideRotation(c, session, &c, kPromotedAt + 99'999'999, kGrace),

@@ -46,8 +46,8 @@ Status EndSession(Tx& tx, SessionRecord& s, std::string_view reason, std::int64_
   s.revoked_at = now;
   s.revoke_reason = std::string(reason);
   GH_RETURN_IF_ERROR(tx.UpdateSession(s));
-  GH_RETURN_IF_ERROR(AppendEvent(tx, revocation::SessionRevoked(s.handle, s.user_id,
-                                                                FromUnixMillis(now))));
+  GH_RETURN_IF_ERROR(
+      AppendEvent(tx, revocation::SessionRevoked(s.handle, s.user_id, FromUnixMillis(now))));
   const std::string_view audit_type =
       reason == "theft" ? std::string_view("token_theft_detected") : "session_revoked";
   return AppendAudit(tx, audit_type, s, now,
@@ -63,8 +63,8 @@ Result<bj::object> StoredObject(const std::string& text) {
 Status CheckAccessPayload(const bj::object& payload) {
   for (const auto& [name, value] : payload) {
     if (tokens::IsReservedClaim(name)) {
-      return InvalidArgument("access_payload may not set the reserved claim '" +
-                             std::string(name) + "'");
+      return InvalidArgument("access_payload may not set the reserved claim '" + std::string(name) +
+                             "'");
     }
   }
   return OkStatus();
@@ -89,14 +89,13 @@ std::string SessionService::NewSecret(std::size_t bytes) {
 
 SystemTime SessionService::AccessExpiry(SystemTime now) {
   const auto ttl = policy_.access_token_ttl.count();
-  const auto max_jitter = static_cast<std::uint64_t>(static_cast<double>(ttl) *
-                                                     policy_.access_token_jitter);
+  const auto max_jitter =
+      static_cast<std::uint64_t>(static_cast<double>(ttl) * policy_.access_token_jitter);
   const auto jitter = max_jitter > 0 ? random_.Uniform(max_jitter + 1) : 0;
   return now + Millis(ttl - static_cast<std::int64_t>(jitter));
 }
 
-Result<IssuedSession> SessionService::Issue(const SessionRecord& session,
-                                            const UserClaims& claims,
+Result<IssuedSession> SessionService::Issue(const SessionRecord& session, const UserClaims& claims,
                                             std::string refresh_token) {
   const std::shared_ptr<const tokens::KeyRing> ring = ring_();
   const tokens::SigningKey* signer = ring ? ring->Signer() : nullptr;
@@ -146,9 +145,8 @@ Result<IssuedSession> SessionService::Create(const CreateParams& params) {
     if (policy_.max_sessions_per_user > 0) {
       GH_ASSIGN_OR_RETURN(std::vector<SessionRecord> live,
                           tx.ListLiveSessions(session.user_id, now));
-      std::sort(live.begin(), live.end(), [](const auto& a, const auto& b) {
-        return a.last_active_at < b.last_active_at;
-      });
+      std::sort(live.begin(), live.end(),
+                [](const auto& a, const auto& b) { return a.last_active_at < b.last_active_at; });
       const std::size_t cap = static_cast<std::size_t>(policy_.max_sessions_per_user);
       for (std::size_t i = 0; live.size() - i >= cap && i < live.size(); ++i) {
         GH_RETURN_IF_ERROR(EndSession(tx, live[i], "limit", now));
@@ -346,8 +344,8 @@ Result<int> SessionService::RevokeAll(std::string_view user_id,
                            .type = "user_sessions_revoked",
                            .user_id = std::string(user_id),
                            .actor = "api",
-                           .detail = bj::serialize(bj::object{
-                               {"revoked", ended.size()}, {"reason", std::string(reason)}})});
+                           .detail = bj::serialize(bj::object{{"revoked", ended.size()},
+                                                              {"reason", std::string(reason)}})});
   }));
   for (const auto& handle : ended) revocations_.RevokeSession(handle, now_time);
   revocations_.RevokeUserSessions(user_id, now_time, except);
@@ -386,9 +384,9 @@ Result<int> SessionService::RestoreRevocations() {
     for (const store::EventRecord& record : page) {
       after = record.seq;
       if (record.at < horizon) continue;
-      GH_ASSIGN_OR_RETURN(revocation::Event event, revocation::Event::FromStored(
-                                                       record.seq, record.type, record.at,
-                                                       record.payload));
+      GH_ASSIGN_OR_RETURN(
+          revocation::Event event,
+          revocation::Event::FromStored(record.seq, record.type, record.at, record.payload));
       event.Apply(revocations_);
       ++applied;
     }

@@ -229,8 +229,7 @@ TEST_F(SessionServiceTest, UpdateMergesAndDeletes) {
 
   SessionPatch reserved;
   reserved.access_payload = boost::json::object{{"iss", "evil"}};
-  EXPECT_EQ(svc().Update(s.session.handle, reserved).error().code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(svc().Update(s.session.handle, reserved).error().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(svc().Update("missing", patch).error().code(), ErrorCode::kNotFound);
 }
 

@@ -33,9 +33,9 @@ struct SessionRecord {
   std::int64_t absolute_expires_at = 0;  // created_at + SESSION_ABSOLUTE_TTL
   std::string user_agent;
   std::string ip;
-  std::string session_data = "{}";    // JSON object
-  std::string access_payload = "{}";  // JSON object
-  std::string refresh_hash;           // SHA-256 of the committed refresh token
+  std::string session_data = "{}";       // JSON object
+  std::string access_payload = "{}";     // JSON object
+  std::string refresh_hash;              // SHA-256 of the committed refresh token
   std::int64_t refresh_promoted_at = 0;  // when refresh_hash became committed
   std::optional<std::int64_t> revoked_at;
   std::string revoke_reason;  // "revoked", "signout", "theft", "user", "limit", ...
@@ -62,7 +62,7 @@ struct RefreshTokenRecord {
 // An entry of the revocation feed (DESIGN.md item 9): `seq` is assigned by the store, gap-free.
 struct EventRecord {
   std::int64_t seq = 0;
-  std::string type;     // session_revoked, user_sessions_revoked, claims_changed, ...
+  std::string type;  // session_revoked, user_sessions_revoked, claims_changed, ...
   std::int64_t at = 0;
   std::string payload;  // JSON object with the type's fields
 

@@ -88,8 +88,8 @@ class Store {
   // The highest seq assigned so far (0 when none).
   virtual Result<std::int64_t> LastEventSeq() = 0;
   // Audit entries, newest first, optionally of one user, with seq < before (0: no bound).
-  virtual Result<std::vector<AuditRecord>> ListAudit(std::string_view user_id,
-                                                     std::int64_t before, int limit) = 0;
+  virtual Result<std::vector<AuditRecord>> ListAudit(std::string_view user_id, std::int64_t before,
+                                                     int limit) = 0;
 
   // Garbage collection: deletes at most `limit` sessions that expired before `now` or were
   // revoked before `revoked_before`, with their refresh tokens. Returns how many.

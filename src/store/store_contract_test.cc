@@ -1,6 +1,4 @@
 // The store contract: every Store backend must pass these tests (TEST_P over backends).
-#include "store/store.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,6 +8,7 @@
 
 #include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
 
 namespace gatehouse::store {
 namespace {
@@ -70,7 +69,6 @@ TEST_P(StoreContract, SigningKeysUpsertAndDelete) {
   EXPECT_TRUE(store_->ListSigningKeys()->empty());
 }
 
-
 SessionRecord Session(std::string handle, std::string user, std::int64_t created) {
   return {.handle = std::move(handle),
           .user_id = std::move(user),
@@ -90,10 +88,12 @@ TEST_P(StoreContract, SessionsInsertGetUpdate) {
   const SessionRecord s = Session("h1", "u1", 100);
   ASSERT_TRUE(store_->Write([&](Tx& tx) { return tx.InsertSession(s); }).ok());
   std::optional<SessionRecord> got;
-  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
-    GH_ASSIGN_OR_RETURN(got, tx.GetSession("h1"));
-    return OkStatus();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(got, tx.GetSession("h1"));
+                    return OkStatus();
+                  })
+                  .ok());
   ASSERT_TRUE(got.has_value());
   EXPECT_EQ(*got, s);
 
@@ -101,40 +101,48 @@ TEST_P(StoreContract, SessionsInsertGetUpdate) {
   changed.revoked_at = 150;
   changed.revoke_reason = "revoked";
   ASSERT_TRUE(store_->Write([&](Tx& tx) { return tx.UpdateSession(changed); }).ok());
-  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
-    GH_ASSIGN_OR_RETURN(got, tx.GetSession("h1"));
-    return OkStatus();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(got, tx.GetSession("h1"));
+                    return OkStatus();
+                  })
+                  .ok());
   EXPECT_EQ(*got, changed);
 
   Status dup = store_->Write([&](Tx& tx) { return tx.InsertSession(s); });
   EXPECT_EQ(dup.error().code(), ErrorCode::kAlreadyExists);
   Status missing = store_->Write([&](Tx& tx) { return tx.UpdateSession(Session("no", "u", 1)); });
   EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
-  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
-    GH_ASSIGN_OR_RETURN(got, tx.GetSession("nope"));
-    return OkStatus();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(got, tx.GetSession("nope"));
+                    return OkStatus();
+                  })
+                  .ok());
   EXPECT_FALSE(got.has_value());
 }
 
 TEST_P(StoreContract, ListLiveSessionsNewestFirst) {
-  ASSERT_TRUE(store_->Write([&](Tx& tx) -> Status {
-    GH_RETURN_IF_ERROR(tx.InsertSession(Session("a", "u1", 100)));
-    GH_RETURN_IF_ERROR(tx.InsertSession(Session("b", "u1", 300)));
-    GH_RETURN_IF_ERROR(tx.InsertSession(Session("c", "u2", 200)));
-    SessionRecord revoked = Session("d", "u1", 400);
-    revoked.revoked_at = 401;
-    GH_RETURN_IF_ERROR(tx.InsertSession(revoked));
-    SessionRecord expired = Session("e", "u1", 50);
-    expired.idle_expires_at = 120;
-    return tx.InsertSession(expired);
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.InsertSession(Session("a", "u1", 100)));
+                    GH_RETURN_IF_ERROR(tx.InsertSession(Session("b", "u1", 300)));
+                    GH_RETURN_IF_ERROR(tx.InsertSession(Session("c", "u2", 200)));
+                    SessionRecord revoked = Session("d", "u1", 400);
+                    revoked.revoked_at = 401;
+                    GH_RETURN_IF_ERROR(tx.InsertSession(revoked));
+                    SessionRecord expired = Session("e", "u1", 50);
+                    expired.idle_expires_at = 120;
+                    return tx.InsertSession(expired);
+                  })
+                  .ok());
   std::vector<SessionRecord> live;
-  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
-    GH_ASSIGN_OR_RETURN(live, tx.ListLiveSessions("u1", 150));
-    return OkStatus();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(live, tx.ListLiveSessions("u1", 150));
+                    return OkStatus();
+                  })
+                  .ok());
   ASSERT_EQ(live.size(), 2u);
   EXPECT_EQ(live[0].handle, "b");
   EXPECT_EQ(live[1].handle, "a");
@@ -148,10 +156,12 @@ TEST_P(StoreContract, FailedWriteLeavesNothing) {
   });
   EXPECT_EQ(s.error().code(), ErrorCode::kUnavailable);
   std::optional<SessionRecord> got;
-  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
-    GH_ASSIGN_OR_RETURN(got, tx.GetSession("x"));
-    return OkStatus();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(got, tx.GetSession("x"));
+                    return OkStatus();
+                  })
+                  .ok());
   EXPECT_FALSE(got.has_value());
   EXPECT_EQ(store_->LastEventSeq().value(), 0);
 }
@@ -162,62 +172,75 @@ TEST_P(StoreContract, ReadTransactionsRefuseWrites) {
 }
 
 TEST_P(StoreContract, RefreshTokensAndTrim) {
-  ASSERT_TRUE(store_->Write([&](Tx& tx) -> Status {
-    GH_RETURN_IF_ERROR(tx.InsertSession(Session("s", "u", 1)));
-    GH_RETURN_IF_ERROR(tx.InsertRefreshToken({.hash = std::string("c\0", 2),
-                                              .session_handle = "s",
-                                              .state = RefreshState::kCommitted,
-                                              .created_at = 1}));
-    for (int i = 0; i < 6; ++i) {
-      GH_RETURN_IF_ERROR(tx.InsertRefreshToken({.hash = "p" + std::to_string(i),
-                                                .session_handle = "s",
-                                                .parent_hash = std::string("c\0", 2),
-                                                .state = RefreshState::kPending,
-                                                .created_at = 10 + i}));
-    }
-    return OkStatus();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.InsertSession(Session("s", "u", 1)));
+                    GH_RETURN_IF_ERROR(tx.InsertRefreshToken({.hash = std::string("c\0", 2),
+                                                              .session_handle = "s",
+                                                              .state = RefreshState::kCommitted,
+                                                              .created_at = 1}));
+                    for (int i = 0; i < 6; ++i) {
+                      GH_RETURN_IF_ERROR(
+                          tx.InsertRefreshToken({.hash = "p" + std::to_string(i),
+                                                 .session_handle = "s",
+                                                 .parent_hash = std::string("c\0", 2),
+                                                 .state = RefreshState::kPending,
+                                                 .created_at = 10 + i}));
+                    }
+                    return OkStatus();
+                  })
+                  .ok());
   RefreshTokenRecord p0;
-  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
-    GH_ASSIGN_OR_RETURN(auto t, tx.GetRefreshToken("p0"));
-    if (!t) return NotFound("p0");
-    p0 = *t;
-    return OkStatus();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(auto t, tx.GetRefreshToken("p0"));
+                    if (!t) return NotFound("p0");
+                    p0 = *t;
+                    return OkStatus();
+                  })
+                  .ok());
   EXPECT_EQ(p0.parent_hash, std::string("c\0", 2));
   EXPECT_EQ(p0.state, RefreshState::kPending);
 
   p0.state = RefreshState::kSuperseded;
   p0.superseded_at = 99;
-  ASSERT_TRUE(store_->Write([&](Tx& tx) -> Status {
-    GH_RETURN_IF_ERROR(tx.UpdateRefreshToken(p0));
-    return tx.TrimRefreshTokens("s", 3);
-  }).ok());
-  ASSERT_TRUE(store_->Read([&](Tx& tx) -> Status {
-    for (const char* gone : {"p0", "p1", "p2"}) {
-      GH_ASSIGN_OR_RETURN(auto t, tx.GetRefreshToken(gone));
-      EXPECT_FALSE(t.has_value()) << gone;
-    }
-    for (const std::string kept : {std::string("c\0", 2), std::string("p3"), std::string("p5")}) {
-      GH_ASSIGN_OR_RETURN(auto t, tx.GetRefreshToken(kept));
-      EXPECT_TRUE(t.has_value()) << kept;
-    }
-    return OkStatus();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.UpdateRefreshToken(p0));
+                    return tx.TrimRefreshTokens("s", 3);
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    for (const char* gone : {"p0", "p1", "p2"}) {
+                      GH_ASSIGN_OR_RETURN(auto t, tx.GetRefreshToken(gone));
+                      EXPECT_FALSE(t.has_value()) << gone;
+                    }
+                    for (const std::string kept :
+                         {std::string("c\0", 2), std::string("p3"), std::string("p5")}) {
+                      GH_ASSIGN_OR_RETURN(auto t, tx.GetRefreshToken(kept));
+                      EXPECT_TRUE(t.has_value()) << kept;
+                    }
+                    return OkStatus();
+                  })
+                  .ok());
   EXPECT_EQ(store_->Stats()->refresh_tokens, 4);
 }
 
 TEST_P(StoreContract, EventsAreGapFreeAndOrdered) {
   std::vector<std::int64_t> seqs;
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(store_->Write([&](Tx& tx) -> Status {
-      GH_ASSIGN_OR_RETURN(std::int64_t seq, tx.AppendEvent({.type = "session_revoked",
-                                                            .at = 1000 + i,
-                                                            .payload = R"({"n":)" +
-                                                                       std::to_string(i) + "}"}));
-      seqs.push_back(seq);
-      return OkStatus();
-    }).ok());
+    ASSERT_TRUE(store_
+                    ->Write([&](Tx& tx) -> Status {
+                      GH_ASSIGN_OR_RETURN(
+                          std::int64_t seq,
+                          tx.AppendEvent({.type = "session_revoked",
+                                          .at = 1000 + i,
+                                          .payload = R"({"n":)" + std::to_string(i) + "}"}));
+                      seqs.push_back(seq);
+                      return OkStatus();
+                    })
+                    .ok());
   }
   EXPECT_EQ(seqs, (std::vector<std::int64_t>{1, 2, 3}));
   // A rolled-back append does not burn a number.
@@ -234,11 +257,15 @@ TEST_P(StoreContract, EventsAreGapFreeAndOrdered) {
 }
 
 TEST_P(StoreContract, AuditNewestFirstByUser) {
-  ASSERT_TRUE(store_->Write([&](Tx& tx) -> Status {
-    GH_RETURN_IF_ERROR(tx.AppendAudit({.at = 1, .type = "signin_succeeded", .user_id = "a"}));
-    GH_RETURN_IF_ERROR(tx.AppendAudit({.at = 2, .type = "signout", .user_id = "b"}));
-    return tx.AppendAudit({.at = 3, .type = "signout", .user_id = "a", .detail = "{}"});
-  }).ok());
+  ASSERT_TRUE(
+      store_
+          ->Write([&](Tx& tx) -> Status {
+            GH_RETURN_IF_ERROR(
+                tx.AppendAudit({.at = 1, .type = "signin_succeeded", .user_id = "a"}));
+            GH_RETURN_IF_ERROR(tx.AppendAudit({.at = 2, .type = "signout", .user_id = "b"}));
+            return tx.AppendAudit({.at = 3, .type = "signout", .user_id = "a", .detail = "{}"});
+          })
+          .ok());
   auto all = store_->ListAudit("", 0, 10).value();
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[0].seq, 3);
@@ -250,18 +277,21 @@ TEST_P(StoreContract, AuditNewestFirstByUser) {
 }
 
 TEST_P(StoreContract, DeleteDeadSessionsInBatches) {
-  ASSERT_TRUE(store_->Write([&](Tx& tx) -> Status {
-    for (int i = 0; i < 5; ++i) {
-      SessionRecord s = Session("dead" + std::to_string(i), "u", 1);  // expires at 1001
-      GH_RETURN_IF_ERROR(tx.InsertSession(s));
-      GH_RETURN_IF_ERROR(tx.InsertRefreshToken(
-          {.hash = "t" + std::to_string(i), .session_handle = s.handle, .created_at = 1}));
-    }
-    SessionRecord revoked = Session("revoked", "u", 5000);
-    revoked.revoked_at = 5001;
-    GH_RETURN_IF_ERROR(tx.InsertSession(revoked));
-    return tx.InsertSession(Session("live", "u", 5000));
-  }).ok());
+  ASSERT_TRUE(
+      store_
+          ->Write([&](Tx& tx) -> Status {
+            for (int i = 0; i < 5; ++i) {
+              SessionRecord s = Session("dead" + std::to_string(i), "u", 1);  // expires at 1001
+              GH_RETURN_IF_ERROR(tx.InsertSession(s));
+              GH_RETURN_IF_ERROR(tx.InsertRefreshToken(
+                  {.hash = "t" + std::to_string(i), .session_handle = s.handle, .created_at = 1}));
+            }
+            SessionRecord revoked = Session("revoked", "u", 5000);
+            revoked.revoked_at = 5001;
+            GH_RETURN_IF_ERROR(tx.InsertSession(revoked));
+            return tx.InsertSession(Session("live", "u", 5000));
+          })
+          .ok());
   EXPECT_EQ(store_->DeleteDeadSessions(2000, 0, 3).value(), 3);
   EXPECT_EQ(store_->DeleteDeadSessions(2000, 0, 3).value(), 2);
   EXPECT_EQ(store_->DeleteDeadSessions(2000, 0, 3).value(), 0);
@@ -277,9 +307,8 @@ TEST_P(StoreContract, ConcurrentWritersAllCommit) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 25; ++i) {
         Status s = store_->Write([&](Tx& tx) -> Status {
-          GH_RETURN_IF_ERROR(
-              tx.InsertSession(Session("t" + std::to_string(t) + "-" + std::to_string(i), "u",
-                                       10'000)));
+          GH_RETURN_IF_ERROR(tx.InsertSession(
+              Session("t" + std::to_string(t) + "-" + std::to_string(i), "u", 10'000)));
           return tx.AppendEvent({.type = "x", .at = 1, .payload = "{}"}).status();
         });
         ASSERT_TRUE(s.ok());
@@ -296,13 +325,13 @@ TEST_P(StoreContract, ConcurrentWritersAllCommit) {
 
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreContract,
-    ::testing::Values(
-        Backend{"memory", [](const auto&) { return std::make_unique<MemoryStore>(); }},
-        Backend{"sqlite",
-                [](const std::filesystem::path& dir) -> std::unique_ptr<Store> {
-                  auto s = SqliteStore::Open((dir / "test.db").string());
-                  return s ? std::move(s).value() : nullptr;
-                }}),
+    ::testing::Values(Backend{"memory",
+                              [](const auto&) { return std::make_unique<MemoryStore>(); }},
+                      Backend{"sqlite",
+                              [](const std::filesystem::path& dir) -> std::unique_ptr<Store> {
+                                auto s = SqliteStore::Open((dir / "test.db").string());
+                                return s ? std::move(s).value() : nullptr;
+                              }}),
     [](const auto& test) { return test.param.name; });
 
 }  // namespace

@@ -37,8 +37,7 @@ bool IsAccessTokenType(std::string_view typ) {
   return equals_ci(typ, kAccessTokenType) || equals_ci(typ, "application/at+jwt");
 }
 
-Result<AccessClaims> ReadClaims(bj::object claims, const VerifierOptions& options,
-                                SystemTime now) {
+Result<AccessClaims> ReadClaims(bj::object claims, const VerifierOptions& options, SystemTime now) {
   const bj::string* iss = StringClaim(claims, "iss");
   if (iss == nullptr || *iss != options.issuer) return Bad("wrong issuer");
   const bj::string* sub = StringClaim(claims, "sub");

@@ -53,8 +53,8 @@ struct AccessTokenSpec {
 };
 
 struct VerifierOptions {
-  std::string issuer;                          // expected `iss`
-  Millis leeway = std::chrono::seconds(5);     // Default: 5s (CLOCK_LEEWAY)
+  std::string issuer;                       // expected `iss`
+  Millis leeway = std::chrono::seconds(5);  // Default: 5s (CLOCK_LEEWAY)
 };
 
 // Signs a token with `key` (which must be active). kInvalidArgument for a reserved custom claim.

@@ -38,8 +38,8 @@ class AccessTokenTest : public ::testing::Test {
                    *key.private_key);
   }
   std::string Claims(std::int64_t iat, std::int64_t exp, const std::string& extra = "") {
-    return R"({"iss":"https://gh.test","sub":"u","sid":"s","ver":0,"iat":)" +
-           std::to_string(iat) + ",\"exp\":" + std::to_string(exp) + extra + "}";
+    return R"({"iss":"https://gh.test","sub":"u","sid":"s","ver":0,"iat":)" + std::to_string(iat) +
+           ",\"exp\":" + std::to_string(exp) + extra + "}";
   }
   static void ExpectUnauthorised(const Result<std::shared_ptr<const AccessClaims>>& r,
                                  std::string_view reason = "") {
@@ -82,7 +82,7 @@ TEST_F(AccessTokenTest, ExpiryWithLeeway) {
 
 TEST_F(AccessTokenTest, NotBeforeAndIssuedAtInTheFuture) {
   const std::int64_t now = ToUnixSeconds(clock_.Now());
-  EXPECT_TRUE(Verify(Raw(Claims(now + 5, now + 600))));   // iat within leeway
+  EXPECT_TRUE(Verify(Raw(Claims(now + 5, now + 600))));  // iat within leeway
   ExpectUnauthorised(Verify(Raw(Claims(now + 6, now + 600))));
   EXPECT_TRUE(Verify(Raw(Claims(now, now + 600, R"(,"nbf":)" + std::to_string(now + 5)))));
   ExpectUnauthorised(Verify(Raw(Claims(now, now + 600, R"(,"nbf":)" + std::to_string(now + 6)))));
@@ -92,8 +92,8 @@ TEST_F(AccessTokenTest, NotBeforeAndIssuedAtInTheFuture) {
 TEST_F(AccessTokenTest, RequiredClaimsAndTypes) {
   const std::int64_t now = ToUnixSeconds(clock_.Now());
   const std::string exp = std::to_string(now + 600), iat = std::to_string(now);
-  ExpectUnauthorised(Verify(Raw(R"({"sub":"u","sid":"s","ver":0,"iat":)" + iat + ",\"exp\":" +
-                                exp + "}")));  // no iss
+  ExpectUnauthorised(Verify(
+      Raw(R"({"sub":"u","sid":"s","ver":0,"iat":)" + iat + ",\"exp\":" + exp + "}")));  // no iss
   ExpectUnauthorised(Verify(Raw(R"({"iss":"https://evil","sub":"u","sid":"s","ver":0,"iat":)" +
                                 iat + ",\"exp\":" + exp + "}")));
   ExpectUnauthorised(Verify(Raw(R"({"iss":"https://gh.test","sid":"s","ver":0,"iat":)" + iat +
@@ -122,9 +122,9 @@ TEST_F(AccessTokenTest, UnknownKidAndForeignKey) {
   const std::int64_t now = ToUnixSeconds(clock_.Now());
   auto other = crypto::PrivateKey::Generate(crypto::SignatureAlg::kEdDSA, random_).value();
   // Right kid, wrong key (key substitution).
-  ExpectUnauthorised(Verify(SignRaw(R"({"alg":"EdDSA","typ":"at+jwt","kid":")" +
-                                        ring_.Signer()->kid + "\"}",
-                                    Claims(now, now + 600), other)));
+  ExpectUnauthorised(
+      Verify(SignRaw(R"({"alg":"EdDSA","typ":"at+jwt","kid":")" + ring_.Signer()->kid + "\"}",
+                     Claims(now, now + 600), other)));
   ExpectUnauthorised(Verify(
       SignRaw(R"({"alg":"EdDSA","typ":"at+jwt","kid":"nope"})", Claims(now, now + 600), other)));
 }
@@ -140,7 +140,9 @@ TEST(TokenVerifier, CachesVerifiedTokensUntilExpiry) {
         return std::shared_ptr<const KeyRing>(ring);
       },
       {.issuer = "iss", .leeway = seconds(0)});
-  AccessTokenSpec spec{.user_id = "u", .session_handle = "s", .issued_at = clock.Now(),
+  AccessTokenSpec spec{.user_id = "u",
+                       .session_handle = "s",
+                       .issued_at = clock.Now(),
                        .expires_at = clock.Now() + minutes(1)};
   const std::string token = IssueAccessToken(spec, *ring->Signer(), "iss").value();
 

@@ -28,7 +28,7 @@ inline constexpr std::size_t kMaxTokenSize = 8 * 1024;
 struct Jws {
   std::string alg;
   std::string kid;
-  std::string typ;                // empty when absent
+  std::string typ;  // empty when absent
   boost::json::object header;
   boost::json::object claims;
   std::string_view signing_input;  // "header.payload", a view into the token text

@@ -41,8 +41,8 @@ TEST_F(JwsTest, RefusesWrongShape) {
   EXPECT_TRUE(Refused(""));
   EXPECT_TRUE(Refused("abc"));
   EXPECT_TRUE(Refused("a.b"));
-  EXPECT_TRUE(Refused(good + ".x"));                       // four parts
-  EXPECT_TRUE(Refused("a.b.c.d.e"));                       // JWE compact form
+  EXPECT_TRUE(Refused(good + ".x"));                          // four parts
+  EXPECT_TRUE(Refused("a.b.c.d.e"));                          // JWE compact form
   EXPECT_TRUE(Refused(good.substr(0, good.rfind('.') + 1)));  // empty signature
   EXPECT_TRUE(Refused("." + good.substr(good.find('.'))));    // empty header
   EXPECT_TRUE(Refused(std::string(kMaxTokenSize + 1, 'a')));
@@ -55,9 +55,9 @@ TEST_F(JwsTest, RefusesOversizedEvenIfValid) {
 
 TEST_F(JwsTest, RefusesNonCanonicalBase64) {
   const std::string good = Sign(R"({"alg":"EdDSA","kid":"k"})");
-  EXPECT_TRUE(Refused(good + "="));               // padding
-  EXPECT_TRUE(Refused("+" + good.substr(1)));     // standard alphabet
-  EXPECT_TRUE(Refused(" " + good));               // whitespace
+  EXPECT_TRUE(Refused(good + "="));            // padding
+  EXPECT_TRUE(Refused("+" + good.substr(1)));  // standard alphabet
+  EXPECT_TRUE(Refused(" " + good));            // whitespace
 }
 
 TEST_F(JwsTest, RefusesNonObjectsAndDuplicates) {
@@ -83,8 +83,7 @@ TEST_F(JwsTest, RefusesAlgNoneAndMissingAlgOrKid) {
 
 TEST_F(JwsTest, RefusesDangerousHeaderMembers) {
   for (const char* member : {"jwk", "jku", "x5u", "x5c", "crit", "zip", "cty", "enc", "b64"}) {
-    const std::string header =
-        std::string(R"({"alg":"EdDSA","kid":"k",")") + member + R"(":"x"})";
+    const std::string header = std::string(R"({"alg":"EdDSA","kid":"k",")") + member + R"(":"x"})";
     EXPECT_TRUE(Refused(Sign(header))) << member;
   }
 }

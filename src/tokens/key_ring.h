@@ -41,7 +41,7 @@ class KeyRing {
  public:
   struct Options {
     crypto::SignatureAlg alg = crypto::SignatureAlg::kEdDSA;  // Default: EdDSA
-    Millis rotation_interval = std::chrono::hours(24 * 7);   // Default: 7d
+    Millis rotation_interval = std::chrono::hours(24 * 7);    // Default: 7d
     Millis verify_window = std::chrono::minutes(11);  // Default: max access-token TTL + leeway
   };
 

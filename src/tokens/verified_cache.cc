@@ -24,8 +24,7 @@ std::shared_ptr<const AccessClaims> VerifiedTokenCache::Find(std::string_view to
   return it->second.claims;
 }
 
-void VerifiedTokenCache::Insert(std::string_view token,
-                                std::shared_ptr<const AccessClaims> claims,
+void VerifiedTokenCache::Insert(std::string_view token, std::shared_ptr<const AccessClaims> claims,
                                 SystemTime drop_at, SystemTime now) {
   const std::uint64_t hash = Hash(token);
   Shard& shard = ShardFor(hash);
@@ -44,8 +43,8 @@ std::size_t VerifiedTokenCache::EvictExpired(SystemTime now) {
   std::size_t evicted = 0;
   for (Shard& shard : shards_) {
     MutexLock lock(shard.mu);
-    evicted += std::erase_if(shard.entries,
-                             [&](const auto& kv) { return kv.second.drop_at_ms < now_ms; });
+    evicted +=
+        std::erase_if(shard.entries, [&](const auto& kv) { return kv.second.drop_at_ms < now_ms; });
   }
   return evicted;
 }

@@ -46,8 +46,7 @@ TEST(VerifiedTokenCache, ExpiredEntriesGoFirstWhenFull) {
   FakeClock clock;
   VerifiedTokenCache cache(16);  // 1 per shard
   for (int i = 0; i < 64; ++i) {
-    cache.Insert("old-" + std::to_string(i), ClaimsFor("u"), clock.Now() + seconds(1),
-                 clock.Now());
+    cache.Insert("old-" + std::to_string(i), ClaimsFor("u"), clock.Now() + seconds(1), clock.Now());
   }
   clock.Advance(seconds(2));
   cache.Insert("fresh", ClaimsFor("f"), clock.Now() + seconds(60), clock.Now());

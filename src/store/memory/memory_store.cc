@@ -121,9 +121,8 @@ Result<std::vector<SigningKeyRecord>> MemoryStore::ListSigningKeys() {
   MutexLock lock(mu_);
   std::vector<SigningKeyRecord> out;
   for (const auto& [kid, key] : state_.keys) out.push_back(key);
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.created_at < b.created_at;
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
   return out;
 }
 
@@ -178,7 +177,8 @@ Result<int> MemoryStore::DeleteDeadSessions(std::int64_t now, std::int64_t revok
   }
   for (const auto& handle : dead) {
     state_.sessions.erase(handle);
-    std::erase_if(state_.tokens, [&](const auto& kv) { return kv.second.session_handle == handle; });
+    std::erase_if(state_.tokens,
+                  [&](const auto& kv) { return kv.second.session_handle == handle; });
   }
   return static_cast<int>(dead.size());
 }

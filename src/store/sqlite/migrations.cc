@@ -106,10 +106,9 @@ Result<int> ApplySqliteMigrations(SqliteDb& db) {
     if (m.version <= current) continue;
     GH_RETURN_IF_ERROR(InTransaction(db, [&]() -> Status {
       GH_RETURN_IF_ERROR(db.Exec(m.sql));
-      GH_ASSIGN_OR_RETURN(
-          Statement * ins,
-          db.Prepare("INSERT INTO schema_migrations (version, applied_at) "
-                     "VALUES (?, CAST(strftime('%s','now') AS INTEGER) * 1000)"));
+      GH_ASSIGN_OR_RETURN(Statement * ins,
+                          db.Prepare("INSERT INTO schema_migrations (version, applied_at) "
+                                     "VALUES (?, CAST(strftime('%s','now') AS INTEGER) * 1000)"));
       return ins->Bind(1, static_cast<std::int64_t>(m.version)).Run();
     }));
     current = m.version;

@@ -8,8 +8,8 @@ namespace gatehouse::store {
 namespace {
 
 TEST(SqliteMigrations, ApplyOnceAndRecordVersion) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("gh-migrate-" + std::to_string(::getpid()) + ".db");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("gh-migrate-" + std::to_string(::getpid()) + ".db");
   std::filesystem::remove(path);
   {
     auto db = SqliteDb::Open(path.string()).value();

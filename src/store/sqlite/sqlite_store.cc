@@ -12,8 +12,7 @@ struct SqliteStore::WriteJob {
   std::promise<Status> done;
 };
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
-                                                       Options options) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, Options options) {
   GH_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path));
   GH_RETURN_IF_ERROR(ApplySqliteMigrations(*db));
   return std::unique_ptr<SqliteStore>(new SqliteStore(path, options, std::move(db)));  // NOLINT
@@ -210,8 +209,7 @@ Result<std::vector<EventRecord>> SqliteStore::ReadEvents(std::int64_t after, int
     while (true) {
       GH_ASSIGN_OR_RETURN(bool row, q->Step());
       if (!row) break;
-      out.push_back({.seq = q->Int(0), .type = q->Text(1), .at = q->Int(2),
-                     .payload = q->Text(3)});
+      out.push_back({.seq = q->Int(0), .type = q->Text(1), .at = q->Int(2), .payload = q->Text(3)});
     }
     return out;
   });
@@ -241,9 +239,14 @@ Result<std::vector<AuditRecord>> SqliteStore::ListAudit(std::string_view user_id
     while (true) {
       GH_ASSIGN_OR_RETURN(bool row, q->Step());
       if (!row) break;
-      out.push_back({.seq = q->Int(0), .at = q->Int(1), .type = q->Text(2),
-                     .user_id = q->Text(3), .session_handle = q->Text(4), .actor = q->Text(5),
-                     .ip = q->Text(6), .detail = q->Text(7)});
+      out.push_back({.seq = q->Int(0),
+                     .at = q->Int(1),
+                     .type = q->Text(2),
+                     .user_id = q->Text(3),
+                     .session_handle = q->Text(4),
+                     .actor = q->Text(5),
+                     .ip = q->Text(6),
+                     .detail = q->Text(7)});
     }
     return out;
   });
@@ -254,10 +257,9 @@ Result<int> SqliteStore::DeleteDeadSessions(std::int64_t now, std::int64_t revok
   int deleted = 0;
   GH_RETURN_IF_ERROR(Write([&](Tx&) -> Status {
     SqliteDb& db = *writer_db_;
-    GH_ASSIGN_OR_RETURN(
-        Statement * pick,
-        db.Prepare("SELECT handle FROM sessions WHERE expires_at <= ?1 UNION "
-                   "SELECT handle FROM sessions WHERE revoked_at < ?2 LIMIT ?3"));
+    GH_ASSIGN_OR_RETURN(Statement * pick,
+                        db.Prepare("SELECT handle FROM sessions WHERE expires_at <= ?1 UNION "
+                                   "SELECT handle FROM sessions WHERE revoked_at < ?2 LIMIT ?3"));
     pick->Bind(1, now).Bind(2, revoked_before).Bind(3, std::int64_t{limit});
     std::vector<std::string> handles;
     while (true) {

@@ -47,8 +47,7 @@ class SqliteStore final : public Store {
   Result<std::int64_t> LastEventSeq() override;
   Result<std::vector<AuditRecord>> ListAudit(std::string_view user_id, std::int64_t before,
                                              int limit) override;
-  Result<int> DeleteDeadSessions(std::int64_t now, std::int64_t revoked_before,
-                                 int limit) override;
+  Result<int> DeleteDeadSessions(std::int64_t now, std::int64_t revoked_before, int limit) override;
   Result<StoreStats> Stats() override;
 
   // Commits made so far (for tests and metrics: writes / commits = batching factor).

@@ -56,9 +56,8 @@ Status SqliteTx::CheckWritable() const {
 }
 
 Result<std::optional<SessionRecord>> SqliteTx::GetSession(std::string_view handle) {
-  GH_ASSIGN_OR_RETURN(Statement * q,
-                      db_.Prepare("SELECT " + std::string(kSessionColumns) +
-                                  " FROM sessions WHERE handle = ?"));
+  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare("SELECT " + std::string(kSessionColumns) +
+                                                 " FROM sessions WHERE handle = ?"));
   q->Bind(1, handle);
   GH_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return std::optional<SessionRecord>();
@@ -132,10 +131,9 @@ Status SqliteTx::InsertRefreshToken(const RefreshTokenRecord& t) {
 
 Status SqliteTx::UpdateRefreshToken(const RefreshTokenRecord& t) {
   GH_RETURN_IF_ERROR(CheckWritable());
-  GH_ASSIGN_OR_RETURN(Statement * q,
-                      db_.Prepare("UPDATE refresh_tokens SET session_handle = ?2, "
-                                  "parent_hash = ?3, state = ?4, created_at = ?5, "
-                                  "superseded_at = ?6 WHERE hash = ?1"));
+  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare("UPDATE refresh_tokens SET session_handle = ?2, "
+                                                 "parent_hash = ?3, state = ?4, created_at = ?5, "
+                                                 "superseded_at = ?6 WHERE hash = ?1"));
   q->BindBlob(1, t.hash)
       .Bind(2, t.session_handle)
       .BindBlob(3, t.parent_hash)
@@ -174,8 +172,8 @@ Result<std::int64_t> SqliteTx::AppendEvent(const EventRecord& event) {
   GH_ASSIGN_OR_RETURN(std::int64_t seq, NextCounter("event_seq"));
   GH_ASSIGN_OR_RETURN(Statement * q,
                       db_.Prepare("INSERT INTO events (seq, type, at, payload) VALUES (?,?,?,?)"));
-  GH_RETURN_IF_ERROR(q->Bind(1, seq).Bind(2, event.type).Bind(3, event.at).Bind(4, event.payload)
-                         .Run());
+  GH_RETURN_IF_ERROR(
+      q->Bind(1, seq).Bind(2, event.type).Bind(3, event.at).Bind(4, event.payload).Run());
   return seq;
 }
 

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""HTTP load benchmark: local verify, refresh and create against the real server on SQLite,
+with 10^3, 10^5 and 10^6 sessions stored (bench/seed_store fills the file), driven by wrk.
+
+Usage: scripts/load_bench.py [--sizes 1000,100000,1000000] [--seconds 10] [--connections 50]
+Prints a markdown table (req/s, p50, p99 per operation and store size) and the ratio of verify
+throughput at the largest size to the smallest (target: >= 0.9, verify stays flat).
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "build", "bin")
+KEY = "bench-api-key-0123456789"
+
+
+def start_server(data_dir, extra=()):
+    proc = subprocess.Popen(
+        [os.path.join(BIN, "gatehouse"), "serve", "--listen", "127.0.0.1:0", "--data-dir",
+         data_dir, "--api-keys", KEY, "--log-level", "warn", *extra],
+        stdout=subprocess.PIPE, text=True)
+    for line in proc.stdout:
+        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
+        if m:
+            return proc, int(m.group(1))
+    raise RuntimeError("gatehouse did not start")
+
+
+def make_sessions(port, n):
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    access, refresh = [], []
+    for i in range(n):
+        conn.request("POST", "/v1/sessions", json.dumps({"user_id": f"bench-{i}"}),
+                     {"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"})
+        body = json.loads(conn.getresponse().read())
+        access.append(body["access_token"]["token"])
+        refresh.append(body["refresh_token"]["token"])
+    return access, refresh
+
+
+def wrk(port, script, env, seconds, connections):
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script,
+         f"http://127.0.0.1:{port}"],
+        env={**os.environ, **env}, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, lat.get("50", "?"), lat.get("99", "?"), int(non2xx.group(1)) if non2xx else 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,100000,1000000")
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--connections", type=int, default=50)
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows = []
+    verify_rps = {}
+    for size in sizes:
+        tmp = tempfile.mkdtemp(prefix="gh-load-")
+        try:
+            t0 = time.time()
+            subprocess.run([os.path.join(BIN, "seed_store"), os.path.join(tmp, "gatehouse.db"),
+                            str(size)], check=True, capture_output=True)
+            seed_s = time.time() - t0
+            proc, port = start_server(tmp)
+            try:
+                access, refresh = make_sessions(port, 1000)
+                at_file, rt_file = os.path.join(tmp, "at.txt"), os.path.join(tmp, "rt.txt")
+                open(at_file, "w").write("\n".join(access) + "\n")
+                open(rt_file, "w").write("\n".join(refresh) + "\n")
+                lua = os.path.join(ROOT, "bench", "load")
+                ops = [
+                    ("verify (local)", os.path.join(lua, "tokens.lua"),
+                     {"GH_TOKENS": at_file, "GH_PATH": "/v1/sessions/verify",
+                      "GH_FIELD": "access_token", "GH_KEY": KEY}),
+                    ("refresh", os.path.join(lua, "tokens.lua"),
+                     {"GH_TOKENS": rt_file, "GH_PATH": "/v1/sessions/refresh",
+                      "GH_FIELD": "refresh_token", "GH_KEY": KEY}),
+                    ("create", os.path.join(lua, "create.lua"), {"GH_KEY": KEY}),
+                ]
+                for name, script, env in ops:
+                    rps, p50, p99, bad = wrk(port, script, env, args.seconds, args.connections)
+                    rows.append((size, name, rps, p50, p99, bad))
+                    if name.startswith("verify"):
+                        verify_rps[size] = rps
+                    print(f"  {size:>9,} sessions  {name:<15} {rps:>10,.0f} req/s  p50 {p50:>8}"
+                          f"  p99 {p99:>8}  non-2xx {bad}  (seeded in {seed_s:.1f}s)",
+                          file=sys.stderr)
+            finally:
+                proc.terminate()
+                proc.wait()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print("| stored sessions | operation | req/s | p50 | p99 | non-2xx |")
+    print("|---:|---|---:|---:|---:|---:|")
+    for size, name, rps, p50, p99, bad in rows:
+        print(f"| {size:,} | {name} | {rps:,.0f} | {p50} | {p99} | {bad} |")
+    if len(verify_rps) >= 2:
+        lo, hi = min(verify_rps), max(verify_rps)
+        print(f"\nverify at {hi:,} / at {lo:,} stored sessions: "
+              f"{verify_rps[hi] / verify_rps[lo]:.2f} (target >= 0.9)")
+
+
+if __name__ == "__main__":
+    main()

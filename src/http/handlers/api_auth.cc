@@ -1,0 +1,43 @@
+#include "http/handlers/api_auth.h"
+
+#include "crypto/hash.h"
+
+namespace gatehouse::http {
+
+ApiAuth::ApiAuth(std::vector<std::string> api_keys) : keys_(std::move(api_keys)) {}
+
+std::optional<std::string_view> BearerToken(const Request& request) {
+  const auto header = request.Header("authorization");
+  if (!header) return std::nullopt;
+  constexpr std::string_view kScheme = "bearer ";
+  if (header->size() <= kScheme.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>((*header)[i])) != kScheme[i]) return std::nullopt;
+  }
+  std::string_view token = header->substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  if (token.empty()) return std::nullopt;
+  return token;
+}
+
+bool ApiAuth::Allows(const Request& request) const {
+  const auto token = BearerToken(request);
+  if (!token) return false;
+  bool allowed = false;
+  for (const auto& key : keys_) {
+    // Compare with every key (no early exit), each comparison in constant time.
+    allowed |= crypto::ConstantTimeEquals(*token, key);
+  }
+  return allowed;
+}
+
+Handler ApiAuth::Require(Handler handler) const {
+  return [this, handler = std::move(handler)](Request& request) {
+    if (!Allows(request)) {
+      return ErrorResponse(Unauthenticated("a valid API key is required"));
+    }
+    return handler(request);
+  };
+}
+
+}  // namespace gatehouse::http

@@ -1,0 +1,45 @@
+#include "http/response.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "http/error_mapping.h"
+
+namespace gatehouse::http {
+
+Response JsonResponse(int status, const boost::json::value& body) {
+  Response response;
+  response.status = status;
+  response.body = boost::json::serialize(body);
+  return response;
+}
+
+Response TextResponse(int status, std::string body, std::string content_type) {
+  Response response;
+  response.status = status;
+  response.content_type = std::move(content_type);
+  response.body = std::move(body);
+  return response;
+}
+
+Response ErrorResponse(const Error& error) {
+  HttpError mapped = MapError(error);
+  boost::json::object body;
+  body["error"] = mapped.code;
+  if (error.code() == ErrorCode::kInternal) {
+    // The details stay in the log: they may name files, queries or peers.
+    spdlog::error("internal error: {}", error.message());
+    body["message"] = "internal error";
+    return JsonResponse(mapped.status, body);
+  }
+  body["message"] = error.message();
+  for (const auto& [name, value] : error.fields()) {
+    if (name == "error" || name == "message") continue;
+    body[name] = value;
+  }
+  return JsonResponse(mapped.status, body);
+}
+
+}  // namespace gatehouse::http

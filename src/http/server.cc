@@ -1,0 +1,508 @@
+#include "http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <charconv>
+#include <csignal>
+#include <exception>
+#include <limits>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "http/reasons.h"
+
+namespace gatehouse::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using RequestParser = bhttp::request_parser<bhttp::string_body>;
+
+// Errors come back as values: an exception per closed connection or timeout costs too much.
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kReadChunk = std::size_t{8} * 1024;
+// After an error response we read (and drop) what the client is still sending, so that closing
+// does not reset the connection before the client has read the response.
+constexpr std::size_t kMaxLingerBytes = std::size_t{1024} * 1024;
+constexpr std::chrono::milliseconds kMaxLinger{1'000};
+
+std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
+
+int HardwareThreads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+
+Result<tcp::endpoint> ParseListen(std::string_view listen) {
+  auto invalid = [listen] {
+    return InvalidArgument("listen address must be host:port, :port or [v6]:port, got '" +
+                           std::string(listen) + "'");
+  };
+  std::string_view host;
+  std::string_view port;
+  if (listen.starts_with('[')) {
+    std::size_t close = listen.find(']');
+    if (close == std::string_view::npos || listen.substr(close + 1, 1) != ":") return invalid();
+    host = listen.substr(1, close - 1);
+    port = listen.substr(close + 2);
+  } else {
+    std::size_t colon = listen.rfind(':');
+    if (colon == std::string_view::npos) return invalid();
+    host = listen.substr(0, colon);
+    port = listen.substr(colon + 1);
+    if (host.find(':') != std::string_view::npos) return invalid();  // bare IPv6
+  }
+  std::uint16_t port_number = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), port_number);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size()) return invalid();
+  if (host.empty()) host = "0.0.0.0";
+  if (host == "localhost") host = "127.0.0.1";
+  beast::error_code address_ec;
+  asio::ip::address address = asio::ip::make_address(host, address_ec);
+  if (address_ec) return invalid();
+  return tcp::endpoint(address, port_number);
+}
+
+std::string PeerIp(const tcp::socket& socket) {
+  beast::error_code ec;
+  tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return {};
+  asio::ip::address address = peer.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  }
+  return address.to_string();
+}
+
+// The error to answer a failed read with, or nothing when the connection should just close
+// (peer gone, timeout, reset).
+std::optional<Error> ReadFailure(const beast::error_code& ec) {
+  if (ec == bhttp::error::body_limit) {
+    return Error(ErrorCode::kInvalidArgument, "request body too large", reason::kPayloadTooLarge);
+  }
+  if (ec == bhttp::error::header_limit) {
+    return Error(ErrorCode::kInvalidArgument, "request header too large",
+                 kReasonHeaderFieldsTooLarge);
+  }
+  bool is_http = &ec.category() == &bhttp::make_error_code(bhttp::error::end_of_stream).category();
+  if (!is_http || ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
+    return std::nullopt;
+  }
+  return InvalidArgument("malformed HTTP request: " + ec.message());
+}
+
+// Moves the parsed message into `request`. False for a malformed target.
+bool FillRequest(bhttp::request<bhttp::string_body>& message, Request& request) {
+  request.method = ParseMethod(View(message.method_string()));
+  request.target = View(message.target());
+  if (!ParseTarget(request.target, request.path, request.query)) return false;
+  for (const auto& field : message) {
+    std::string name(View(field.name_string()));
+    for (char& c : name) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    request.headers.emplace_back(std::move(name), View(field.value()));
+  }
+  request.body = std::move(message.body());
+  return true;
+}
+
+Response NoRoute(const Router::Match& match) {
+  if (match.status != 405) return ErrorResponse(NotFound("no route for this path"));
+  Response response = ErrorResponse(
+      Error(ErrorCode::kInvalidArgument, "method not allowed", kReasonMethodNotAllowed));
+  std::string allow;
+  for (Method method : match.allowed) {
+    if (!allow.empty()) allow += ", ";
+    allow += MethodName(method);
+  }
+  return response.SetHeader("Allow", std::move(allow));
+}
+
+// Runs a handler; whatever it throws becomes a 500 with the details in the log only.
+Response Invoke(const Route& route, Request& request) {
+  try {
+    return route.handler(request);
+  } catch (const std::exception& e) {
+    return ErrorResponse(Internal(std::string(MethodName(request.method)) + " " + route.pattern +
+                                  " threw: " + e.what()));
+  } catch (...) {
+    return ErrorResponse(Internal(std::string(MethodName(request.method)) + " " + route.pattern +
+                                  " threw a non-exception"));
+  }
+}
+
+bool IsHeaderSafe(std::string_view s) {
+  constexpr std::string_view kUnsafe("\r\n\0", 3);
+  return s.find_first_of(kUnsafe) == std::string_view::npos;
+}
+
+// A handler's response must not smuggle headers (a CR/LF from a user-supplied id) or use a
+// status Beast cannot frame.
+bool IsWritable(const Response& response) {
+  if (response.status < 200 || response.status > 599) return false;
+  if (!IsHeaderSafe(response.content_type)) return false;
+  return std::all_of(response.headers.begin(), response.headers.end(), [](const auto& header) {
+    return !header.first.empty() && IsHeaderSafe(header.first) && IsHeaderSafe(header.second);
+  });
+}
+
+// Decrements the live connection count when the connection's coroutine ends (or is destroyed
+// unstarted at shutdown).
+class ConnectionSlot {
+ public:
+  explicit ConnectionSlot(std::atomic<std::size_t>& count) : count_(&count) {}
+  ConnectionSlot(ConnectionSlot&& other) noexcept : count_(std::exchange(other.count_, nullptr)) {}
+  ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+  ~ConnectionSlot() {
+    if (count_ != nullptr) count_->fetch_sub(1, std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<std::size_t>* count_;
+};
+
+void LogEscaped(const char* what, const std::exception_ptr& e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    spdlog::error("{} failed: {}", what, ex.what());
+  } catch (...) {
+    spdlog::error("{} failed: unknown exception", what);
+  }
+}
+
+}  // namespace
+
+// Declared in this order so that destruction runs pool, signals, acceptor, then the io_context
+// (whose pending handlers own connection frames that touch `connections`, `router`, `options`).
+struct Server::Impl {
+  enum RunState : int { kIdle, kRunning, kDone };
+
+  Impl(ServerOptions o, const Router& r)
+      : options(std::move(o)),
+        router(r),
+        io_threads(options.io_threads > 0 ? options.io_threads : HardwareThreads()),
+        ioc(io_threads) {}
+
+  ~Impl() {
+    pool.reset();
+    signals.reset();
+    acceptor.reset();
+  }
+
+  Status Start();
+  void Run(bool handle_signals);
+  void Stop();
+  void RunIo();
+
+  asio::awaitable<void> Accept();
+  asio::awaitable<void> Serve(beast::tcp_stream stream, ConnectionSlot slot);
+  asio::awaitable<bool> ReadSome(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                 std::chrono::milliseconds timeout);
+  asio::awaitable<beast::error_code> ReadRequest(beast::tcp_stream& stream,
+                                                 beast::flat_buffer& buffer, RequestParser& parser);
+  asio::awaitable<bool> ServeOne(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                 const std::string& peer_ip);
+  asio::awaitable<Response> Dispatch(Request& request);
+  asio::awaitable<bool> Write(beast::tcp_stream& stream, Response& response, unsigned version,
+                              bool keep_alive);
+  asio::awaitable<void> Close(beast::tcp_stream& stream, beast::flat_buffer& buffer);
+  void Report(const Request& request, int status, MonoTime start) const;
+
+  const ServerOptions options;
+  const Router& router;
+  const int io_threads;
+  std::atomic<std::size_t> connections{0};
+  std::atomic<int> run_state{kIdle};
+  std::uint16_t port = 0;
+
+  asio::io_context ioc;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::signal_set> signals;
+  std::optional<asio::thread_pool> pool;  // blocking routes
+};
+
+Status Server::Impl::Start() {
+  if (acceptor) return FailedPrecondition("server already started");
+  if (options.on_response && options.clock == nullptr) {
+    return InvalidArgument("ServerOptions.on_response needs ServerOptions.clock");
+  }
+  GH_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ParseListen(options.listen));
+  acceptor.emplace(ioc);
+  beast::error_code ec;
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) port = acceptor->local_endpoint(ec).port();
+  if (ec) {
+    acceptor.reset();
+    return Unavailable("cannot listen on " + options.listen + ": " + ec.message());
+  }
+  pool.emplace(options.worker_threads > 0 ? options.worker_threads : 2 * HardwareThreads());
+  asio::co_spawn(ioc, Accept(), [](const std::exception_ptr& e) { LogEscaped("accept loop", e); });
+  return OkStatus();
+}
+
+void Server::Impl::Run(bool handle_signals) {
+  run_state.store(kRunning);
+  if (handle_signals) {
+    signals.emplace(ioc, SIGINT, SIGTERM);
+    signals->async_wait([this](const beast::error_code& ec, int signal) {
+      if (ec) return;
+      spdlog::info("signal {} received, stopping", signal);
+      Stop();
+    });
+  }
+  std::vector<std::thread> threads;
+  for (int i = 1; i < io_threads; ++i) threads.emplace_back([this] { RunIo(); });
+  RunIo();
+  for (std::thread& thread : threads) thread.join();
+  // No io thread runs now: the acceptor and signal set can be touched from here.
+  beast::error_code ignored;
+  if (acceptor) acceptor->close(ignored);
+  signals.reset();
+  if (pool) {
+    pool->stop();
+    pool->join();
+  }
+  run_state.store(kDone);
+  run_state.notify_all();
+}
+
+void Server::Impl::RunIo() {
+  for (;;) {
+    try {
+      ioc.run();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("io thread: {}", e.what());
+    }
+  }
+}
+
+void Server::Impl::Stop() {
+  ioc.stop();
+  // From an io or worker thread (a signal, a handler) Run() finishes the job; waiting here would
+  // wait for ourselves.
+  if (ioc.get_executor().running_in_this_thread()) return;
+  if (pool && pool->get_executor().running_in_this_thread()) return;
+  run_state.wait(kRunning);
+}
+
+asio::awaitable<void> Server::Impl::Accept() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor->async_accept(asio::make_strand(ioc), kAsTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
+      spdlog::warn("accept failed: {}", ec.message());
+      asio::steady_timer backoff(ioc, std::chrono::milliseconds(50));  // e.g. out of descriptors
+      co_await backoff.async_wait(kAsTuple);
+      continue;
+    }
+    if (connections.fetch_add(1, std::memory_order_relaxed) >= options.max_connections) {
+      connections.fetch_sub(1, std::memory_order_relaxed);
+      socket.close(ec);
+      continue;
+    }
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor,
+                   Serve(beast::tcp_stream(std::move(socket)), ConnectionSlot(connections)),
+                   [](const std::exception_ptr& e) { LogEscaped("connection", e); });
+  }
+}
+
+asio::awaitable<void> Server::Impl::Serve(beast::tcp_stream stream,
+                                          [[maybe_unused]] ConnectionSlot slot) {
+  beast::error_code ec;
+  stream.socket().set_option(tcp::no_delay(true), ec);
+  const std::string peer_ip = PeerIp(stream.socket());
+  beast::flat_buffer buffer;  // reused for every request on this connection
+  for (bool first = true;; first = false) {
+    // The first request must start within read_timeout; later ones within idle_timeout.
+    if (buffer.size() == 0 &&
+        !co_await ReadSome(stream, buffer, first ? options.read_timeout : options.idle_timeout)) {
+      break;
+    }
+    if (!co_await ServeOne(stream, buffer, peer_ip)) break;
+  }
+  co_await Close(stream, buffer);
+}
+
+asio::awaitable<bool> Server::Impl::ReadSome(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                             std::chrono::milliseconds timeout) {
+  stream.expires_after(timeout);
+  auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kReadChunk), kAsTuple);
+  if (ec) co_return false;
+  buffer.commit(n);
+  co_return true;
+}
+
+// Reads, handles and answers one request. True when the connection stays open for another.
+asio::awaitable<bool> Server::Impl::ServeOne(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                             const std::string& peer_ip) {
+  MonoTime start = options.on_response ? options.clock->MonotonicNow() : MonoTime();
+  RequestParser parser;
+  parser.header_limit(static_cast<std::uint32_t>(
+      std::min<std::size_t>(options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+  parser.body_limit(options.max_body_bytes);
+
+  beast::error_code ec = co_await ReadRequest(stream, buffer, parser);
+
+  Request request;
+  request.peer_ip = peer_ip;
+  if (ec) {
+    std::optional<Error> failure = ReadFailure(ec);
+    if (!failure) co_return false;
+    request.method = Method::kOther;
+    if (parser.is_header_done()) {
+      request.method = ParseMethod(View(parser.get().method_string()));
+      request.target = View(parser.get().target());
+    }
+    Response response = ErrorResponse(*failure);
+    co_await Write(stream, response, 11, false);
+    Report(request, response.status, start);
+    co_return false;
+  }
+
+  bhttp::request<bhttp::string_body>& message = parser.get();
+  const bool keep_alive = message.keep_alive();
+  const unsigned version = message.version();
+  // Not a conditional expression: g++ 12 miscompiles co_await inside ?: (temporaries die early).
+  Response response;
+  if (FillRequest(message, request)) {
+    response = co_await Dispatch(request);
+  } else {
+    response = ErrorResponse(InvalidArgument("malformed request target"));
+  }
+  const bool written = co_await Write(stream, response, version, keep_alive);
+  Report(request, response.status, start);
+  const bool keep_open = written && keep_alive;
+  co_return keep_open;
+}
+
+// Usually the whole request came with the bytes already buffered and is parsed without another
+// read (or timer); otherwise the rest must arrive within read_timeout.
+asio::awaitable<beast::error_code> Server::Impl::ReadRequest(beast::tcp_stream& stream,
+                                                             beast::flat_buffer& buffer,
+                                                             RequestParser& parser) {
+  beast::error_code ec;
+  parser.eager(true);
+  buffer.consume(parser.put(buffer.data(), ec));
+  if (ec == bhttp::error::need_more) ec = {};
+  if (ec || parser.is_done()) co_return ec;
+
+  stream.expires_after(options.read_timeout);
+  std::size_t n = 0;
+  if (!parser.is_header_done()) {
+    std::tie(ec, n) = co_await bhttp::async_read_header(stream, buffer, parser, kAsTuple);
+  }
+  if (!ec && !parser.is_done() && parser.get().version() == 11 &&
+      beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    std::tie(ec, n) = co_await asio::async_write(stream, asio::buffer(kContinue), kAsTuple);
+  }
+  if (!ec && !parser.is_done()) {
+    std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
+  }
+  co_return ec;
+}
+
+asio::awaitable<Response> Server::Impl::Dispatch(Request& request) {
+  Router::Match match = router.Find(request);
+  if (match.route == nullptr) co_return NoRoute(match);
+  const Route* route = match.route;
+  const bool blocking = route->options.blocking ||
+                        (route->options.blocking_if && route->options.blocking_if(request));
+  if (!blocking) co_return Invoke(*route, request);
+  // The connection's coroutine waits here, its strand free; it resumes on that strand.
+  co_return co_await asio::co_spawn(
+      *pool,
+      [route, &request]() -> asio::awaitable<Response> { co_return Invoke(*route, request); },
+      asio::use_awaitable);
+}
+
+// The one place a Response becomes bytes on the wire. A streaming variant (Server-Sent Events)
+// will write the header with bhttp::async_write_header and then the body in chunks.
+asio::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& response,
+                                          unsigned version, bool keep_alive) {
+  if (!IsWritable(response)) {
+    response = ErrorResponse(Internal("handler produced an unwritable response (status " +
+                                      std::to_string(response.status) + ")"));
+  }
+  bhttp::response<bhttp::string_body> message(static_cast<bhttp::status>(response.status), version);
+  for (const auto& [name, value] : response.headers) message.insert(name, value);
+  for (const auto& [name, value] : options.default_headers) {
+    if (message.find(name) == message.end()) message.set(name, value);
+  }
+  if (!response.content_type.empty()) {
+    message.set(bhttp::field::content_type, response.content_type);
+  }
+  message.keep_alive(keep_alive);
+  message.body() = std::move(response.body);
+  message.prepare_payload();
+
+  stream.expires_after(options.read_timeout);
+  auto [ec, n] = co_await bhttp::async_write(stream, message, kAsTuple);
+  co_return !ec;
+}
+
+// Half-closes, lets the client read what we sent (dropping what it still sends), then closes.
+asio::awaitable<void> Server::Impl::Close(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (!ec) {
+    stream.expires_after(std::min(options.read_timeout, kMaxLinger));
+    for (std::size_t drained = 0; drained < kMaxLingerBytes;) {
+      buffer.clear();
+      auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(kReadChunk), kAsTuple);
+      if (read_ec) break;
+      drained += n;
+    }
+  }
+  stream.close();
+}
+
+void Server::Impl::Report(const Request& request, int status, MonoTime start) const {
+  if (!options.on_response) return;
+  options.on_response(request, status, options.clock->MonotonicNow() - start);
+}
+
+Server::Server(ServerOptions options, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+
+Server::~Server() { Stop(); }
+
+Status Server::Start() { return impl_->Start(); }
+
+std::uint16_t Server::port() const { return impl_->port; }
+
+void Server::Run(bool handle_signals) { impl_->Run(handle_signals); }
+
+void Server::Stop() { impl_->Stop(); }
+
+}  // namespace gatehouse::http
