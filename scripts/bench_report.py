@@ -7,11 +7,17 @@ import sys
 def rates(path):
     with open(path) as f:
         data = json.load(f)
-    out = {}
+    out, medians = {}, {}
     for b in data["benchmarks"]:
-        if b.get("run_type", "iteration") != "iteration" or "items_per_second" not in b:
+        if "items_per_second" not in b:
             continue
-        out[b["name"].replace("/real_time", "")] = b["items_per_second"]
+        name = b.get("run_name", b["name"]).replace("/real_time", "")
+        if b.get("run_type") == "aggregate":
+            if b.get("aggregate_name") == "median":
+                medians[name] = b["items_per_second"]
+        else:
+            out[name] = b["items_per_second"]
+    out.update(medians)  # with repetitions, report the median of the interleaved runs
     return data.get("context", {}), out
 
 

@@ -19,11 +19,13 @@ class StrictHandler {
   static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
   static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
 
-  bj::value_stack stack;
+  // The parse works in this buffer first, so small documents (JWT parts) avoid heap churn.
+  alignas(std::max_align_t) unsigned char temp[2048];
+  bj::value_stack stack{bj::storage_ptr(), temp, sizeof temp};
   bool duplicate = false;
 
   bool on_document_begin(bj::error_code&) {
-    stack.reset();
+    stack.reset(bj::storage_ptr());
     return true;
   }
   bool on_document_end(bj::error_code&) { return true; }
@@ -33,11 +35,12 @@ class StrictHandler {
     return true;
   }
   bool on_object_begin(bj::error_code&) {
-    keys_.emplace_back();
+    object_starts_.push_back(keys_.size());
     return true;
   }
   bool on_object_end(std::size_t n, bj::error_code&) {
-    keys_.pop_back();
+    keys_.resize(object_starts_.back());
+    object_starts_.pop_back();
     stack.push_object(n);
     return true;
   }
@@ -56,15 +59,15 @@ class StrictHandler {
   }
   bool on_key(bj::string_view s, std::size_t, bj::error_code& ec) {
     key_.append(s.data(), s.size());
-    auto& seen = keys_.back();
-    for (const auto& k : seen) {
-      if (k == key_) {
+    // Objects are small: a linear scan over this object's names beats hashing them.
+    for (std::size_t i = object_starts_.back(); i < keys_.size(); ++i) {
+      if (keys_[i] == key_) {
         duplicate = true;
         ec = bj::error::syntax;
         return false;
       }
     }
-    seen.push_back(std::move(key_));
+    keys_.push_back(key_);
     key_.clear();
     stack.push_key(s);
     return true;
@@ -94,7 +97,8 @@ class StrictHandler {
   bool on_comment(bj::string_view, bj::error_code&) { return true; }
 
  private:
-  std::vector<std::vector<std::string>> keys_;
+  std::vector<std::string> keys_;           // names of every open object, innermost last
+  std::vector<std::size_t> object_starts_;  // where each open object's names begin in keys_
   std::string key_;
 };
 

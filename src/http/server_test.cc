@@ -157,6 +157,14 @@ class ServerTest : public ::testing::Test {
                   return JsonResponse(200, {{"blocking", true}});
                 },
                 {.blocking = true});
+    router_.Add(Method::kGet, "/maybe-blocking",
+                [this](Request&) {
+                  blocking_thread_ = std::this_thread::get_id();
+                  return JsonResponse(200, {});
+                },
+                {.blocking_if = [](const Request& request) {
+                  return request.Query("strict").has_value();
+                }});
     router_.Add(Method::kGet, "/users/{id}", [](Request& request) {
       return JsonResponse(200, {{"id", request.Param("id").value_or("")}});
     });
@@ -371,6 +379,14 @@ TEST_F(ServerTest, BlockingRoutesRunOnWorkerThreads) {
   EXPECT_EQ(inline_thread_.load(), io_thread_);
   EXPECT_NE(blocking_thread_.load(), io_thread_);
   EXPECT_NE(blocking_thread_.load(), std::thread::id());
+}
+
+TEST_F(ServerTest, BlockingIfDecidesPerRequest) {
+  StartServer();
+  EXPECT_EQ(Exchange(Get("/maybe-blocking")).status, 200);
+  EXPECT_EQ(blocking_thread_.load(), io_thread_);
+  EXPECT_EQ(Exchange(Get("/maybe-blocking?strict")).status, 200);
+  EXPECT_NE(blocking_thread_.load(), io_thread_);
 }
 
 TEST_F(ServerTest, HandlerExceptionIs500WithoutDetails) {
