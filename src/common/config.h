@@ -37,7 +37,7 @@ struct Config {
   std::string tls_key_file;                      // TLS_KEY_FILE
   std::optional<bool> metrics_public;            // METRICS_PUBLIC; default: loopback LISTEN
   int io_threads = 0;                            // IO_THREADS; default 0 = one per core
-  int worker_threads = 0;                        // WORKER_THREADS; default 0 = 2 per core
+  int worker_threads = 0;                        // WORKER_THREADS; default 0 = 16 per core
 
   // Tokens and sessions.
   Millis access_token_ttl = std::chrono::minutes(10);         // ACCESS_TOKEN_TTL

@@ -263,7 +263,7 @@ Status Server::Impl::Start() {
     acceptor.reset();
     return Unavailable("cannot listen on " + options.listen + ": " + ec.message());
   }
-  pool.emplace(options.worker_threads > 0 ? options.worker_threads : 2 * HardwareThreads());
+  pool.emplace(options.worker_threads > 0 ? options.worker_threads : 16 * HardwareThreads());
   asio::co_spawn(ioc, Accept(), [](const std::exception_ptr& e) { LogEscaped("accept loop", e); });
   return OkStatus();
 }

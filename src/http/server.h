@@ -32,7 +32,8 @@ namespace gatehouse::http {
 struct ServerOptions {
   std::string listen = "127.0.0.1:3567";  // Default: 127.0.0.1:3567; ":0" or port 0 picks one
   int io_threads = 0;                     // Default: 0 = hardware concurrency
-  int worker_threads = 0;                 // Default: 0 = 2 x hardware concurrency
+  int worker_threads = 0;  // Default: 0 = 16 x hardware concurrency (they mostly wait on the store;
+                           // more waiting writers make bigger group commits)
   std::size_t max_body_bytes = std::size_t{64} * 1024;   // Default: 64 KiB (413 above)
   std::size_t max_header_bytes = std::size_t{8} * 1024;  // Default: 8 KiB (431 above)
   std::chrono::milliseconds read_timeout{10'000};  // Default: 10s to read one request (or write)

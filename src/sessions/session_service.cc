@@ -240,7 +240,11 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
                                               .parent_hash = session.refresh_hash,
                                               .state = RefreshState::kPending,
                                               .created_at = now}));
-    GH_RETURN_IF_ERROR(tx.TrimRefreshTokens(session.handle, policy_.refresh_tokens_kept));
+    // Trimming is the costliest statement of a refresh, so it runs on one refresh in eight
+    // (chosen by the new token's random hash): rows per session stay near the bound on average.
+    if ((static_cast<unsigned char>(next_hash[0]) & 7) == 0) {
+      GH_RETURN_IF_ERROR(tx.TrimRefreshTokens(session.handle, policy_.refresh_tokens_kept));
+    }
     session.last_active_at = now;
     session.idle_expires_at = now + policy_.refresh_token_ttl.count();
     GH_RETURN_IF_ERROR(tx.UpdateSession(session));

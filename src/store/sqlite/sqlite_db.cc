@@ -94,8 +94,15 @@ Status SqliteDb::Exec(std::string_view sql) {
   return OkStatus();
 }
 
+Status SqliteDb::Run(std::string_view sql) {
+  GH_ASSIGN_OR_RETURN(Statement * stmt, Prepare(sql));
+  Status s = stmt->Run();
+  stmt->Reset();
+  return s;
+}
+
 Result<Statement*> SqliteDb::Prepare(std::string_view sql) {
-  auto it = statements_.find(std::string(sql));
+  auto it = statements_.find(sql);
   if (it != statements_.end()) {
     it->second->Reset();
     return it->second.get();

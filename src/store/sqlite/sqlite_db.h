@@ -62,6 +62,9 @@ class SqliteDb {
   static Result<std::unique_ptr<SqliteDb>> Open(const std::string& path);
 
   Status Exec(std::string_view sql);
+  // Like Exec for one statement, but through the statement cache (for hot statements such as
+  // SAVEPOINT and COMMIT).
+  Status Run(std::string_view sql);
   // A cached prepared statement, reset and ready to bind. Valid until the next Prepare of the
   // same SQL text.
   Result<Statement*> Prepare(std::string_view sql);
@@ -75,7 +78,12 @@ class SqliteDb {
  private:
   explicit SqliteDb(sqlite3* db) : db_(db) {}
   std::unique_ptr<sqlite3, SqliteDeleter> db_;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Keyed by SQL text; looked up by string_view without building a string.
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> statements_;
 };
 
 // Runs `body` inside BEGIN IMMEDIATE … COMMIT, rolling back on any error.

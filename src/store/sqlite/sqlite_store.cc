@@ -64,14 +64,14 @@ void SqliteStore::WriterLoop() {
 void SqliteStore::RunBatch(std::deque<WriteJob*>& batch) {
   SqliteDb& db = *writer_db_;
   std::vector<Status> results(batch.size());
-  Status begin = db.Exec("BEGIN IMMEDIATE");
+  Status begin = db.Run("BEGIN IMMEDIATE");
   if (!begin) {
     for (WriteJob* job : batch) job->done.set_value(begin);
     return;
   }
   SqliteTx tx(db, /*writable=*/true);
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    Status s = db.Exec("SAVEPOINT w");
+    Status s = db.Run("SAVEPOINT w");
     if (s) {
       try {
         s = batch[i]->fn(tx);
@@ -79,14 +79,14 @@ void SqliteStore::RunBatch(std::deque<WriteJob*>& batch) {
         s = Internal(std::string("write failed: ") + e.what());
       }
       db.ResetAll();
-      if (!s) (void)db.Exec("ROLLBACK TO w");
-      if (Status r = db.Exec("RELEASE w"); !r && s) s = r;
+      if (!s) (void)db.Run("ROLLBACK TO w");
+      if (Status r = db.Run("RELEASE w"); !r && s) s = r;
     }
     results[i] = std::move(s);
   }
   db.ResetAll();
-  Status commit = db.Exec("COMMIT");
-  if (!commit) (void)db.Exec("ROLLBACK");
+  Status commit = db.Run("COMMIT");
+  if (!commit) (void)db.Run("ROLLBACK");
   {
     std::lock_guard lock(queue_mu_);
     ++commits_;
@@ -124,7 +124,7 @@ auto SqliteStore::WithReader(Fn&& fn) -> decltype(fn(std::declval<SqliteDb&>()))
 
 Status SqliteStore::Read(std::function<Status(Tx&)> fn) {
   return WithReader([&](SqliteDb& db) -> Status {
-    GH_RETURN_IF_ERROR(db.Exec("BEGIN"));
+    GH_RETURN_IF_ERROR(db.Run("BEGIN"));
     SqliteTx tx(db, /*writable=*/false);
     Status s;
     try {
@@ -133,8 +133,8 @@ Status SqliteStore::Read(std::function<Status(Tx&)> fn) {
       s = Internal(std::string("read failed: ") + e.what());
     }
     db.ResetAll();
-    Status end = db.Exec("COMMIT");
-    if (!end) (void)db.Exec("ROLLBACK");
+    Status end = db.Run("COMMIT");
+    if (!end) (void)db.Run("ROLLBACK");
     if (!s) return s;
     return end;
   });

@@ -56,8 +56,9 @@ Status SqliteTx::CheckWritable() const {
 }
 
 Result<std::optional<SessionRecord>> SqliteTx::GetSession(std::string_view handle) {
-  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare("SELECT " + std::string(kSessionColumns) +
-                                                 " FROM sessions WHERE handle = ?"));
+  static const std::string kSql =
+      "SELECT " + std::string(kSessionColumns) + " FROM sessions WHERE handle = ?";
+  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare(kSql));
   q->Bind(1, handle);
   GH_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return std::optional<SessionRecord>();
@@ -66,9 +67,9 @@ Result<std::optional<SessionRecord>> SqliteTx::GetSession(std::string_view handl
 
 Status SqliteTx::InsertSession(const SessionRecord& session) {
   GH_RETURN_IF_ERROR(CheckWritable());
-  GH_ASSIGN_OR_RETURN(Statement * q,
-                      db_.Prepare("INSERT INTO sessions (" + std::string(kSessionColumns) +
-                                  ", expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  static const std::string kSql = "INSERT INTO sessions (" + std::string(kSessionColumns) +
+                                  ", expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare(kSql));
   BindSession(*q, session);
   return q->Run();
 }
@@ -90,10 +91,10 @@ Status SqliteTx::UpdateSession(const SessionRecord& session) {
 
 Result<std::vector<SessionRecord>> SqliteTx::ListLiveSessions(std::string_view user_id,
                                                               std::int64_t now) {
-  GH_ASSIGN_OR_RETURN(Statement * q,
-                      db_.Prepare("SELECT " + std::string(kSessionColumns) +
+  static const std::string kSql = "SELECT " + std::string(kSessionColumns) +
                                   " FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND "
-                                  "expires_at > ? ORDER BY created_at DESC, handle DESC"));
+                                  "expires_at > ? ORDER BY created_at DESC, handle DESC";
+  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare(kSql));
   q->Bind(1, user_id).Bind(2, now);
   std::vector<SessionRecord> out;
   while (true) {
