@@ -3,9 +3,14 @@
 #   make test   debug build (ASan + UBSan), every test suite, format and banned-call checks
 #   make bench  release build, benchmarks; see docs/benchmarks.md
 SHELL := /bin/bash
+# ccache hits across clones in other directories (CI builds a fresh clone each time).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 JOBS ?= $(shell nproc)
 WERROR := $(if $(filter true,$(CI)),ON,OFF)
 FUZZ_SECONDS ?= 60
+# The suites labelled `concurrency`: they run again under ThreadSanitizer in `make test`.
+TSAN_TESTS := store_test tokens_test sessions_test revocation_test http_test
 
 .PHONY: all deps build run test unit tsan bench fmt format-check lint banned fuzz clean
 
@@ -26,11 +31,11 @@ unit: deps
 	@cmake --build build/debug -j $(JOBS)
 	@ctest --test-dir build/debug --output-on-failure -j $(JOBS)
 
-test: unit format-check banned
+test: unit tsan format-check banned
 
 tsan: deps
 	@cmake --preset tsan -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
-	@cmake --build build/tsan -j $(JOBS)
+	@cmake --build build/tsan -j $(JOBS) --target $(TSAN_TESTS)
 	@ctest --test-dir build/tsan --output-on-failure -L concurrency
 
 bench: build

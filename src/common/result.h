@@ -101,11 +101,14 @@ class [[nodiscard]] Result {
   Result(const T& value) : state_(std::in_place_index<0>, value) {}  // NOLINT: implicit by design
   Result(T&& value) : state_(std::in_place_index<0>, std::move(value)) {}    // NOLINT
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+  // Implicit conversions are the point of this type (`return value;`, `return error;`).
+  // NOLINTBEGIN(google-explicit-constructor,bugprone-forwarding-reference-overload)
   template <typename U>
   requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
            !std::is_same_v<std::decay_t<U>, Error> && !std::is_same_v<std::decay_t<U>, Result>)
       Result(U&& value)
-      : state_(std::in_place_index<0>, std::forward<U>(value)) {}  // NOLINT
+      : state_(std::in_place_index<0>, std::forward<U>(value)) {}
+  // NOLINTEND(google-explicit-constructor,bugprone-forwarding-reference-overload)
 
   bool has_value() const { return state_.index() == 0; }
   explicit operator bool() const { return has_value(); }
