@@ -9,10 +9,13 @@
 #include "common/periodic_task.h"
 #include "crypto/csprng_random.h"
 #include "http/handlers/api_auth.h"
+#include "http/handlers/browser.h"
 #include "http/handlers/ops.h"
 #include "http/handlers/sessions.h"
+#include "http/handlers/users.h"
 #include "http/metrics.h"
 #include "http/server.h"
+#include "identity/user_service.h"
 #include "keys/key_manager.h"
 #include "keys/master_key.h"
 #include "revocation/revocation_state.h"
@@ -31,6 +34,9 @@ struct App::Parts {
   std::unique_ptr<revocation::RevocationState> revocations;
   sessions::EmptyClaimsSource claims;
   std::unique_ptr<sessions::SessionService> sessions;
+  std::unique_ptr<identity::SigninThrottle> throttle;
+  std::unique_ptr<identity::UserService> users;
+  http::BrowserOptions browser;
   ApiKeys api_keys;
   std::unique_ptr<http::ApiAuth> auth;
   http::Metrics metrics;
@@ -88,6 +94,24 @@ Status BuildServices(App::Parts& p) {
       policy);
   GH_ASSIGN_OR_RETURN(int restored, p.sessions->RestoreRevocations());
   spdlog::info("revocation state restored from {} recent events", restored);
+  p.throttle = std::make_unique<identity::SigninThrottle>(config.signin_max_failures,
+                                                          config.signin_window, p.clock);
+  p.users = std::make_unique<identity::UserService>(identity::UserService::Deps{
+      .store = *p.store,
+      .sessions = *p.sessions,
+      .throttle = *p.throttle,
+      .clock = p.clock,
+      .random = p.random,
+      .argon2 = {.memory_kib = static_cast<std::uint32_t>(config.argon2_memory_kib),
+                 .iterations = static_cast<std::uint32_t>(config.argon2_iterations)}});
+  p.browser = {.cookie_secure = config.cookie_secure,
+               .cookie_domain = config.cookie_domain,
+               .cors_origins = config.cors_origins};
+  for (const std::string& cidr : config.trusted_proxies) {
+    std::optional<http::Cidr> parsed = http::Cidr::Parse(cidr);
+    if (!parsed) return InvalidArgument("TRUSTED_PROXIES: '" + cidr + "' is not a CIDR");
+    p.browser.trusted_proxies.push_back(*parsed);
+  }
   GH_ASSIGN_OR_RETURN(p.api_keys, LoadApiKeys(config, p.random));
   p.auth = std::make_unique<http::ApiAuth>(p.api_keys.keys);
   return OkStatus();
@@ -117,6 +141,8 @@ void BuildRouter(App::Parts& p) {
        .metrics_public = p.config.MetricsPublic(),
        .auth = p.auth.get()});
   http::AddSessionRoutes(p.router, *p.sessions, *p.auth);
+  http::AddUserRoutes(p.router, *p.users, *p.store, *p.auth);
+  http::AddBrowserRoutes(p.router, *p.users, *p.sessions, p.browser);
 }
 
 }  // namespace

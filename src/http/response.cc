@@ -39,7 +39,11 @@ Response ErrorResponse(const Error& error) {
     if (name == "error" || name == "message") continue;
     body[name] = value;
   }
-  return JsonResponse(mapped.status, body);
+  Response response = JsonResponse(mapped.status, body);
+  for (const auto& [name, value] : error.fields()) {
+    if (name == "retry_after") response.SetHeader("Retry-After", value);  // 429 (RFC 9110)
+  }
+  return response;
 }
 
 }  // namespace gatehouse::http

@@ -23,6 +23,28 @@ class FaultTx final : public Tx {
     if (store_.Trip()) return FaultInjectingStore::Injected();
     return inner_.ListLiveSessions(user_id, now);
   }
+  Status InsertUser(const UserRecord& u) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.InsertUser(u);
+  }
+  Result<std::optional<UserRecord>> GetUser(std::string_view id) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.GetUser(id);
+  }
+  Result<std::optional<UserRecord>> GetUserByEmail(std::string_view email) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.GetUserByEmail(email);
+  }
+  Status UpdateUser(const UserRecord& u) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.UpdateUser(u);
+  }
+  Result<bool> DeleteUser(std::string_view id) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.DeleteUser(id);
+  }
+  Result<std::vector<UserRecord>> ListUsers(std::string_view after_id, int limit) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.ListUsers(after_id, limit);
+  }
   Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) override {
     if (store_.Trip()) return FaultInjectingStore::Injected();
     return inner_.GetRefreshToken(hash);

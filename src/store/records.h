@@ -23,6 +23,18 @@ struct SigningKeyRecord {
   bool operator==(const SigningKeyRecord&) const = default;
 };
 
+// An account of the email+password identity.
+struct UserRecord {
+  std::string id;
+  std::string email;          // normalised: trimmed, lower case
+  std::string password_hash;  // Argon2id PHC string
+  std::int64_t created_at = 0;
+  bool banned = false;
+  std::string ban_reason;
+
+  bool operator==(const UserRecord&) const = default;
+};
+
 // One signed-in device.
 struct SessionRecord {
   std::string handle;

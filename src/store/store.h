@@ -46,6 +46,17 @@ class Tx {
   virtual Result<std::vector<SessionRecord>> ListLiveSessions(std::string_view user_id,
                                                               std::int64_t now) = 0;
 
+  // Users. InsertUser: kAlreadyExists when the id or email is taken.
+  virtual Status InsertUser(const UserRecord& user) = 0;
+  virtual Result<std::optional<UserRecord>> GetUser(std::string_view id) = 0;
+  virtual Result<std::optional<UserRecord>> GetUserByEmail(std::string_view email) = 0;
+  // Replaces the row with this id; kNotFound when there is none.
+  virtual Status UpdateUser(const UserRecord& user) = 0;
+  // True when a row was deleted.
+  virtual Result<bool> DeleteUser(std::string_view id) = 0;
+  // Users ordered by id, starting after `after_id`, at most `limit`.
+  virtual Result<std::vector<UserRecord>> ListUsers(std::string_view after_id, int limit) = 0;
+
   // Refresh tokens.
   virtual Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) = 0;
   virtual Status InsertRefreshToken(const RefreshTokenRecord& token) = 0;

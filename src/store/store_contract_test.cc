@@ -323,6 +323,57 @@ TEST_P(StoreContract, ConcurrentWritersAllCommit) {
   for (std::size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].seq, std::int64_t(i + 1));
 }
 
+UserRecord User(std::string id, std::string email) {
+  return {.id = std::move(id),
+          .email = std::move(email),
+          .password_hash = "$argon2id$x",
+          .created_at = 5};
+}
+
+TEST_P(StoreContract, UsersInsertLookupUpdateDeleteAndPage) {
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.InsertUser(User("b", "b@x.io")));
+                    GH_RETURN_IF_ERROR(tx.InsertUser(User("a", "a@x.io")));
+                    return tx.InsertUser(User("c", "c@x.io"));
+                  })
+                  .ok());
+  Status dup = store_->Write([&](Tx& tx) { return tx.InsertUser(User("d", "a@x.io")); });
+  EXPECT_EQ(dup.error().code(), ErrorCode::kAlreadyExists);
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(auto byid, tx.GetUser("a"));
+                    EXPECT_EQ(byid, User("a", "a@x.io"));
+                    GH_ASSIGN_OR_RETURN(auto byemail, tx.GetUserByEmail("c@x.io"));
+                    EXPECT_EQ(byemail->id, "c");
+                    GH_ASSIGN_OR_RETURN(auto none, tx.GetUserByEmail("z@x.io"));
+                    EXPECT_FALSE(none.has_value());
+                    GH_ASSIGN_OR_RETURN(auto page, tx.ListUsers("", 2));
+                    EXPECT_EQ(page.size(), 2u);
+                    EXPECT_EQ(page[0].id, "a");
+                    GH_ASSIGN_OR_RETURN(auto rest, tx.ListUsers("b", 10));
+                    EXPECT_EQ(rest.size(), 1u);
+                    return OkStatus();
+                  })
+                  .ok());
+  UserRecord banned = User("a", "a@x.io");
+  banned.banned = true;
+  banned.ban_reason = "spam";
+  ASSERT_TRUE(store_->Write([&](Tx& tx) { return tx.UpdateUser(banned); }).ok());
+  bool deleted = false;
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(auto u, tx.GetUser("a"));
+                    EXPECT_EQ(u, banned);
+                    GH_ASSIGN_OR_RETURN(deleted, tx.DeleteUser("a"));
+                    return OkStatus();
+                  })
+                  .ok());
+  EXPECT_TRUE(deleted);
+  EXPECT_EQ(store_->Write([&](Tx& tx) { return tx.UpdateUser(banned); }).error().code(),
+            ErrorCode::kNotFound);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreContract,
     ::testing::Values(Backend{"memory",

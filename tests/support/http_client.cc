@@ -121,6 +121,9 @@ HttpResponse HttpClient::SendRaw(const std::string& bytes) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (fd_ < 0 && !Connect()) return {};
     if (!WriteAll(bytes)) {
+      // The server may have answered (413) and stopped reading: its answer is still readable.
+      HttpResponse early = ReadResponse();
+      if (early.status != 0) return early;
       Close();
       continue;
     }

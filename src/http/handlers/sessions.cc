@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "http/handlers/answer.h"
 #include "http/handlers/json_body.h"
 #include "http/handlers/session_json.h"
 
@@ -11,13 +12,6 @@ namespace {
 namespace bj = boost::json;
 using sessions::SessionService;
 using sessions::VerifyMode;
-
-// Runs `fn` (returning Result<Response>) and turns an error into its JSON error response.
-template <typename Fn>
-Response Answer(Fn&& fn) {
-  Result<Response> r = fn();
-  return r ? std::move(r).value() : ErrorResponse(r.error());
-}
 
 Result<VerifyMode> ParseMode(const std::optional<std::string>& mode) {
   if (!mode || *mode == "local") return VerifyMode::kLocal;

@@ -39,6 +39,52 @@ class MemoryTx final : public Tx {
     return out;
   }
 
+  Status InsertUser(const UserRecord& user) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    if (s_.users.contains(user.id)) return AlreadyExists("user id exists");
+    for (const auto& [id, u] : s_.users) {
+      if (u.email == user.email) return AlreadyExists("email already registered");
+    }
+    s_.users.emplace(user.id, user);
+    return OkStatus();
+  }
+  Result<std::optional<UserRecord>> GetUser(std::string_view id) override {
+    auto it = s_.users.find(id);
+    if (it == s_.users.end()) return std::optional<UserRecord>();
+    return std::optional<UserRecord>(it->second);
+  }
+  Result<std::optional<UserRecord>> GetUserByEmail(std::string_view email) override {
+    for (const auto& [id, u] : s_.users) {
+      if (u.email == email) return std::optional<UserRecord>(u);
+    }
+    return std::optional<UserRecord>();
+  }
+  Status UpdateUser(const UserRecord& user) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    auto it = s_.users.find(user.id);
+    if (it == s_.users.end()) return NotFound("no such user");
+    for (const auto& [id, u] : s_.users) {
+      if (id != user.id && u.email == user.email) return AlreadyExists("email already registered");
+    }
+    it->second = user;
+    return OkStatus();
+  }
+  Result<bool> DeleteUser(std::string_view id) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    auto it = s_.users.find(id);
+    if (it == s_.users.end()) return false;
+    s_.users.erase(it);
+    return true;
+  }
+  Result<std::vector<UserRecord>> ListUsers(std::string_view after_id, int limit) override {
+    std::vector<UserRecord> out;
+    for (auto it = s_.users.upper_bound(after_id);
+         it != s_.users.end() && static_cast<int>(out.size()) < limit; ++it) {
+      out.push_back(it->second);
+    }
+    return out;
+  }
+
   Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) override {
     auto it = s_.tokens.find(hash);
     if (it == s_.tokens.end()) return std::optional<RefreshTokenRecord>();

@@ -17,6 +17,7 @@ class MemoryStore final : public Store {
   struct State {
     std::map<std::string, SigningKeyRecord, std::less<>> keys;
     std::map<std::string, SessionRecord, std::less<>> sessions;
+    std::map<std::string, UserRecord, std::less<>> users;
     std::map<std::string, RefreshTokenRecord, std::less<>> tokens;
     std::vector<EventRecord> events;
     std::vector<AuditRecord> audit;

@@ -77,6 +77,16 @@ const std::vector<Migration>& Migrations() {
         );
         CREATE INDEX audit_user ON audit (user_id, seq);
       )sql"},
+      {3, R"sql(
+        CREATE TABLE users (
+          id TEXT PRIMARY KEY,
+          email TEXT NOT NULL UNIQUE,
+          password_hash TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          banned INTEGER NOT NULL DEFAULT 0,
+          ban_reason TEXT NOT NULL DEFAULT ''
+        );
+      )sql"},
   };
   return *migrations;
 }

@@ -105,6 +105,98 @@ Result<std::vector<SessionRecord>> SqliteTx::ListLiveSessions(std::string_view u
   return out;
 }
 
+namespace {
+
+constexpr std::string_view kUserColumns =
+    "id, email, password_hash, created_at, banned, ban_reason";
+
+UserRecord ReadUserRow(const Statement& q) {
+  return {.id = q.Text(0),
+          .email = q.Text(1),
+          .password_hash = q.Text(2),
+          .created_at = q.Int(3),
+          .banned = q.Int(4) != 0,
+          .ban_reason = q.Text(5)};
+}
+
+void BindUser(Statement& q, const UserRecord& u) {
+  q.Bind(1, u.id)
+      .Bind(2, u.email)
+      .Bind(3, u.password_hash)
+      .Bind(4, u.created_at)
+      .Bind(5, std::int64_t{u.banned})
+      .Bind(6, u.ban_reason);
+}
+
+Result<std::optional<UserRecord>> OneUser(Statement& q) {
+  GH_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<UserRecord>();
+  return std::optional<UserRecord>(ReadUserRow(q));
+}
+
+}  // namespace
+
+Status SqliteTx::InsertUser(const UserRecord& user) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  static const std::string kSql =
+      "INSERT INTO users (" + std::string(kUserColumns) + ") VALUES (?,?,?,?,?,?)";
+  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare(kSql));
+  BindUser(*q, user);
+  Status s = q->Run();
+  if (!s && s.error().code() == ErrorCode::kAlreadyExists) {
+    return AlreadyExists("email already registered");
+  }
+  return s;
+}
+
+Result<std::optional<UserRecord>> SqliteTx::GetUser(std::string_view id) {
+  static const std::string kSql =
+      "SELECT " + std::string(kUserColumns) + " FROM users WHERE id = ?";
+  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare(kSql));
+  q->Bind(1, id);
+  return OneUser(*q);
+}
+
+Result<std::optional<UserRecord>> SqliteTx::GetUserByEmail(std::string_view email) {
+  static const std::string kSql =
+      "SELECT " + std::string(kUserColumns) + " FROM users WHERE email = ?";
+  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare(kSql));
+  q->Bind(1, email);
+  return OneUser(*q);
+}
+
+Status SqliteTx::UpdateUser(const UserRecord& user) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(Statement * q,
+                      db_.Prepare("UPDATE users SET email = ?2, password_hash = ?3, "
+                                  "created_at = ?4, banned = ?5, ban_reason = ?6 WHERE id = ?1"));
+  BindUser(*q, user);
+  GH_RETURN_IF_ERROR(q->Run());
+  if (sqlite3_changes(db_.handle()) == 0) return NotFound("no such user");
+  return OkStatus();
+}
+
+Result<bool> SqliteTx::DeleteUser(std::string_view id) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare("DELETE FROM users WHERE id = ?"));
+  GH_RETURN_IF_ERROR(q->Bind(1, id).Run());
+  return sqlite3_changes(db_.handle()) > 0;
+}
+
+Result<std::vector<UserRecord>> SqliteTx::ListUsers(std::string_view after_id, int limit) {
+  static const std::string kSql =
+      "SELECT " + std::string(kUserColumns) + " FROM users WHERE id > ? ORDER BY id LIMIT ?";
+  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare(kSql));
+  q->Bind(1, after_id).Bind(2, std::int64_t{limit});
+  std::vector<UserRecord> out;
+  while (true) {
+    GH_ASSIGN_OR_RETURN(bool row, q->Step());
+    if (!row) break;
+    out.push_back(ReadUserRow(*q));
+  }
+  return out;
+}
+
 Result<std::optional<RefreshTokenRecord>> SqliteTx::GetRefreshToken(std::string_view hash) {
   GH_ASSIGN_OR_RETURN(Statement * q,
                       db_.Prepare("SELECT hash, session_handle, parent_hash, state, created_at, "

@@ -20,6 +20,13 @@ class SqliteTx final : public Tx {
   Result<std::vector<SessionRecord>> ListLiveSessions(std::string_view user_id,
                                                       std::int64_t now) override;
 
+  Status InsertUser(const UserRecord& user) override;
+  Result<std::optional<UserRecord>> GetUser(std::string_view id) override;
+  Result<std::optional<UserRecord>> GetUserByEmail(std::string_view email) override;
+  Status UpdateUser(const UserRecord& user) override;
+  Result<bool> DeleteUser(std::string_view id) override;
+  Result<std::vector<UserRecord>> ListUsers(std::string_view after_id, int limit) override;
+
   Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) override;
   Status InsertRefreshToken(const RefreshTokenRecord& token) override;
   Status UpdateRefreshToken(const RefreshTokenRecord& token) override;

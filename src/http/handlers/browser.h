@@ -1,0 +1,29 @@
+#pragma once
+// The browser API (API.md "Browser API"): sign-up, sign-in, refresh, sign-out, /v1/me and the
+// user's own sessions and password, with cookie transport, anti-CSRF, CORS and security headers.
+//
+//   POST   /v1/auth/signup                 {email, password}   201 {user} + cookies
+//   POST   /v1/auth/signin                 {email, password}   {user} + cookies
+//   POST   /v1/auth/refresh                (refresh cookie)    {user_id, expires_at} + cookies
+//   POST   /v1/auth/signout                                    {signed_out} + cleared cookies
+//   GET    /v1/me                                              {user, roles, permissions, session}
+//   GET    /v1/me/sessions                                     {sessions: [... current]}
+//   DELETE /v1/me/sessions/{handle}                            {revoked}
+//   POST   /v1/me/sessions/revoke-others                       {revoked: N}
+//   POST   /v1/me/password   {current_password, new_password}  {changed: true}
+//
+// Every state-changing request (sign-up and sign-in included) needs `X-Gatehouse-CSRF: 1`
+// (else 403) and a JSON body (else 415). Header transport for non-browser clients: send
+// `X-Gatehouse-Transport: header` and the tokens come back in the body instead of cookies;
+// authenticate with `Authorization: Bearer <access token>`, refresh with {refresh_token}.
+
+#include "http/handlers/browser_support.h"
+#include "http/router.h"
+#include "identity/user_service.h"
+
+namespace gatehouse::http {
+
+void AddBrowserRoutes(Router& router, identity::UserService& users,
+                      sessions::SessionService& sessions, const BrowserOptions& options);
+
+}  // namespace gatehouse::http

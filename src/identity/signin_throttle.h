@@ -1,0 +1,58 @@
+#pragma once
+// SigninThrottle: at most `max_failures` failed sign-ins per key (an account's email, a client
+// IP) in a sliding `window` (ASVS 2.2.1, DESIGN.md item 12).
+//
+// Race-free: an attempt reserves a slot *before* the password check, so parallel guesses count
+// while they are in flight; once failures plus attempts in flight reach the limit, every further
+// attempt — whatever its password — is refused until the oldest failure leaves the window.
+// A success releases its slot and clears the account key's failures.
+//
+//   GH_ASSIGN_OR_RETURN(auto slot, throttle.Acquire({"email:a@b.c", "ip:192.0.2.1"}));
+//   ... check password ...
+//   throttle.Finish(slot, /*success=*/ok);
+//
+// Memory is bounded: keys without failures in the window are dropped, and at most
+// `max_keys` are kept (the quietest go first).
+// Thread-safety: all methods are safe to call concurrently.
+
+#include <deque>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/mutex.h"
+#include "common/result.h"
+
+namespace gatehouse::identity {
+
+class SigninThrottle {
+ public:
+  SigninThrottle(int max_failures, Millis window, Clock& clock, std::size_t max_keys = 100'000)
+      : max_failures_(max_failures), window_(window), clock_(clock), max_keys_(max_keys) {}
+
+  struct Slot {
+    std::vector<std::string> keys;
+  };
+
+  // kResourceExhausted (reason rate_limited) with field `retry_after` (seconds) when throttled.
+  Result<Slot> Acquire(std::vector<std::string> keys);
+  // `reset_key`: on success, the key whose failures are forgotten (the account).
+  void Finish(const Slot& slot, bool success, const std::string& reset_key = "");
+
+ private:
+  struct Entry {
+    std::deque<std::int64_t> failures;  // ms, oldest first
+    int in_flight = 0;
+  };
+  void Expire(Entry& e, std::int64_t now) const;
+
+  const int max_failures_;
+  const Millis window_;
+  Clock& clock_;
+  const std::size_t max_keys_;
+  Mutex mu_;
+  std::unordered_map<std::string, Entry> entries_ GUARDED_BY(mu_);
+};
+
+}  // namespace gatehouse::identity

@@ -1,0 +1,67 @@
+#include "identity/signin_throttle.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "common/fake_clock.h"
+
+namespace gatehouse::identity {
+namespace {
+
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+TEST(SigninThrottle, LimitsFailuresInTheWindow) {
+  FakeClock clock;
+  SigninThrottle throttle(3, minutes(15), clock);
+  for (int i = 0; i < 3; ++i) {
+    auto slot = throttle.Acquire({"email:a"});
+    ASSERT_TRUE(slot);
+    throttle.Finish(*slot, false);
+  }
+  auto refused = throttle.Acquire({"email:a"});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_EQ(refused.error().fields()[0].first, "retry_after");
+  EXPECT_EQ(refused.error().fields()[0].second, "900");
+  EXPECT_TRUE(throttle.Acquire({"email:b"}));  // other keys are untouched
+  clock.Advance(minutes(15) + seconds(1));
+  EXPECT_TRUE(throttle.Acquire({"email:a"}));
+}
+
+TEST(SigninThrottle, SuccessClearsTheAccountButNotTheIp) {
+  FakeClock clock;
+  SigninThrottle throttle(2, minutes(15), clock);
+  auto s1 = throttle.Acquire({"email:a", "ip:1"}).value();
+  throttle.Finish(s1, false);
+  auto s2 = throttle.Acquire({"email:a", "ip:1"}).value();
+  throttle.Finish(s2, true, "email:a");
+  auto s3 = throttle.Acquire({"email:b", "ip:1"}).value();
+  throttle.Finish(s3, false);
+  EXPECT_FALSE(throttle.Acquire({"email:c", "ip:1"}));  // the IP has two failures
+  EXPECT_TRUE(throttle.Acquire({"email:a"}));           // the account was cleared
+}
+
+TEST(SigninThrottle, ParallelAttemptsNeverExceedTheLimit) {
+  FakeClock clock;
+  SigninThrottle throttle(10, minutes(15), clock);
+  std::atomic<int> admitted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 50; ++t) {
+    threads.emplace_back([&] {
+      auto slot = throttle.Acquire({"email:victim"});
+      if (!slot) return;
+      ++admitted;
+      throttle.Finish(*slot, false);
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_LE(admitted.load(), 10);
+  EXPECT_FALSE(throttle.Acquire({"email:victim"}));
+}
+
+}  // namespace
+}  // namespace gatehouse::identity

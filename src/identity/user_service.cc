@@ -1,0 +1,193 @@
+#include "identity/user_service.h"
+
+#include "common/log.h"
+#include "crypto/base64url.h"
+#include "identity/credentials.h"
+
+namespace gatehouse::identity {
+namespace {
+
+using store::Tx;
+using store::UserRecord;
+
+Error WrongCredentials() { return Unauthenticated("wrong email or password"); }
+
+}  // namespace
+
+UserService::UserService(Deps deps)
+    : store_(deps.store),
+      sessions_(deps.sessions),
+      throttle_(deps.throttle),
+      clock_(deps.clock),
+      random_(deps.random),
+      argon2_(deps.argon2) {
+  dummy_hash_ = Hash(crypto::Base64UrlEncode(random_.Bytes(16))).value();
+}
+
+Result<std::string> UserService::Hash(std::string_view password) {
+  return crypto::Argon2idHash(password, argon2_, random_);
+}
+
+Status UserService::Audit(std::string_view type, std::string_view user_id, std::string_view session,
+                          std::string_view actor, const ClientInfo& client, std::string detail) {
+  const std::int64_t now = ToUnixMillis(clock_.Now());
+  return store_.Write([&](Tx& tx) {
+    return tx.AppendAudit({.at = now,
+                           .type = std::string(type),
+                           .user_id = std::string(user_id),
+                           .session_handle = std::string(session),
+                           .actor = std::string(actor),
+                           .ip = client.ip,
+                           .detail = std::move(detail)});
+  });
+}
+
+Result<UserRecord> UserService::Create(std::string_view email, std::string_view password,
+                                       std::string_view actor) {
+  GH_ASSIGN_OR_RETURN(std::string normalised, NormaliseEmail(email));
+  GH_RETURN_IF_ERROR(CheckPasswordPolicy(password));
+  GH_ASSIGN_OR_RETURN(std::string hash, Hash(password));
+  UserRecord user{.id = crypto::Base64UrlEncode(random_.Bytes(16)),
+                  .email = std::move(normalised),
+                  .password_hash = std::move(hash),
+                  .created_at = ToUnixMillis(clock_.Now())};
+  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(auto existing, tx.GetUserByEmail(user.email));
+    if (existing) return AlreadyExists("email already registered");
+    GH_RETURN_IF_ERROR(tx.InsertUser(user));
+    return tx.AppendAudit({.at = user.created_at,
+                           .type = "signup",
+                           .user_id = user.id,
+                           .actor = std::string(actor),
+                           .detail = "{}"});
+  }));
+  return user;
+}
+
+Result<UserRecord> UserService::Get(std::string_view id) {
+  std::optional<UserRecord> user;
+  GH_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(user, tx.GetUser(id));
+    return OkStatus();
+  }));
+  if (!user) return NotFound("no such user");
+  return std::move(*user);
+}
+
+Result<UserPage> UserService::List(std::string_view email, std::string_view cursor, int limit) {
+  UserPage page;
+  if (!email.empty()) {
+    Result<std::string> normalised = NormaliseEmail(email);
+    if (!normalised) return page;  // no user can have an invalid email
+    GH_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
+      GH_ASSIGN_OR_RETURN(auto user, tx.GetUserByEmail(*normalised));
+      if (user) page.users.push_back(std::move(*user));
+      return OkStatus();
+    }));
+    return page;
+  }
+  GH_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(page.users, tx.ListUsers(cursor, limit + 1));
+    return OkStatus();
+  }));
+  if (static_cast<int>(page.users.size()) > limit) {
+    page.users.resize(static_cast<std::size_t>(limit));
+    page.next_cursor = page.users.back().id;
+  }
+  return page;
+}
+
+Status UserService::Delete(std::string_view id) {
+  bool deleted = false;
+  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(deleted, tx.DeleteUser(id));
+    return OkStatus();
+  }));
+  if (!deleted) return NotFound("no such user");
+  return sessions_.RevokeAll(id, std::nullopt, "user_deleted").status();
+}
+
+Result<SignedIn> UserService::SignUp(std::string_view email, std::string_view password,
+                                     const ClientInfo& client) {
+  GH_ASSIGN_OR_RETURN(UserRecord user, Create(email, password, "user"));
+  GH_ASSIGN_OR_RETURN(
+      sessions::IssuedSession session,
+      sessions_.Create({.user_id = user.id, .device = {client.user_agent, client.ip}}));
+  return SignedIn{std::move(user), std::move(session)};
+}
+
+Result<SignedIn> UserService::SignIn(std::string_view email, std::string_view password,
+                                     const ClientInfo& client) {
+  // An address that cannot exist still takes the same path, so its answer costs the same.
+  Result<std::string> valid = NormaliseEmail(email);
+  const std::string normalised = valid ? *valid : std::string();
+  const std::string account_key = "email:" + normalised;
+  Result<SigninThrottle::Slot> slot = throttle_.Acquire({account_key, "ip:" + client.ip});
+  if (!slot) {
+    (void)Audit("signin_throttled", "", "", "user", client);
+    return slot.error();
+  }
+  std::optional<UserRecord> user;
+  Status read = store_.Read([&](Tx& tx) -> Status {
+    if (normalised.empty()) return OkStatus();
+    GH_ASSIGN_OR_RETURN(user, tx.GetUserByEmail(normalised));
+    return OkStatus();
+  });
+  if (!read) {
+    throttle_.Finish(*slot, /*success=*/true);  // not the caller's failure
+    return read.error();
+  }
+  const bool ok = crypto::Argon2idVerify(user ? user->password_hash : dummy_hash_, password) &&
+                  user.has_value();
+  throttle_.Finish(*slot, ok, account_key);
+  if (!ok) {
+    (void)Audit("signin_failed", user ? user->id : "", "", "user", client);
+    return WrongCredentials();
+  }
+  if (user->banned) {
+    (void)Audit("signin_failed", user->id, "", "user", client, R"({"reason":"banned"})");
+    return Error(ErrorCode::kPermissionDenied, "this account is banned", reason::kUserBanned);
+  }
+  if (crypto::Argon2idNeedsRehash(user->password_hash, argon2_)) {
+    if (Result<std::string> rehashed = Hash(password)) {
+      user->password_hash = std::move(*rehashed);
+      (void)store_.Write([&](Tx& tx) { return tx.UpdateUser(*user); });
+    }
+  }
+  GH_ASSIGN_OR_RETURN(
+      sessions::IssuedSession session,
+      sessions_.Create({.user_id = user->id, .device = {client.user_agent, client.ip}}));
+  (void)Audit("signin_succeeded", user->id, session.session.handle, "user", client);
+  return SignedIn{std::move(*user), std::move(session)};
+}
+
+Status UserService::ChangePassword(std::string_view user_id, std::string_view session_handle,
+                                   std::string_view current, std::string_view next,
+                                   const ClientInfo& client) {
+  GH_ASSIGN_OR_RETURN(UserRecord user, Get(user_id));
+  const std::string key = "password:" + user.id;
+  GH_ASSIGN_OR_RETURN(SigninThrottle::Slot slot, throttle_.Acquire({key}));
+  const bool ok = crypto::Argon2idVerify(user.password_hash, current);
+  throttle_.Finish(slot, ok, key);
+  if (!ok) return Unauthenticated("the current password is wrong");
+  GH_RETURN_IF_ERROR(CheckPasswordPolicy(next));
+  GH_ASSIGN_OR_RETURN(user.password_hash, Hash(next));
+  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) { return tx.UpdateUser(user); }));
+  GH_RETURN_IF_ERROR(
+      sessions_.RevokeAll(user.id, std::string(session_handle), "password_changed").status());
+  return Audit("password_changed", user.id, session_handle, "user", client);
+}
+
+Result<int> UserService::SetPassword(std::string_view user_id, std::string_view password,
+                                     const std::optional<std::string>& keep_session) {
+  GH_RETURN_IF_ERROR(CheckPasswordPolicy(password));
+  GH_ASSIGN_OR_RETURN(UserRecord user, Get(user_id));
+  GH_ASSIGN_OR_RETURN(user.password_hash, Hash(password));
+  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) { return tx.UpdateUser(user); }));
+  GH_ASSIGN_OR_RETURN(int ended, sessions_.RevokeAll(user.id, keep_session, "password_set"));
+  GH_RETURN_IF_ERROR(Audit("password_changed", user.id, keep_session.value_or(""), "api", {},
+                           R"({"by":"admin"})"));
+  return ended;
+}
+
+}  // namespace gatehouse::identity

@@ -1,0 +1,88 @@
+#pragma once
+// UserService: email+password accounts (DESIGN.md items 1, 5, 12): sign-up, sign-in with
+// throttling and constant-cost failures, password change and reset, lookup, deletion.
+//
+// Sign-in costs one Argon2id verification whether or not the email exists (a dummy hash stands
+// in for unknown emails), a throttled attempt learns nothing about its password, and a banned
+// user hears `user_banned` only after giving the correct password. Hashes made with older
+// Argon2 parameters are replaced at the next successful sign-in. Every sign-in, sign-up,
+// password change and throttle is audited (never with a password or token).
+//
+// Ownership: borrows everything it is given. Thread-safety: all methods are safe to call
+// concurrently; they block on Argon2 and the store (worker threads only).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/random.h"
+#include "crypto/argon2.h"
+#include "identity/signin_throttle.h"
+#include "sessions/session_service.h"
+#include "store/store.h"
+
+namespace gatehouse::identity {
+
+struct SignedIn {
+  store::UserRecord user;
+  sessions::IssuedSession session;
+};
+
+struct ClientInfo {
+  std::string ip;
+  std::string user_agent;
+};
+
+struct UserPage {
+  std::vector<store::UserRecord> users;
+  std::string next_cursor;  // empty on the last page
+};
+
+class UserService {
+ public:
+  struct Deps {
+    store::Store& store;
+    sessions::SessionService& sessions;
+    SigninThrottle& throttle;
+    Clock& clock;
+    RandomSource& random;
+    crypto::Argon2Params argon2;
+  };
+  explicit UserService(Deps deps);
+
+  Result<store::UserRecord> Create(std::string_view email, std::string_view password,
+                                   std::string_view actor = "api");
+  Result<store::UserRecord> Get(std::string_view id);
+  // By exact email when `email` is set, else every user by id; `cursor` from the previous page.
+  Result<UserPage> List(std::string_view email, std::string_view cursor, int limit);
+  // Deletes the user and ends every session (kNotFound if unknown).
+  Status Delete(std::string_view id);
+
+  Result<SignedIn> SignUp(std::string_view email, std::string_view password,
+                          const ClientInfo& client);
+  Result<SignedIn> SignIn(std::string_view email, std::string_view password,
+                          const ClientInfo& client);
+  // The user's own change: checks the current password, ends every other session.
+  Status ChangePassword(std::string_view user_id, std::string_view session_handle,
+                        std::string_view current, std::string_view next, const ClientInfo& client);
+  // An admin's reset: ends every session but `keep_session`. Returns sessions ended.
+  Result<int> SetPassword(std::string_view user_id, std::string_view password,
+                          const std::optional<std::string>& keep_session);
+
+  Status Audit(std::string_view type, std::string_view user_id, std::string_view session,
+               std::string_view actor, const ClientInfo& client, std::string detail = "{}");
+
+ private:
+  Result<std::string> Hash(std::string_view password);
+
+  store::Store& store_;
+  sessions::SessionService& sessions_;
+  SigninThrottle& throttle_;
+  Clock& clock_;
+  RandomSource& random_;
+  const crypto::Argon2Params argon2_;
+  std::string dummy_hash_;  // verified against for unknown emails
+};
+
+}  // namespace gatehouse::identity

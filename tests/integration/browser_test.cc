@@ -1,0 +1,408 @@
+// The browser API against the real server: sign-up, two devices, listing and ending sessions,
+// sign-out, cookie attributes, CSRF, CORS, throttling, timing, password changes, admin users.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <future>
+#include <map>
+
+#include "tests/support/http_client.h"
+#include "tests/support/json.h"
+#include "tests/support/server_process.h"
+
+namespace gatehouse::testing {
+namespace {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+const std::string kPassword = "correct horse battery";
+
+// One browser: a cookie jar (names scoped by path the way a browser would send them).
+class Device {
+ public:
+  Device(const ServerProcess& server, std::string access, std::string refresh)
+      : client_(server.port()), access_(std::move(access)), refresh_(std::move(refresh)) {}
+
+  HttpResponse Send(const std::string& method, const std::string& target,
+                    const std::string& body = "", Headers extra = {}, bool csrf = true) {
+    Headers h = std::move(extra);
+    if (csrf) h.emplace_back("X-Gatehouse-CSRF", "1");
+    std::string cookie;
+    for (const auto& [name, value] : jar_) {
+      if (name == refresh_ && target != "/v1/auth/refresh") continue;  // Path=/v1/auth/refresh
+      cookie += (cookie.empty() ? "" : "; ") + name + "=" + value;
+    }
+    if (!cookie.empty()) h.emplace_back("Cookie", cookie);
+    HttpResponse r = client_.Send(method, target, body, h);
+    for (const auto& [name, value] : r.headers) {
+      if (name != "set-cookie") continue;
+      const std::string pair = value.substr(0, value.find(';'));
+      const std::string cname = pair.substr(0, pair.find('='));
+      const std::string cvalue = pair.substr(pair.find('=') + 1);
+      if (value.find("Max-Age=0") != std::string::npos) {
+        jar_.erase(cname);
+      } else {
+        jar_[cname] = cvalue;
+      }
+      set_cookies.push_back(value);
+    }
+    return r;
+  }
+  HttpResponse SignIn(const std::string& email, const std::string& password = kPassword) {
+    return Send("POST", "/v1/auth/signin",
+                R"({"email":")" + email + R"(","password":")" + password + "\"}");
+  }
+  std::map<std::string, std::string>& jar() { return jar_; }
+  std::vector<std::string> set_cookies;
+
+ private:
+  HttpClient client_;
+  std::string access_, refresh_;
+  std::map<std::string, std::string> jar_;
+};
+
+class BrowserApi : public ::testing::Test {
+ protected:
+  explicit BrowserApi(std::map<std::string, std::string> settings = {{"COOKIE_SECURE", "false"}})
+      : server_(std::move(settings)) {}
+  Device NewDevice() {
+    const bool secure = server_settings_secure_;
+    return Device(server_, secure ? "__Host-gh_access" : "gh_access",
+                  secure ? "__Secure-gh_refresh" : "gh_refresh");
+  }
+  std::string SignUp(Device& d, const std::string& email) {
+    HttpResponse r = d.Send("POST", "/v1/auth/signup",
+                            R"({"email":")" + email + R"(","password":")" + kPassword + "\"}",
+                            {{"User-Agent", "DeviceA/1.0"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Str(Json(r.body).at("user"), "id");
+  }
+  HttpClient Admin() { return HttpClient(server_.port()); }
+
+  ServerProcess server_;
+  bool server_settings_secure_ = false;
+};
+
+TEST_F(BrowserApi, TwoDevicesListEndEachOtherAndSignOut) {
+  Device a = NewDevice(), b = NewDevice();
+  const std::string user_id = SignUp(a, "two@example.com");
+  ASSERT_EQ(b.SignIn("two@example.com").status, 200);
+  for (Device* d : {&a, &b}) {
+    HttpResponse list = d->Send("GET", "/v1/me/sessions");
+    ASSERT_EQ(list.status, 200) << list.body;
+    auto sessions = Json(list.body).at("sessions").as_array();
+    ASSERT_EQ(sessions.size(), 2u);
+    EXPECT_EQ(std::count_if(sessions.begin(), sessions.end(),
+                            [](const auto& s) { return s.at("current").as_bool(); }),
+              1);
+    EXPECT_FALSE(Str(sessions[0].at("device"), "ip").empty());
+  }
+  HttpResponse me_a = a.Send("GET", "/v1/me");
+  ASSERT_EQ(me_a.status, 200);
+  EXPECT_EQ(Str(Json(me_a.body).at("user"), "email"), "two@example.com");
+  EXPECT_EQ(Str(Json(me_a.body).at("session").at("device"), "user_agent"), "DeviceA/1.0");
+  const std::string b_handle = Str(Json(b.Send("GET", "/v1/me").body).at("session"), "handle");
+
+  // A ends B's session; B is signed out at once.
+  HttpResponse end = a.Send("DELETE", "/v1/me/sessions/" + b_handle);
+  ASSERT_EQ(end.status, 200) << end.body;
+  EXPECT_EQ(b.Send("GET", "/v1/me").status, 401);
+  // Someone else's handle is not found.
+  Device c = NewDevice();
+  SignUp(c, "other@example.com");
+  const std::string c_handle = Str(Json(c.Send("GET", "/v1/me").body).at("session"), "handle");
+  EXPECT_EQ(a.Send("DELETE", "/v1/me/sessions/" + c_handle).status, 404);
+  EXPECT_EQ(c.Send("GET", "/v1/me").status, 200);
+
+  // revoke-others.
+  ASSERT_EQ(b.SignIn("two@example.com").status, 200);
+  HttpResponse others = a.Send("POST", "/v1/me/sessions/revoke-others", "{}");
+  ASSERT_EQ(others.status, 200);
+  EXPECT_EQ(Json(others.body).at("revoked").as_int64(), 1);
+  EXPECT_EQ(b.Send("GET", "/v1/me").status, 401);
+  EXPECT_EQ(a.Send("GET", "/v1/me").status, 200);
+
+  // Sign-out clears the cookies and ends the session.
+  const auto old_jar = a.jar();
+  HttpResponse out = a.Send("POST", "/v1/auth/signout", "{}");
+  ASSERT_EQ(out.status, 200);
+  EXPECT_EQ(out.Header("clear-site-data").value_or(""), "\"cookies\"");
+  EXPECT_TRUE(a.jar().empty());
+  a.jar() = old_jar;  // a stolen copy of the cookies no longer works either
+  EXPECT_EQ(a.Send("GET", "/v1/me").status, 401);
+  EXPECT_EQ(a.Send("POST", "/v1/auth/refresh", "{}").status, 401);
+  (void)user_id;
+}
+
+TEST_F(BrowserApi, RefreshRotatesTheCookie) {
+  Device a = NewDevice();
+  SignUp(a, "rot@example.com");
+  const std::string before = a.jar().at("gh_refresh");
+  HttpResponse r = a.Send("POST", "/v1/auth/refresh", "{}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(a.jar().at("gh_refresh"), before);
+  EXPECT_TRUE(r.Header("x-gatehouse-front").has_value());
+  EXPECT_EQ(r.Header("cache-control").value_or(""), "no-store");
+  EXPECT_EQ(a.Send("GET", "/v1/me").status, 200);
+}
+
+class SecureCookies : public BrowserApi {
+ protected:
+  SecureCookies() : BrowserApi({}) { server_settings_secure_ = true; }
+};
+
+TEST_F(SecureCookies, CookieAttributesExactly) {
+  Device a = NewDevice();
+  SignUp(a, "cookie@example.com");
+  ASSERT_EQ(a.set_cookies.size(), 2u);
+  std::string access, refresh;
+  for (const auto& c : a.set_cookies) (c.starts_with("__Host-") ? access : refresh) = c;
+  const auto value = [](const std::string& c) {
+    return c.substr(c.find('=') + 1, c.find(';') - c.find('=') - 1);
+  };
+  EXPECT_EQ(access, "__Host-gh_access=" + value(access) + "; Path=/; Max-Age=" +
+                        access.substr(access.find("Max-Age=") + 8,
+                                      access.find(';', access.find("Max-Age=")) -
+                                          access.find("Max-Age=") - 8) +
+                        "; HttpOnly; SameSite=Lax; Secure");
+  EXPECT_TRUE(refresh.starts_with("__Secure-gh_refresh="));
+  EXPECT_NE(refresh.find("; Path=/v1/auth/refresh;"), std::string::npos);
+  EXPECT_NE(refresh.find("; HttpOnly; SameSite=Lax; Secure"), std::string::npos);
+  EXPECT_EQ(access.find("Domain="), std::string::npos);
+  // A plain gh_access cookie (without the prefix) is not accepted.
+  HttpClient raw(server_.port());
+  HttpResponse me = raw.Send("GET", "/v1/me", "", {{"Cookie", "gh_access=" + value(access)}});
+  EXPECT_EQ(me.status, 401);
+}
+
+TEST_F(BrowserApi, CsrfHeaderAndJsonBodiesAreRequired) {
+  Device a = NewDevice();
+  SignUp(a, "csrf@example.com");
+  // A cookie-authenticated POST without the header.
+  EXPECT_EQ(a.Send("POST", "/v1/me/sessions/revoke-others", "{}", {}, /*csrf=*/false).status, 403);
+  // Cross-site form posts: text/plain bodies without the custom header.
+  const std::string form = R"({"email":"csrf@example.com","password":")" + kPassword + "\"}";
+  EXPECT_EQ(a.Send("POST", "/v1/auth/signin", form, {{"Content-Type", "text/plain"}}, false).status,
+            403);
+  EXPECT_EQ(a.Send("POST", "/v1/auth/signin", form, {{"Content-Type", "text/plain"}}, true).status,
+            415);
+  HttpResponse change =
+      a.Send("POST", "/v1/me/password",
+             R"({"current_password":")" + kPassword + R"(","new_password":"pwned by csrf!!"})",
+             {{"Content-Type", "text/plain"}}, false);
+  EXPECT_EQ(change.status, 403);
+  Device b = NewDevice();
+  EXPECT_EQ(b.SignIn("csrf@example.com").status, 200);  // the password did not change
+  EXPECT_EQ(b.Send("GET", "/v1/me").status, 200);
+}
+
+class CorsApi : public BrowserApi {
+ protected:
+  CorsApi()
+      : BrowserApi({{"COOKIE_SECURE", "false"}, {"CORS_ORIGINS", "https://app.example.com"}}) {}
+};
+
+TEST_F(CorsApi, OnlyConfiguredOriginsAreGranted) {
+  HttpClient c(server_.port());
+  HttpResponse good =
+      c.Send("OPTIONS", "/v1/auth/signin", "",
+             {{"Origin", "https://app.example.com"}, {"Access-Control-Request-Method", "POST"}});
+  EXPECT_EQ(good.Header("access-control-allow-origin").value_or(""), "https://app.example.com");
+  EXPECT_EQ(good.Header("access-control-allow-credentials").value_or(""), "true");
+  HttpResponse evil = c.Send("OPTIONS", "/v1/auth/signin", "", {{"Origin", "https://evil.test"}});
+  EXPECT_FALSE(evil.Header("access-control-allow-origin").has_value());
+  HttpResponse get = c.Send("GET", "/v1/me", "", {{"Origin", "https://evil.test"}});
+  EXPECT_FALSE(get.Header("access-control-allow-origin").has_value());
+}
+
+TEST_F(BrowserApi, ParallelWrongPasswordsAreThrottled) {
+  Device a = NewDevice();
+  SignUp(a, "victim@example.com");
+  std::vector<std::future<int>> tries;
+  for (int i = 0; i < 50; ++i) {
+    tries.push_back(std::async(std::launch::async, [this] {
+      Device d = NewDevice();
+      HttpResponse r = d.SignIn("victim@example.com", "wrong password " + std::string(3, 'x'));
+      if (r.status == 429) {
+        EXPECT_TRUE(r.Header("retry-after").has_value());
+      }
+      return r.status;
+    }));
+  }
+  int checked = 0, throttled = 0;
+  for (auto& t : tries) {
+    const int status = t.get();
+    if (status == 401) ++checked;
+    if (status == 429) ++throttled;
+  }
+  EXPECT_LE(checked, 10);  // SIGNIN_MAX_FAILURES: at most 10 reached the password check
+  EXPECT_EQ(checked + throttled, 50);
+  Device d = NewDevice();
+  HttpResponse right = d.SignIn("victim@example.com");
+  EXPECT_EQ(right.status, 429);  // the correct password too, until the window passes
+  HttpClient admin = Admin();
+  auto audit = Json(admin.Send("GET", "/v1/audit?limit=1000", "", server_.Auth()).body);
+  int failed = 0;
+  for (const auto& e : audit.at("entries").as_array()) failed += Str(e, "type") == "signin_failed";
+  EXPECT_LE(failed, 10);
+}
+
+class TimingApi : public BrowserApi {
+ protected:
+  TimingApi() : BrowserApi({{"COOKIE_SECURE", "false"}, {"SIGNIN_MAX_FAILURES", "1000"}}) {}
+};
+
+TEST_F(TimingApi, UnknownEmailCostsAsMuchAsAWrongPassword) {
+  Device a = NewDevice();
+  SignUp(a, "known@example.com");
+  auto median_ms = [&](const std::string& email) {
+    std::vector<double> ms;
+    Device d = NewDevice();
+    for (int i = 0; i < 30; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      HttpResponse r = d.SignIn(email, "definitely wrong pw");
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count());
+      EXPECT_EQ(r.status, 401);
+    }
+    std::sort(ms.begin(), ms.end());
+    return ms[15];
+  };
+  const double known = median_ms("known@example.com");
+  const double unknown = median_ms("unknown@example.com");
+  EXPECT_NEAR(unknown / known, 1.0, 0.2) << "known " << known << " ms, unknown " << unknown;
+}
+
+TEST_F(BrowserApi, PasswordChangeEndsOtherSessionsAtOnce) {
+  Device a = NewDevice(), b = NewDevice();
+  SignUp(a, "change@example.com");
+  ASSERT_EQ(b.SignIn("change@example.com").status, 200);
+  const std::string b_access = b.jar().at("gh_access");
+  const std::string b_refresh = b.jar().at("gh_refresh");
+  HttpResponse wrong = a.Send("POST", "/v1/me/password",
+                              R"({"current_password":"not it at all","new_password":"x"})");
+  EXPECT_EQ(wrong.status, 401);
+  HttpResponse weak =
+      a.Send("POST", "/v1/me/password",
+             R"({"current_password":")" + kPassword + R"(","new_password":"password"})");
+  EXPECT_EQ(weak.status, 400);
+  HttpResponse ok = a.Send(
+      "POST", "/v1/me/password",
+      R"({"current_password":")" + kPassword + R"(","new_password":"a brand new passphrase"})");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  HttpClient admin = Admin();
+  HttpResponse v =
+      admin.Send("POST", "/v1/sessions/verify",
+                 R"({"access_token":")" + b_access + R"(","mode":"local"})", server_.Auth());
+  EXPECT_EQ(v.status, 401);
+  EXPECT_EQ(b.Send("POST", "/v1/auth/refresh", "{}").status, 401);
+  EXPECT_EQ(a.Send("GET", "/v1/me").status, 200);  // the current session stays
+  Device c = NewDevice();
+  EXPECT_EQ(c.SignIn("change@example.com").status, 401);
+  EXPECT_EQ(c.SignIn("change@example.com", "a brand new passphrase").status, 200);
+  (void)b_refresh;
+}
+
+TEST_F(BrowserApi, AdminManagesUsers) {
+  HttpClient admin = Admin();
+  HttpResponse created = admin.Send(
+      "POST", "/v1/users", R"({"email":"Admin.Made@Example.com","password":"made by an admin"})",
+      server_.Auth());
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto user = Json(created.body).at("user");
+  const std::string id = Str(user, "id");
+  EXPECT_EQ(Str(user, "email"), "admin.made@example.com");
+  EXPECT_FALSE(user.at("banned").as_bool());
+  EXPECT_EQ(admin
+                .Send("POST", "/v1/users",
+                      R"({"email":"admin.made@example.com","password":"made by an admin"})",
+                      server_.Auth())
+                .status,
+            409);
+  EXPECT_EQ(
+      Str(Json(admin.Send("GET", "/v1/users/" + id, "", server_.Auth()).body).at("user"), "id"),
+      id);
+  auto found =
+      Json(admin.Send("GET", "/v1/users?email=ADMIN.MADE%40example.com", "", server_.Auth()).body);
+  ASSERT_EQ(found.at("users").as_array().size(), 1u);
+
+  Device d1 = NewDevice(), d2 = NewDevice();
+  ASSERT_EQ(d1.SignIn("admin.made@example.com", "made by an admin").status, 200);
+  ASSERT_EQ(d2.SignIn("admin.made@example.com", "made by an admin").status, 200);
+  HttpResponse reset = admin.Send("POST", "/v1/users/" + id + "/password",
+                                  R"({"password":"reset by the admin"})", server_.Auth());
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  EXPECT_EQ(Json(reset.body).at("revoked").as_int64(), 2);
+  EXPECT_EQ(d1.Send("GET", "/v1/me").status, 401);
+  EXPECT_EQ(d2.Send("GET", "/v1/me").status, 401);
+
+  ASSERT_EQ(d1.SignIn("admin.made@example.com", "reset by the admin").status, 200);
+  EXPECT_EQ(admin.Send("DELETE", "/v1/users/" + id, "", server_.Auth()).status, 200);
+  EXPECT_EQ(d1.Send("GET", "/v1/me").status, 401);
+  EXPECT_EQ(admin.Send("GET", "/v1/users/" + id, "", server_.Auth()).status, 404);
+  EXPECT_EQ(admin.Send("GET", "/v1/users", "", {}).status, 401);
+}
+
+TEST_F(BrowserApi, AuditHasNoSecrets) {
+  Device a = NewDevice();
+  SignUp(a, "audit@example.com");
+  a.SignIn("audit@example.com", "wrong password here");
+  HttpClient admin = Admin();
+  HttpResponse r = admin.Send("GET", "/v1/audit?limit=100", "", server_.Auth());
+  ASSERT_EQ(r.status, 200);
+  std::vector<std::string> types;
+  const auto body = Json(r.body);
+  for (const auto& e : body.at("entries").as_array()) types.push_back(Str(e, "type"));
+  for (const char* t : {"signup", "signin_failed"}) {
+    EXPECT_NE(std::find(types.begin(), types.end(), t), types.end()) << t;
+  }
+  EXPECT_EQ(r.body.find(kPassword), std::string::npos);
+  EXPECT_EQ(r.body.find("wrong password here"), std::string::npos);
+  EXPECT_EQ(r.body.find(a.jar().at("gh_access")), std::string::npos);
+}
+
+TEST_F(BrowserApi, BadInputOnEveryNewEndpoint) {
+  Device a = NewDevice();
+  SignUp(a, "bad@example.com");
+  const std::string big(10 * 1024 * 1024, 'x');
+  struct Case {
+    std::string method, target, body;
+    int status;
+  };
+  const std::vector<Case> cases = {
+      {"POST", "/v1/auth/signup", R"({"email":"x","password":"long enough pw"})", 400},
+      {"POST", "/v1/auth/signup", R"({"email":"n@example.com","password":"short"})", 400},
+      {"POST", "/v1/auth/signup",
+       "{\"email\":\"\xff@example.com\",\"password\":\"long enough pw\"}", 400},
+      {"POST", "/v1/auth/signup",
+       "{\"email\":\"u@example.com\",\"password\":\"long \xc0\xaf pw!!\"}", 400},
+      {"POST", "/v1/auth/signup", R"({"email":"n@example.com","password":"password1"})", 400},
+      {"POST", "/v1/auth/signup", R"({"email":5,"password":"long enough pw"})", 400},
+      {"POST", "/v1/auth/signup", R"({"email":"n@example.com"})", 400},
+      {"POST", "/v1/auth/signup", "{\"email\":\"" + big + "\"}", 413},
+      {"POST", "/v1/auth/signup", std::string(5000, '[') + std::string(5000, ']'), 400},
+      {"POST", "/v1/auth/signin", "{\"email\":", 400},
+      {"POST", "/v1/auth/signin", R"({"email":"bad@example.com","password":null})", 400},
+      {"POST", "/v1/me/password", R"({"current_password":1,"new_password":2})", 400},
+      {"POST", "/v1/me/password", "[]", 400},
+      {"DELETE", "/v1/me/sessions/%zz", "", 400},
+  };
+  HttpClient admin = Admin();
+  for (const Case& c : cases) {
+    HttpResponse r = a.Send(c.method, c.target, c.body);
+    EXPECT_EQ(r.status, c.status) << c.target << " " << c.body.substr(0, 60);
+    EXPECT_FALSE(Str(Json(r.body), "error").empty()) << c.target;
+    ASSERT_EQ(HttpClient(server_.port()).Send("GET", "/healthz").status, 200);
+  }
+  Device fresh = NewDevice();  // no refresh cookie: the body is read
+  EXPECT_EQ(fresh.Send("POST", "/v1/auth/refresh", R"({"refresh_token":7})").status, 400);
+  // No user was half-created by any of them.
+  auto users = Json(admin.Send("GET", "/v1/users?limit=100", "", server_.Auth()).body);
+  EXPECT_EQ(users.at("users").as_array().size(), 1u);
+  EXPECT_EQ(
+      admin.Send("POST", "/v1/users", R"({"email":"x@y.z","password":1})", server_.Auth()).status,
+      400);
+}
+
+}  // namespace
+}  // namespace gatehouse::testing
