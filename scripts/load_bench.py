@@ -57,12 +57,58 @@ def wrk(port, script, env, seconds, connections):
     return rps, lat.get("50", "?"), lat.get("99", "?"), int(non2xx.group(1)) if non2xx else 0
 
 
+def identity_bench(seconds):
+    """Sign-in and sign-up over HTTP beside raw Argon2id verification on two threads."""
+    def raw_rates():
+        out = subprocess.run(
+            [os.path.join(BIN, "password_bench"), "--benchmark_min_time=2",
+             "--benchmark_format=json"], capture_output=True, text=True, check=True).stdout
+        rates = {b["name"]: b["items_per_second"] for b in json.loads(out)["benchmarks"]}
+        return (rates.get("BM_Argon2idVerify/real_time/threads:1", 0),
+                rates.get("BM_Argon2idVerify/real_time/threads:2", 0))
+
+    before = raw_rates()  # the raw ceiling is measured before and after the HTTP runs
+    tmp = tempfile.mkdtemp(prefix="gh-identity-")
+    proc, port = start_server(tmp, ["--signin-max-failures", "1000000"])
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        users = 20
+        for i in range(users):
+            conn.request("POST", "/v1/users", json.dumps(
+                {"email": f"bench-{i}@example.com", "password": "correct horse battery"}),
+                {"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"})
+            conn.getresponse().read()
+        lua = os.path.join(ROOT, "bench", "load")
+        signin = wrk(port, os.path.join(lua, "signin.lua"), {"GH_USERS": str(users)}, seconds, 8)
+        signup = wrk(port, os.path.join(lua, "signup.lua"), {}, seconds, 8)
+    finally:
+        proc.terminate()
+        proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+    after = raw_rates()
+    raw1, raw2 = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
+    print(f"raw Argon2id on 2 threads: {before[1]:.1f}/s before, {after[1]:.1f}/s after "
+          "the HTTP runs (mean used)")
+    print("\n| Argon2id m=19456 KiB t=2 p=1 | per second | p50 | p99 | non-2xx |")
+    print("|---|---:|---:|---:|---:|")
+    print(f"| raw verify, 1 thread | {raw1:,.1f} | | | |")
+    print(f"| raw verify, 2 threads (ceiling) | {raw2:,.1f} | | | |")
+    print(f"| HTTP sign-in | {signin[0]:,.1f} | {signin[1]} | {signin[2]} | {signin[3]} |")
+    print(f"| HTTP sign-up | {signup[0]:,.1f} | {signup[1]} | {signup[2]} | {signup[3]} |")
+    if raw2:
+        print(f"\nsign-in / raw Argon2id on 2 threads: {signin[0] / raw2:.2f} (target >= 0.9)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,100000,1000000")
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=50)
+    ap.add_argument("--identity", action="store_true", help="only sign-in and sign-up")
     args = ap.parse_args()
+    if args.identity:
+        identity_bench(args.seconds)
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []
     verify_rps = {}

@@ -1,5 +1,8 @@
 #include "identity/user_service.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "common/log.h"
 #include "crypto/base64url.h"
 #include "identity/credentials.h"
@@ -20,12 +23,24 @@ UserService::UserService(Deps deps)
       throttle_(deps.throttle),
       clock_(deps.clock),
       random_(deps.random),
-      argon2_(deps.argon2) {
+      argon2_(deps.argon2),
+      hashing_(std::make_unique<std::counting_semaphore<>>(
+          std::max<std::ptrdiff_t>(1, std::thread::hardware_concurrency()))) {
   dummy_hash_ = Hash(crypto::Base64UrlEncode(random_.Bytes(16))).value();
 }
 
 Result<std::string> UserService::Hash(std::string_view password) {
-  return crypto::Argon2idHash(password, argon2_, random_);
+  hashing_->acquire();
+  Result<std::string> hash = crypto::Argon2idHash(password, argon2_, random_);
+  hashing_->release();
+  return hash;
+}
+
+bool UserService::Verify(std::string_view phc, std::string_view password) {
+  hashing_->acquire();
+  const bool ok = crypto::Argon2idVerify(phc, password);
+  hashing_->release();
+  return ok;
 }
 
 Status UserService::Audit(std::string_view type, std::string_view user_id, std::string_view session,
@@ -137,8 +152,7 @@ Result<SignedIn> UserService::SignIn(std::string_view email, std::string_view pa
     throttle_.Finish(*slot, /*success=*/true);  // not the caller's failure
     return read.error();
   }
-  const bool ok = crypto::Argon2idVerify(user ? user->password_hash : dummy_hash_, password) &&
-                  user.has_value();
+  const bool ok = Verify(user ? user->password_hash : dummy_hash_, password) && user.has_value();
   throttle_.Finish(*slot, ok, account_key);
   if (!ok) {
     (void)Audit("signin_failed", user ? user->id : "", "", "user", client);
@@ -167,7 +181,7 @@ Status UserService::ChangePassword(std::string_view user_id, std::string_view se
   GH_ASSIGN_OR_RETURN(UserRecord user, Get(user_id));
   const std::string key = "password:" + user.id;
   GH_ASSIGN_OR_RETURN(SigninThrottle::Slot slot, throttle_.Acquire({key}));
-  const bool ok = crypto::Argon2idVerify(user.password_hash, current);
+  const bool ok = Verify(user.password_hash, current);
   throttle_.Finish(slot, ok, key);
   if (!ok) return Unauthenticated("the current password is wrong");
   GH_RETURN_IF_ERROR(CheckPasswordPolicy(next));
