@@ -45,6 +45,45 @@ class FaultTx final : public Tx {
     if (store_.Trip()) return FaultInjectingStore::Injected();
     return inner_.ListUsers(after_id, limit);
   }
+  Status PutRole(const RoleRecord& r) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.PutRole(r);
+  }
+  Result<std::optional<RoleRecord>> GetRole(std::string_view name) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.GetRole(name);
+  }
+  Result<std::vector<RoleRecord>> ListRoles() override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.ListRoles();
+  }
+  Result<bool> DeleteRole(std::string_view name) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.DeleteRole(name);
+  }
+  Result<bool> GrantRole(std::string_view user_id, std::string_view role) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.GrantRole(user_id, role);
+  }
+  Result<bool> RemoveRole(std::string_view user_id, std::string_view role) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.RemoveRole(user_id, role);
+  }
+  Result<std::vector<std::string>> UserRoles(std::string_view user_id) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.UserRoles(user_id);
+  }
+  Result<std::vector<std::string>> RoleUsers(std::string_view role) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.RoleUsers(role);
+  }
+  Result<std::int64_t> ClaimsVersion(std::string_view user_id) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.ClaimsVersion(user_id);
+  }
+  Result<std::int64_t> BumpClaimsVersion(std::string_view user_id) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.BumpClaimsVersion(user_id);
+  }
   Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) override {
     if (store_.Trip()) return FaultInjectingStore::Injected();
     return inner_.GetRefreshToken(hash);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gatehouse::store {
 
@@ -33,6 +34,14 @@ struct UserRecord {
   std::string ban_reason;
 
   bool operator==(const UserRecord&) const = default;
+};
+
+// A role: a name and the permissions it grants.
+struct RoleRecord {
+  std::string name;
+  std::vector<std::string> permissions;  // sorted, unique
+
+  bool operator==(const RoleRecord&) const = default;
 };
 
 // One signed-in device.

@@ -57,6 +57,21 @@ class Tx {
   // Users ordered by id, starting after `after_id`, at most `limit`.
   virtual Result<std::vector<UserRecord>> ListUsers(std::string_view after_id, int limit) = 0;
 
+  // Roles and grants. PutRole inserts or replaces. DeleteRole also removes its grants.
+  virtual Status PutRole(const RoleRecord& role) = 0;
+  virtual Result<std::optional<RoleRecord>> GetRole(std::string_view name) = 0;
+  virtual Result<std::vector<RoleRecord>> ListRoles() = 0;
+  virtual Result<bool> DeleteRole(std::string_view name) = 0;
+  // True when the grant was added (false: already held).
+  virtual Result<bool> GrantRole(std::string_view user_id, std::string_view role) = 0;
+  // True when a grant was removed.
+  virtual Result<bool> RemoveRole(std::string_view user_id, std::string_view role) = 0;
+  virtual Result<std::vector<std::string>> UserRoles(std::string_view user_id) = 0;  // sorted
+  virtual Result<std::vector<std::string>> RoleUsers(std::string_view role) = 0;     // sorted
+  // The user's claims version (0 when never bumped), and a bump that returns the new one.
+  virtual Result<std::int64_t> ClaimsVersion(std::string_view user_id) = 0;
+  virtual Result<std::int64_t> BumpClaimsVersion(std::string_view user_id) = 0;
+
   // Refresh tokens.
   virtual Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) = 0;
   virtual Status InsertRefreshToken(const RefreshTokenRecord& token) = 0;

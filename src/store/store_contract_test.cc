@@ -374,6 +374,59 @@ TEST_P(StoreContract, UsersInsertLookupUpdateDeleteAndPage) {
             ErrorCode::kNotFound);
 }
 
+TEST_P(StoreContract, RolesGrantsAndClaimsVersions) {
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.PutRole({"editor", {"doc:read", "doc:write"}}));
+                    GH_RETURN_IF_ERROR(tx.PutRole({"viewer", {"doc:read"}}));
+                    GH_ASSIGN_OR_RETURN(bool added, tx.GrantRole("u1", "editor"));
+                    EXPECT_TRUE(added);
+                    GH_ASSIGN_OR_RETURN(added, tx.GrantRole("u1", "editor"));
+                    EXPECT_FALSE(added);
+                    GH_RETURN_IF_ERROR(tx.GrantRole("u1", "viewer").status());
+                    GH_RETURN_IF_ERROR(tx.GrantRole("u2", "viewer").status());
+                    GH_ASSIGN_OR_RETURN(std::int64_t v1, tx.BumpClaimsVersion("u1"));
+                    GH_ASSIGN_OR_RETURN(std::int64_t v2, tx.BumpClaimsVersion("u1"));
+                    EXPECT_EQ(v1, 1);
+                    EXPECT_EQ(v2, 2);
+                    return OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(auto role, tx.GetRole("editor"));
+                    EXPECT_EQ(role, (RoleRecord{"editor", {"doc:read", "doc:write"}}));
+                    GH_ASSIGN_OR_RETURN(auto roles, tx.ListRoles());
+                    EXPECT_EQ(roles.size(), 2u);
+                    GH_ASSIGN_OR_RETURN(auto of_u1, tx.UserRoles("u1"));
+                    EXPECT_EQ(of_u1, (std::vector<std::string>{"editor", "viewer"}));
+                    GH_ASSIGN_OR_RETURN(auto viewers, tx.RoleUsers("viewer"));
+                    EXPECT_EQ(viewers, (std::vector<std::string>{"u1", "u2"}));
+                    GH_ASSIGN_OR_RETURN(std::int64_t v, tx.ClaimsVersion("u1"));
+                    EXPECT_EQ(v, 2);
+                    GH_ASSIGN_OR_RETURN(std::int64_t none, tx.ClaimsVersion("nobody"));
+                    EXPECT_EQ(none, 0);
+                    return OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.PutRole({"editor", {"doc:read"}}));  // replaces
+                    GH_ASSIGN_OR_RETURN(bool removed, tx.RemoveRole("u1", "viewer"));
+                    EXPECT_TRUE(removed);
+                    GH_ASSIGN_OR_RETURN(bool deleted, tx.DeleteRole("viewer"));
+                    EXPECT_TRUE(deleted);
+                    GH_ASSIGN_OR_RETURN(auto of_u2, tx.UserRoles("u2"));
+                    EXPECT_TRUE(of_u2.empty());  // deleting a role removes its grants
+                    GH_ASSIGN_OR_RETURN(auto editor, tx.GetRole("editor"));
+                    EXPECT_EQ(editor->permissions, std::vector<std::string>{"doc:read"});
+                    GH_ASSIGN_OR_RETURN(auto gone, tx.GetRole("viewer"));
+                    EXPECT_FALSE(gone.has_value());
+                    return OkStatus();
+                  })
+                  .ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreContract,
     ::testing::Values(Backend{"memory",

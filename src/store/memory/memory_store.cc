@@ -85,6 +85,61 @@ class MemoryTx final : public Tx {
     return out;
   }
 
+  Status PutRole(const RoleRecord& role) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    s_.roles[role.name] = role;
+    return OkStatus();
+  }
+  Result<std::optional<RoleRecord>> GetRole(std::string_view name) override {
+    auto it = s_.roles.find(name);
+    if (it == s_.roles.end()) return std::optional<RoleRecord>();
+    return std::optional<RoleRecord>(it->second);
+  }
+  Result<std::vector<RoleRecord>> ListRoles() override {
+    std::vector<RoleRecord> out;
+    for (const auto& [name, role] : s_.roles) out.push_back(role);
+    return out;
+  }
+  Result<bool> DeleteRole(std::string_view name) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    auto it = s_.roles.find(name);
+    if (it == s_.roles.end()) return false;
+    s_.roles.erase(it);
+    std::erase_if(s_.grants, [&](const auto& g) { return g.second == name; });
+    return true;
+  }
+  Result<bool> GrantRole(std::string_view user_id, std::string_view role) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    return s_.grants.emplace(std::string(user_id), std::string(role)).second;
+  }
+  Result<bool> RemoveRole(std::string_view user_id, std::string_view role) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    return s_.grants.erase({std::string(user_id), std::string(role)}) > 0;
+  }
+  Result<std::vector<std::string>> UserRoles(std::string_view user_id) override {
+    std::vector<std::string> out;
+    for (const auto& [user, role] : s_.grants) {
+      if (user == user_id) out.push_back(role);
+    }
+    return out;
+  }
+  Result<std::vector<std::string>> RoleUsers(std::string_view role) override {
+    std::vector<std::string> out;
+    for (const auto& [user, r] : s_.grants) {
+      if (r == role) out.push_back(user);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  Result<std::int64_t> ClaimsVersion(std::string_view user_id) override {
+    auto it = s_.claims_versions.find(user_id);
+    return it == s_.claims_versions.end() ? std::int64_t{0} : it->second;
+  }
+  Result<std::int64_t> BumpClaimsVersion(std::string_view user_id) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    return ++s_.claims_versions[std::string(user_id)];
+  }
+
   Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) override {
     auto it = s_.tokens.find(hash);
     if (it == s_.tokens.end()) return std::optional<RefreshTokenRecord>();

@@ -6,6 +6,7 @@
 // Thread-safety: one mutex; each Write/Read is atomic.
 
 #include <map>
+#include <set>
 
 #include "common/mutex.h"
 #include "store/store.h"
@@ -18,6 +19,9 @@ class MemoryStore final : public Store {
     std::map<std::string, SigningKeyRecord, std::less<>> keys;
     std::map<std::string, SessionRecord, std::less<>> sessions;
     std::map<std::string, UserRecord, std::less<>> users;
+    std::map<std::string, RoleRecord, std::less<>> roles;
+    std::set<std::pair<std::string, std::string>> grants;  // (user, role)
+    std::map<std::string, std::int64_t, std::less<>> claims_versions;
     std::map<std::string, RefreshTokenRecord, std::less<>> tokens;
     std::vector<EventRecord> events;
     std::vector<AuditRecord> audit;

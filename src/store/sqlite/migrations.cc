@@ -87,6 +87,24 @@ const std::vector<Migration>& Migrations() {
           ban_reason TEXT NOT NULL DEFAULT ''
         );
       )sql"},
+      {4, R"sql(
+        CREATE TABLE roles (name TEXT PRIMARY KEY);
+        CREATE TABLE role_permissions (
+          role TEXT NOT NULL,
+          permission TEXT NOT NULL,
+          PRIMARY KEY (role, permission)
+        );
+        CREATE TABLE user_roles (
+          user_id TEXT NOT NULL,
+          role TEXT NOT NULL,
+          PRIMARY KEY (user_id, role)
+        );
+        CREATE INDEX user_roles_role ON user_roles (role, user_id);
+        CREATE TABLE claims_versions (
+          user_id TEXT PRIMARY KEY,
+          ver INTEGER NOT NULL
+        );
+      )sql"},
   };
   return *migrations;
 }

@@ -197,6 +197,103 @@ Result<std::vector<UserRecord>> SqliteTx::ListUsers(std::string_view after_id, i
   return out;
 }
 
+Result<std::vector<std::string>> SqliteTx::Strings(std::string_view sql, std::string_view param) {
+  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare(sql));
+  q->Bind(1, param);
+  std::vector<std::string> out;
+  while (true) {
+    GH_ASSIGN_OR_RETURN(bool row, q->Step());
+    if (!row) break;
+    out.push_back(q->Text(0));
+  }
+  return out;
+}
+
+Result<bool> SqliteTx::Changed(std::string_view sql, std::string_view a, std::string_view b) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare(sql));
+  q->Bind(1, a);
+  if (!b.empty()) q->Bind(2, b);
+  GH_RETURN_IF_ERROR(q->Run());
+  return sqlite3_changes(db_.handle()) > 0;
+}
+
+Status SqliteTx::PutRole(const RoleRecord& role) {
+  GH_RETURN_IF_ERROR(Changed("INSERT OR IGNORE INTO roles (name) VALUES (?)", role.name).status());
+  GH_RETURN_IF_ERROR(Changed("DELETE FROM role_permissions WHERE role = ?", role.name).status());
+  for (const auto& permission : role.permissions) {
+    GH_RETURN_IF_ERROR(Changed("INSERT OR IGNORE INTO role_permissions (role, permission) "
+                               "VALUES (?, ?)",
+                               role.name, permission)
+                           .status());
+  }
+  return OkStatus();
+}
+
+Result<std::optional<RoleRecord>> SqliteTx::GetRole(std::string_view name) {
+  GH_ASSIGN_OR_RETURN(auto found, Strings("SELECT name FROM roles WHERE name = ?", name));
+  if (found.empty()) return std::optional<RoleRecord>();
+  GH_ASSIGN_OR_RETURN(auto permissions,
+                      Strings("SELECT permission FROM role_permissions WHERE role = ? "
+                              "ORDER BY permission",
+                              name));
+  return std::optional<RoleRecord>(RoleRecord{std::string(name), std::move(permissions)});
+}
+
+Result<std::vector<RoleRecord>> SqliteTx::ListRoles() {
+  GH_ASSIGN_OR_RETURN(auto names, Strings("SELECT name FROM roles WHERE ? = '' ORDER BY name", ""));
+  std::vector<RoleRecord> out;
+  for (const auto& name : names) {
+    GH_ASSIGN_OR_RETURN(auto role, GetRole(name));
+    if (role) out.push_back(std::move(*role));
+  }
+  return out;
+}
+
+Result<bool> SqliteTx::DeleteRole(std::string_view name) {
+  GH_RETURN_IF_ERROR(Changed("DELETE FROM role_permissions WHERE role = ?", name).status());
+  GH_RETURN_IF_ERROR(Changed("DELETE FROM user_roles WHERE role = ?", name).status());
+  return Changed("DELETE FROM roles WHERE name = ?", name);
+}
+
+Result<bool> SqliteTx::GrantRole(std::string_view user_id, std::string_view role) {
+  return Changed("INSERT OR IGNORE INTO user_roles (user_id, role) VALUES (?, ?)", user_id, role);
+}
+
+Result<bool> SqliteTx::RemoveRole(std::string_view user_id, std::string_view role) {
+  return Changed("DELETE FROM user_roles WHERE user_id = ? AND role = ?", user_id, role);
+}
+
+Result<std::vector<std::string>> SqliteTx::UserRoles(std::string_view user_id) {
+  return Strings("SELECT role FROM user_roles WHERE user_id = ? ORDER BY role", user_id);
+}
+
+Result<std::vector<std::string>> SqliteTx::RoleUsers(std::string_view role) {
+  return Strings("SELECT user_id FROM user_roles WHERE role = ? ORDER BY user_id", role);
+}
+
+Result<std::int64_t> SqliteTx::ClaimsVersion(std::string_view user_id) {
+  GH_ASSIGN_OR_RETURN(Statement * q,
+                      db_.Prepare("SELECT ver FROM claims_versions WHERE user_id = ?"));
+  q->Bind(1, user_id);
+  GH_ASSIGN_OR_RETURN(bool row, q->Step());
+  return row ? q->Int(0) : std::int64_t{0};
+}
+
+Result<std::int64_t> SqliteTx::BumpClaimsVersion(std::string_view user_id) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(Statement * q,
+                      db_.Prepare("INSERT INTO claims_versions (user_id, ver) VALUES (?, 1) "
+                                  "ON CONFLICT (user_id) DO UPDATE SET ver = ver + 1 "
+                                  "RETURNING ver"));
+  q->Bind(1, user_id);
+  GH_ASSIGN_OR_RETURN(bool row, q->Step());
+  if (!row) return Internal("claims version not returned");
+  const std::int64_t ver = q->Int(0);
+  GH_RETURN_IF_ERROR(q->Run());
+  return ver;
+}
+
 Result<std::optional<RefreshTokenRecord>> SqliteTx::GetRefreshToken(std::string_view hash) {
   GH_ASSIGN_OR_RETURN(Statement * q,
                       db_.Prepare("SELECT hash, session_handle, parent_hash, state, created_at, "

@@ -27,6 +27,17 @@ class SqliteTx final : public Tx {
   Result<bool> DeleteUser(std::string_view id) override;
   Result<std::vector<UserRecord>> ListUsers(std::string_view after_id, int limit) override;
 
+  Status PutRole(const RoleRecord& role) override;
+  Result<std::optional<RoleRecord>> GetRole(std::string_view name) override;
+  Result<std::vector<RoleRecord>> ListRoles() override;
+  Result<bool> DeleteRole(std::string_view name) override;
+  Result<bool> GrantRole(std::string_view user_id, std::string_view role) override;
+  Result<bool> RemoveRole(std::string_view user_id, std::string_view role) override;
+  Result<std::vector<std::string>> UserRoles(std::string_view user_id) override;
+  Result<std::vector<std::string>> RoleUsers(std::string_view role) override;
+  Result<std::int64_t> ClaimsVersion(std::string_view user_id) override;
+  Result<std::int64_t> BumpClaimsVersion(std::string_view user_id) override;
+
   Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) override;
   Status InsertRefreshToken(const RefreshTokenRecord& token) override;
   Status UpdateRefreshToken(const RefreshTokenRecord& token) override;
@@ -38,6 +49,10 @@ class SqliteTx final : public Tx {
  private:
   Status CheckWritable() const;
   Result<std::int64_t> NextCounter(std::string_view name);
+  // Runs a one-parameter query and collects its first column.
+  Result<std::vector<std::string>> Strings(std::string_view sql, std::string_view param);
+  // Runs a write and reports whether it changed a row.
+  Result<bool> Changed(std::string_view sql, std::string_view a, std::string_view b = {});
 
   SqliteDb& db_;
   bool writable_;
