@@ -32,7 +32,7 @@ struct App::Parts {
   std::unique_ptr<keys::KeyManager> keys;
   std::unique_ptr<tokens::TokenVerifier> verifier;
   std::unique_ptr<revocation::RevocationState> revocations;
-  sessions::EmptyClaimsSource claims;
+  sessions::StoreClaimsSource claims;
   std::unique_ptr<sessions::SessionService> sessions;
   std::unique_ptr<identity::SigninThrottle> throttle;
   std::unique_ptr<identity::UserService> users;

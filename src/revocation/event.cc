@@ -45,6 +45,9 @@ void Event::Apply(RevocationState& state) const {
     if (const std::string_view e = StringField(fields, "except"); !e.empty()) except = e;
     state.RevokeUserSessions(StringField(fields, "user_id"),
                              FromUnixMillis(IntField(fields, "before")), std::move(except));
+  } else if (type == "claims_changed") {
+    state.SetClaimsVersion(StringField(fields, "user_id"), IntField(fields, "ver"),
+                           FromUnixMillis(at_ms));
   }
 }
 
@@ -52,6 +55,12 @@ Event SessionRevoked(std::string_view handle, std::string_view user_id, SystemTi
   return {.type = "session_revoked",
           .at_ms = ToUnixMillis(at),
           .fields = {{"session_handle", handle}, {"user_id", user_id}}};
+}
+
+Event ClaimsChanged(std::string_view user_id, std::int64_t version, SystemTime at) {
+  return {.type = "claims_changed",
+          .at_ms = ToUnixMillis(at),
+          .fields = {{"user_id", user_id}, {"ver", version}}};
 }
 
 Event UserSessionsRevoked(std::string_view user_id, SystemTime before,

@@ -19,6 +19,13 @@ void RevocationState::RevokeUserSessions(std::string_view user_id, SystemTime be
   }
 }
 
+void RevocationState::SetClaimsVersion(std::string_view user_id, std::int64_t version,
+                                       SystemTime at) {
+  MutexLock lock(mu_);
+  Version& v = versions_[std::string(user_id)];
+  if (version >= v.version) v = {.version = version, .at_ms = ToUnixMillis(at)};
+}
+
 Verdict RevocationState::Check(const TokenFacts& token) const {
   ReaderLock lock(mu_);
   if (revoked_handles_.find(token.session_handle) != revoked_handles_.end()) {
@@ -33,6 +40,10 @@ Verdict RevocationState::Check(const TokenFacts& token) const {
       return Verdict::kRevoked;
     }
   }
+  if (auto it = versions_.find(token.user_id);
+      it != versions_.end() && token.version < it->second.version) {
+    return Verdict::kStale;
+  }
   return Verdict::kValid;
 }
 
@@ -42,12 +53,14 @@ std::size_t RevocationState::Prune(SystemTime now) {
   std::size_t n =
       std::erase_if(revoked_handles_, [&](const auto& kv) { return kv.second < horizon; });
   n += std::erase_if(user_cuts_, [&](const auto& kv) { return kv.second.before_ms < horizon; });
+  // Once every token issued before the change has expired, no older `ver` can be presented.
+  n += std::erase_if(versions_, [&](const auto& kv) { return kv.second.at_ms < horizon; });
   return n;
 }
 
 std::size_t RevocationState::size() const {
   ReaderLock lock(mu_);
-  return revoked_handles_.size() + user_cuts_.size();
+  return revoked_handles_.size() + user_cuts_.size() + versions_.size();
 }
 
 }  // namespace gatehouse::revocation

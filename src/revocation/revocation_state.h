@@ -28,11 +28,13 @@ struct TokenFacts {
   std::string_view user_id;
   std::string_view session_handle;
   std::int64_t issued_at_s = 0;
+  std::int64_t version = 0;  // the token's `ver`
 };
 
 enum class Verdict {
   kValid,    // nothing known against the token
   kRevoked,  // unauthorised: its session or all of its user's sessions were revoked
+  kStale,    // try_refresh_token: the user's claims changed after the token was issued
 };
 
 class RevocationState {
@@ -43,6 +45,9 @@ class RevocationState {
   // Tokens of `user_id` issued before `before` are revoked, except those of `except` (if any).
   void RevokeUserSessions(std::string_view user_id, SystemTime before,
                           std::optional<std::string> except);
+
+  // The user's claims are now at `version`: older tokens must be refreshed.
+  void SetClaimsVersion(std::string_view user_id, std::int64_t version, SystemTime at);
 
   Verdict Check(const TokenFacts& token) const;
 
@@ -66,6 +71,11 @@ class RevocationState {
   mutable Mutex mu_;
   Map<std::int64_t> revoked_handles_ GUARDED_BY(mu_);  // handle -> revoked at (ms)
   Map<UserCut> user_cuts_ GUARDED_BY(mu_);
+  struct Version {
+    std::int64_t version = 0;
+    std::int64_t at_ms = 0;
+  };
+  Map<Version> versions_ GUARDED_BY(mu_);
 };
 
 }  // namespace gatehouse::revocation

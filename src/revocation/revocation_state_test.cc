@@ -90,6 +90,21 @@ TEST(RevocationEvent, RoundTripAndApply) {
             Verdict::kValid);
 }
 
+TEST(RevocationState, OlderClaimsVersionsMustRefresh) {
+  FakeClock clock;
+  RevocationState state(minutes(11));
+  const TokenFacts v2{.user_id = "u", .session_handle = "h", .issued_at_s = 0, .version = 2};
+  EXPECT_EQ(state.Check(v2), Verdict::kValid);
+  ClaimsChanged("u", 3, clock.Now()).Apply(state);
+  EXPECT_EQ(state.Check(v2), Verdict::kStale);
+  EXPECT_EQ(state.Check({.user_id = "u", .session_handle = "h", .version = 3}), Verdict::kValid);
+  state.SetClaimsVersion("u", 1, clock.Now());  // an older event never lowers the version
+  EXPECT_EQ(state.Check(v2), Verdict::kStale);
+  clock.Advance(minutes(12));
+  state.Prune(clock.Now());
+  EXPECT_EQ(state.size(), 0u);
+}
+
 TEST(RevocationState, ConcurrentChecksAndRevocations) {
   FakeClock clock;
   RevocationState state(minutes(11));

@@ -26,10 +26,19 @@ class ClaimsSource {
   virtual Result<UserClaims> Load(store::Tx& tx, std::string_view user_id) = 0;
 };
 
-// No roles, version 0.
-class EmptyClaimsSource final : public ClaimsSource {
+// The user's roles, claims version and (when asked for) permissions, from the store.
+class StoreClaimsSource final : public ClaimsSource {
  public:
-  Result<UserClaims> Load(store::Tx&, std::string_view) override { return UserClaims{}; }
+  explicit StoreClaimsSource(bool include_permissions = false)
+      : include_permissions_(include_permissions) {}
+  Result<UserClaims> Load(store::Tx& tx, std::string_view user_id) override;
+
+ private:
+  bool include_permissions_;
 };
+
+// The union of the permissions of `roles`, sorted.
+Result<std::vector<std::string>> PermissionsOf(store::Tx& tx,
+                                               const std::vector<std::string>& roles);
 
 }  // namespace gatehouse::sessions

@@ -78,6 +78,7 @@ Outcome RunScenario(SessionService& svc, int n) {
   auto r2 = svc.Refresh(r1->refresh_token);  // promotes r1
   if (!check(r2)) return out;
   out.last = *r2;
+  if (!check(svc.Verify(r2->access_token, VerifyMode::kStrict))) return out;
   SessionPatch patch;
   patch.session_data = boost::json::object{{"x", 1}};
   patch.access_payload = boost::json::object{{"p", nullptr}};
@@ -87,7 +88,6 @@ Outcome RunScenario(SessionService& svc, int n) {
   if (!check(svc.Get(s->session.handle))) return out;
   if (!check(svc.RevokeAll("u", s->session.handle))) return out;
   if (!check(svc.Revoke(other->session.handle))) return out;
-  if (!check(svc.Verify(r2->access_token, VerifyMode::kStrict))) return out;
   // A superseded token: theft, which still writes (the revocation).
   auto theft = svc.Refresh(s->refresh_token);
   if (!theft && theft.error().reason() != reason::kTokenTheftDetected) check(theft);

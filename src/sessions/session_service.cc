@@ -54,6 +54,16 @@ Status EndSession(Tx& tx, SessionRecord& s, std::string_view reason, std::int64_
                      bj::serialize(bj::object{{"reason", std::string(reason)}}));
 }
 
+}  // namespace
+
+Result<std::int64_t> BumpClaims(Tx& tx, std::string_view user_id, SystemTime at) {
+  GH_ASSIGN_OR_RETURN(std::int64_t version, tx.BumpClaimsVersion(user_id));
+  GH_RETURN_IF_ERROR(AppendEvent(tx, revocation::ClaimsChanged(user_id, version, at)));
+  return version;
+}
+
+namespace {
+
 Result<bj::object> StoredObject(const std::string& text) {
   GH_ASSIGN_OR_RETURN(bj::value v, json::ParseStrict(text));
   if (!v.is_object()) return Internal("stored JSON is not an object");
@@ -174,18 +184,29 @@ Result<std::shared_ptr<const tokens::AccessClaims>> SessionService::Verify(
   if (mode == VerifyMode::kStateless) return claims;
   const revocation::TokenFacts facts{.user_id = claims->user_id,
                                      .session_handle = claims->session_handle,
-                                     .issued_at_s = claims->issued_at_s};
-  if (revocations_.Check(facts) != revocation::Verdict::kValid) {
-    return Unauthorised("session revoked");
+                                     .issued_at_s = claims->issued_at_s,
+                                     .version = claims->version};
+  switch (revocations_.Check(facts)) {
+    case revocation::Verdict::kRevoked:
+      return Unauthorised("session revoked");
+    case revocation::Verdict::kStale:
+      return Unauthenticated("the user's claims changed", reason::kTryRefreshToken);
+    case revocation::Verdict::kValid:
+      break;
   }
   if (mode == VerifyMode::kStrict) {
     std::optional<SessionRecord> session;
+    std::int64_t version = 0;
     GH_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
       GH_ASSIGN_OR_RETURN(session, tx.GetSession(claims->session_handle));
+      GH_ASSIGN_OR_RETURN(version, tx.ClaimsVersion(claims->user_id));
       return OkStatus();
     }));
     if (!session || session->user_id != claims->user_id || !session->live(ToUnixMillis(now))) {
       return Unauthorised("session ended");
+    }
+    if (claims->version < version) {
+      return Unauthenticated("the user's claims changed", reason::kTryRefreshToken);
     }
   }
   return claims;
@@ -295,8 +316,10 @@ Result<bool> SessionService::Revoke(std::string_view handle, std::string_view re
 }
 
 Result<SessionRecord> SessionService::Update(std::string_view handle, const SessionPatch& patch) {
-  const std::int64_t now = ToUnixMillis(clock_.Now());
+  const SystemTime now_time = clock_.Now();
+  const std::int64_t now = ToUnixMillis(now_time);
   SessionRecord updated;
+  std::int64_t version = 0;
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
     GH_ASSIGN_OR_RETURN(std::optional<SessionRecord> session, tx.GetSession(handle));
     if (!session || !session->live(now)) return NotFound("no such live session");
@@ -309,10 +332,12 @@ Result<SessionRecord> SessionService::Update(std::string_view handle, const Sess
       const bj::object merged = MergePatch(payload, *patch.access_payload);
       GH_RETURN_IF_ERROR(CheckAccessPayload(merged));
       session->access_payload = bj::serialize(merged);
+      GH_ASSIGN_OR_RETURN(version, BumpClaims(tx, session->user_id, now_time));
     }
     updated = *session;
     return tx.UpdateSession(*session);
   }));
+  if (version > 0) revocations_.SetClaimsVersion(updated.user_id, version, now_time);
   return updated;
 }
 
@@ -359,8 +384,10 @@ Result<int> SessionService::RevokeAll(std::string_view user_id,
 
 Result<int> SessionService::PatchUserAccessPayload(std::string_view user_id,
                                                    const bj::object& patch) {
-  const std::int64_t now = ToUnixMillis(clock_.Now());
+  const SystemTime now_time = clock_.Now();
+  const std::int64_t now = ToUnixMillis(now_time);
   int changed = 0;
+  std::int64_t version = 0;
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
     changed = 0;
     GH_ASSIGN_OR_RETURN(std::vector<SessionRecord> live, tx.ListLiveSessions(user_id, now));
@@ -372,8 +399,10 @@ Result<int> SessionService::PatchUserAccessPayload(std::string_view user_id,
       GH_RETURN_IF_ERROR(tx.UpdateSession(s));
       ++changed;
     }
+    GH_ASSIGN_OR_RETURN(version, BumpClaims(tx, user_id, now_time));
     return OkStatus();
   }));
+  revocations_.SetClaimsVersion(user_id, version, now_time);
   return changed;
 }
 

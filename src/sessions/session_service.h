@@ -33,6 +33,10 @@ namespace gatehouse::sessions {
 
 enum class VerifyMode { kStateless, kLocal, kStrict };
 
+// Bumps the user's claims version inside `tx` and appends its claims_changed event; returns the
+// new version. The caller applies it to the revocation state after the commit.
+Result<std::int64_t> BumpClaims(store::Tx& tx, std::string_view user_id, SystemTime at);
+
 struct Device {
   std::string user_agent;
   std::string ip;

@@ -233,6 +233,26 @@ TEST_F(SessionServiceTest, UpdateMergesAndDeletes) {
   EXPECT_EQ(svc().Update("missing", patch).error().code(), ErrorCode::kNotFound);
 }
 
+TEST_F(SessionServiceTest, PayloadChangeMakesOlderTokensRefresh) {
+  IssuedSession a = NewSession("pat");
+  IssuedSession b = NewSession("pat");
+  ASSERT_TRUE(svc().Verify(a.access_token, VerifyMode::kLocal));
+  ASSERT_EQ(svc().PatchUserAccessPayload("pat", {{"plan", "pro"}}).value(), 2);
+  for (auto mode : {VerifyMode::kLocal, VerifyMode::kStrict}) {
+    auto r = svc().Verify(a.access_token, mode);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().reason(), reason::kTryRefreshToken);
+  }
+  EXPECT_TRUE(svc().Verify(b.access_token, VerifyMode::kStateless));  // stateless never knows
+  IssuedSession fresh = svc().Refresh(a.refresh_token).value();
+  auto claims = svc().Verify(fresh.access_token, VerifyMode::kStrict).value();
+  EXPECT_EQ(claims->version, 1);
+  EXPECT_EQ(claims->all.at("plan").as_string(), "pro");
+  auto events = f_.memory().ReadEvents(0, 10).value();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, "claims_changed");
+}
+
 TEST_F(SessionServiceTest, MaxSessionsPerUserEndsTheLeastRecentlyActive) {
   testing::ServiceFixture capped({.max_sessions_per_user = 2});
   SessionService& svc = capped.service();

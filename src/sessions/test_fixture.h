@@ -42,7 +42,7 @@ class ServiceFixture {
   std::shared_ptr<tokens::KeyRing> ring_;
   tokens::TokenVerifier verifier_;
   revocation::RevocationState revocations_;
-  EmptyClaimsSource claims_;
+  StoreClaimsSource claims_;
   SessionService service_;
 };
 
