@@ -4,6 +4,7 @@
 
 #include "app/api_keys.h"
 #include "app/store_factory.h"
+#include "authz/authz_service.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/periodic_task.h"
@@ -11,6 +12,7 @@
 #include "http/handlers/api_auth.h"
 #include "http/handlers/browser.h"
 #include "http/handlers/ops.h"
+#include "http/handlers/roles.h"
 #include "http/handlers/sessions.h"
 #include "http/handlers/users.h"
 #include "http/metrics.h"
@@ -34,6 +36,7 @@ struct App::Parts {
   std::unique_ptr<revocation::RevocationState> revocations;
   sessions::StoreClaimsSource claims;
   std::unique_ptr<sessions::SessionService> sessions;
+  std::unique_ptr<authz::AuthzService> authz;
   std::unique_ptr<identity::SigninThrottle> throttle;
   std::unique_ptr<identity::UserService> users;
   http::BrowserOptions browser;
@@ -94,6 +97,7 @@ Status BuildServices(App::Parts& p) {
       policy);
   GH_ASSIGN_OR_RETURN(int restored, p.sessions->RestoreRevocations());
   spdlog::info("revocation state restored from {} recent events", restored);
+  p.authz = std::make_unique<authz::AuthzService>(*p.store, *p.revocations, p.clock);
   p.throttle = std::make_unique<identity::SigninThrottle>(config.signin_max_failures,
                                                           config.signin_window, p.clock);
   p.users = std::make_unique<identity::UserService>(identity::UserService::Deps{
@@ -142,6 +146,7 @@ void BuildRouter(App::Parts& p) {
        .auth = p.auth.get()});
   http::AddSessionRoutes(p.router, *p.sessions, *p.auth);
   http::AddUserRoutes(p.router, *p.users, *p.store, *p.auth);
+  http::AddRoleRoutes(p.router, *p.authz, *p.auth);
   http::AddBrowserRoutes(p.router, *p.users, *p.sessions, p.browser);
 }
 
