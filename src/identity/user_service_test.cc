@@ -62,8 +62,7 @@ TEST_F(UserServiceTest, ThrottleRefusesEvenTheRightPassword) {
 
 TEST_F(UserServiceTest, BannedUserLearnsItOnlyWithTheRightPassword) {
   auto user = users_.Create("di@example.com", "a long enough secret").value();
-  user.banned = true;
-  ASSERT_TRUE(f_.memory().Write([&](store::Tx& tx) { return tx.UpdateUser(user); }).ok());
+  ASSERT_TRUE(f_.memory().Write([&](store::Tx& tx) { return tx.PutBan(user.id, "spam", 1); }).ok());
   EXPECT_EQ(users_.SignIn("di@example.com", "wrong password", client_).error().reason(), "");
   EXPECT_EQ(users_.SignIn("di@example.com", "a long enough secret", client_).error().reason(),
             reason::kUserBanned);

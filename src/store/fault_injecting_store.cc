@@ -45,6 +45,17 @@ class FaultTx final : public Tx {
     if (store_.Trip()) return FaultInjectingStore::Injected();
     return inner_.ListUsers(after_id, limit);
   }
+  Status PutBan(std::string_view user_id, std::string_view reason, std::int64_t at) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.PutBan(user_id, reason, at);
+  }
+  Result<bool> DeleteBan(std::string_view user_id) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.DeleteBan(user_id);
+  }
+  Result<bool> IsBanned(std::string_view user_id) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.IsBanned(user_id);
+  }
   Status PutRole(const RoleRecord& r) override {
     return store_.Trip() ? FaultInjectingStore::Injected() : inner_.PutRole(r);
   }

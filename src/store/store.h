@@ -57,6 +57,12 @@ class Tx {
   // Users ordered by id, starting after `after_id`, at most `limit`.
   virtual Result<std::vector<UserRecord>> ListUsers(std::string_view after_id, int limit) = 0;
 
+  // Bans by user id (Gatehouse users or an application's own ids). A banned user's UserRecord
+  // reads `banned = true`.
+  virtual Status PutBan(std::string_view user_id, std::string_view reason, std::int64_t at) = 0;
+  virtual Result<bool> DeleteBan(std::string_view user_id) = 0;
+  virtual Result<bool> IsBanned(std::string_view user_id) = 0;
+
   // Roles and grants. PutRole inserts or replaces. DeleteRole also removes its grants.
   virtual Status PutRole(const RoleRecord& role) = 0;
   virtual Result<std::optional<RoleRecord>> GetRole(std::string_view name) = 0;

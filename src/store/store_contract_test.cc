@@ -356,9 +356,8 @@ TEST_P(StoreContract, UsersInsertLookupUpdateDeleteAndPage) {
                     return OkStatus();
                   })
                   .ok());
-  UserRecord banned = User("a", "a@x.io");
-  banned.banned = true;
-  banned.ban_reason = "spam";
+  UserRecord banned = User("a", "a@x.io");  // `banned` itself comes from the bans (below)
+  banned.password_hash = "$argon2id$changed";
   ASSERT_TRUE(store_->Write([&](Tx& tx) { return tx.UpdateUser(banned); }).ok());
   bool deleted = false;
   ASSERT_TRUE(store_
@@ -422,6 +421,41 @@ TEST_P(StoreContract, RolesGrantsAndClaimsVersions) {
                     EXPECT_EQ(editor->permissions, std::vector<std::string>{"doc:read"});
                     GH_ASSIGN_OR_RETURN(auto gone, tx.GetRole("viewer"));
                     EXPECT_FALSE(gone.has_value());
+                    return OkStatus();
+                  })
+                  .ok());
+}
+
+TEST_P(StoreContract, BansShowOnUsers) {
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.InsertUser(User("u", "u@x.io")));
+                    return tx.PutBan("u", "spam", 10);
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(auto user, tx.GetUser("u"));
+                    EXPECT_TRUE(user->banned);
+                    GH_ASSIGN_OR_RETURN(bool external, tx.IsBanned("external-id"));
+                    EXPECT_FALSE(external);
+                    return OkStatus();
+                  })
+                  .ok());
+  bool removed = false;
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(removed, tx.DeleteBan("u"));
+                    return tx.PutBan("external-id", "", 11);  // bans apply to any id
+                  })
+                  .ok());
+  EXPECT_TRUE(removed);
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(auto user, tx.GetUserByEmail("u@x.io"));
+                    EXPECT_FALSE(user->banned);
+                    GH_ASSIGN_OR_RETURN(bool external, tx.IsBanned("external-id"));
+                    EXPECT_TRUE(external);
                     return OkStatus();
                   })
                   .ok());

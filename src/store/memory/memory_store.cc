@@ -51,11 +51,11 @@ class MemoryTx final : public Tx {
   Result<std::optional<UserRecord>> GetUser(std::string_view id) override {
     auto it = s_.users.find(id);
     if (it == s_.users.end()) return std::optional<UserRecord>();
-    return std::optional<UserRecord>(it->second);
+    return std::optional<UserRecord>(WithBan(it->second));
   }
   Result<std::optional<UserRecord>> GetUserByEmail(std::string_view email) override {
     for (const auto& [id, u] : s_.users) {
-      if (u.email == email) return std::optional<UserRecord>(u);
+      if (u.email == email) return std::optional<UserRecord>(WithBan(u));
     }
     return std::optional<UserRecord>();
   }
@@ -80,10 +80,24 @@ class MemoryTx final : public Tx {
     std::vector<UserRecord> out;
     for (auto it = s_.users.upper_bound(after_id);
          it != s_.users.end() && static_cast<int>(out.size()) < limit; ++it) {
-      out.push_back(it->second);
+      out.push_back(WithBan(it->second));
     }
     return out;
   }
+
+  Status PutBan(std::string_view user_id, std::string_view reason, std::int64_t) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    s_.bans[std::string(user_id)] = std::string(reason);
+    return OkStatus();
+  }
+  Result<bool> DeleteBan(std::string_view user_id) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    auto it = s_.bans.find(user_id);
+    if (it == s_.bans.end()) return false;
+    s_.bans.erase(it);
+    return true;
+  }
+  Result<bool> IsBanned(std::string_view user_id) override { return s_.bans.contains(user_id); }
 
   Status PutRole(const RoleRecord& role) override {
     GH_RETURN_IF_ERROR(CheckWritable());
@@ -193,6 +207,10 @@ class MemoryTx final : public Tx {
   }
 
  private:
+  UserRecord WithBan(UserRecord u) const {
+    u.banned = s_.bans.contains(u.id);
+    return u;
+  }
   Status CheckWritable() const {
     if (!writable_) return FailedPrecondition("write in a read transaction");
     return OkStatus();

@@ -20,6 +20,7 @@ class MemoryStore final : public Store {
     std::map<std::string, SessionRecord, std::less<>> sessions;
     std::map<std::string, UserRecord, std::less<>> users;
     std::map<std::string, RoleRecord, std::less<>> roles;
+    std::map<std::string, std::string, std::less<>> bans;  // user -> reason
     std::set<std::pair<std::string, std::string>> grants;  // (user, role)
     std::map<std::string, std::int64_t, std::less<>> claims_versions;
     std::map<std::string, RefreshTokenRecord, std::less<>> tokens;

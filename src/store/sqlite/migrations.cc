@@ -105,6 +105,13 @@ const std::vector<Migration>& Migrations() {
           ver INTEGER NOT NULL
         );
       )sql"},
+      {5, R"sql(
+        CREATE TABLE bans (
+          user_id TEXT PRIMARY KEY,
+          reason TEXT NOT NULL,
+          at INTEGER NOT NULL
+        );
+      )sql"},
   };
   return *migrations;
 }

@@ -108,6 +108,9 @@ Result<std::vector<SessionRecord>> SqliteTx::ListLiveSessions(std::string_view u
 namespace {
 
 constexpr std::string_view kUserColumns =
+    "id, email, password_hash, created_at, "
+    "EXISTS (SELECT 1 FROM bans WHERE bans.user_id = users.id), ban_reason";
+constexpr std::string_view kUserInsertColumns =
     "id, email, password_hash, created_at, banned, ban_reason";
 
 UserRecord ReadUserRow(const Statement& q) {
@@ -139,7 +142,7 @@ Result<std::optional<UserRecord>> OneUser(Statement& q) {
 Status SqliteTx::InsertUser(const UserRecord& user) {
   GH_RETURN_IF_ERROR(CheckWritable());
   static const std::string kSql =
-      "INSERT INTO users (" + std::string(kUserColumns) + ") VALUES (?,?,?,?,?,?)";
+      "INSERT INTO users (" + std::string(kUserInsertColumns) + ") VALUES (?,?,?,?,?,?)";
   GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare(kSql));
   BindUser(*q, user);
   Status s = q->Run();
@@ -216,6 +219,22 @@ Result<bool> SqliteTx::Changed(std::string_view sql, std::string_view a, std::st
   if (!b.empty()) q->Bind(2, b);
   GH_RETURN_IF_ERROR(q->Run());
   return sqlite3_changes(db_.handle()) > 0;
+}
+
+Status SqliteTx::PutBan(std::string_view user_id, std::string_view reason, std::int64_t at) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare("INSERT OR REPLACE INTO bans (user_id, reason, "
+                                                 "at) VALUES (?, ?, ?)"));
+  return q->Bind(1, user_id).Bind(2, reason).Bind(3, at).Run();
+}
+
+Result<bool> SqliteTx::DeleteBan(std::string_view user_id) {
+  return Changed("DELETE FROM bans WHERE user_id = ?", user_id);
+}
+
+Result<bool> SqliteTx::IsBanned(std::string_view user_id) {
+  GH_ASSIGN_OR_RETURN(auto found, Strings("SELECT user_id FROM bans WHERE user_id = ?", user_id));
+  return !found.empty();
 }
 
 Status SqliteTx::PutRole(const RoleRecord& role) {

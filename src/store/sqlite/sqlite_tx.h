@@ -27,6 +27,9 @@ class SqliteTx final : public Tx {
   Result<bool> DeleteUser(std::string_view id) override;
   Result<std::vector<UserRecord>> ListUsers(std::string_view after_id, int limit) override;
 
+  Status PutBan(std::string_view user_id, std::string_view reason, std::int64_t at) override;
+  Result<bool> DeleteBan(std::string_view user_id) override;
+  Result<bool> IsBanned(std::string_view user_id) override;
   Status PutRole(const RoleRecord& role) override;
   Result<std::optional<RoleRecord>> GetRole(std::string_view name) override;
   Result<std::vector<RoleRecord>> ListRoles() override;
