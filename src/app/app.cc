@@ -145,7 +145,9 @@ void BuildRouter(App::Parts& p) {
        .metrics_public = p.config.MetricsPublic(),
        .auth = p.auth.get()});
   http::AddSessionRoutes(p.router, *p.sessions, *p.auth);
-  http::AddUserRoutes(p.router, *p.users, *p.store, *p.auth);
+  http::AddUserRoutes(
+      p.router, {.users = *p.users, .sessions = *p.sessions, .authz = *p.authz, .store = *p.store},
+      *p.auth);
   http::AddRoleRoutes(p.router, *p.authz, *p.auth);
   http::AddBrowserRoutes(p.router, *p.users, *p.sessions, p.browser);
 }

@@ -45,6 +45,10 @@ void Event::Apply(RevocationState& state) const {
     if (const std::string_view e = StringField(fields, "except"); !e.empty()) except = e;
     state.RevokeUserSessions(StringField(fields, "user_id"),
                              FromUnixMillis(IntField(fields, "before")), std::move(except));
+  } else if (type == "user_banned") {
+    // A ban implies every session revoked: tokens issued before it are refused. (No new ones can
+    // be issued while the ban lasts: sign-in, create and refresh all refuse.)
+    state.RevokeUserSessions(StringField(fields, "user_id"), FromUnixMillis(at_ms), std::nullopt);
   } else if (type == "claims_changed") {
     state.SetClaimsVersion(StringField(fields, "user_id"), IntField(fields, "ver"),
                            FromUnixMillis(at_ms));
@@ -55,6 +59,14 @@ Event SessionRevoked(std::string_view handle, std::string_view user_id, SystemTi
   return {.type = "session_revoked",
           .at_ms = ToUnixMillis(at),
           .fields = {{"session_handle", handle}, {"user_id", user_id}}};
+}
+
+Event UserBanned(std::string_view user_id, SystemTime at) {
+  return {.type = "user_banned", .at_ms = ToUnixMillis(at), .fields = {{"user_id", user_id}}};
+}
+
+Event UserUnbanned(std::string_view user_id, SystemTime at) {
+  return {.type = "user_unbanned", .at_ms = ToUnixMillis(at), .fields = {{"user_id", user_id}}};
 }
 
 Event ClaimsChanged(std::string_view user_id, std::int64_t version, SystemTime at) {

@@ -36,6 +36,8 @@ struct Event {
 };
 
 Event SessionRevoked(std::string_view handle, std::string_view user_id, SystemTime at);
+Event UserBanned(std::string_view user_id, SystemTime at);
+Event UserUnbanned(std::string_view user_id, SystemTime at);
 Event ClaimsChanged(std::string_view user_id, std::int64_t version, SystemTime at);
 Event UserSessionsRevoked(std::string_view user_id, SystemTime before,
                           const std::optional<std::string>& except, SystemTime at);

@@ -91,6 +91,8 @@ Outcome RunScenario(SessionService& svc, int n) {
   // A superseded token: theft, which still writes (the revocation).
   auto theft = svc.Refresh(s->refresh_token);
   if (!theft && theft.error().reason() != reason::kTokenTheftDetected) check(theft);
+  if (!check(svc.Ban("u", "test"))) return out;
+  if (!check(svc.Unban("u"))) return out;
   return out;
 }
 

@@ -152,6 +152,8 @@ Result<IssuedSession> SessionService::Create(const CreateParams& params) {
   std::vector<SessionRecord> evicted;
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
     evicted.clear();
+    GH_ASSIGN_OR_RETURN(bool banned, tx.IsBanned(session.user_id));
+    if (banned) return PermissionDenied("this user is banned");
     if (policy_.max_sessions_per_user > 0) {
       GH_ASSIGN_OR_RETURN(std::vector<SessionRecord> live,
                           tx.ListLiveSessions(session.user_id, now));
@@ -233,6 +235,8 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
                         tx.GetSession(presented->session_handle));
     if (!found || !found->live(now)) return Unauthorised("session ended");
     session = std::move(*found);
+    GH_ASSIGN_OR_RETURN(bool banned, tx.IsBanned(session.user_id));
+    if (banned) return Unauthorised("the user is banned");
     GH_ASSIGN_OR_RETURN(std::optional<RefreshTokenRecord> committed,
                         tx.GetRefreshToken(session.refresh_hash));
 
@@ -380,6 +384,50 @@ Result<int> SessionService::RevokeAll(std::string_view user_id,
   revocations_.RevokeUserSessions(user_id, now_time, except);
   counters_.revoked.fetch_add(ended.size(), std::memory_order_relaxed);
   return static_cast<int>(ended.size());
+}
+
+Result<int> SessionService::Ban(std::string_view user_id, std::string_view reason) {
+  const SystemTime now_time = clock_.Now();
+  const std::int64_t now = ToUnixMillis(now_time);
+  std::vector<std::string> ended;
+  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
+    ended.clear();
+    GH_RETURN_IF_ERROR(tx.PutBan(user_id, reason, now));
+    GH_ASSIGN_OR_RETURN(std::vector<SessionRecord> live, tx.ListLiveSessions(user_id, now));
+    for (SessionRecord& s : live) {
+      s.revoked_at = now;
+      s.revoke_reason = "banned";
+      GH_RETURN_IF_ERROR(tx.UpdateSession(s));
+      ended.push_back(s.handle);
+    }
+    GH_RETURN_IF_ERROR(AppendEvent(tx, revocation::UserBanned(user_id, now_time)));
+    return tx.AppendAudit({.at = now,
+                           .type = "user_banned",
+                           .user_id = std::string(user_id),
+                           .actor = "api",
+                           .detail = bj::serialize(bj::object{{"reason", std::string(reason)},
+                                                              {"revoked", ended.size()}})});
+  }));
+  for (const auto& handle : ended) revocations_.RevokeSession(handle, now_time);
+  revocations_.RevokeUserSessions(user_id, now_time, std::nullopt);
+  counters_.revoked.fetch_add(ended.size(), std::memory_order_relaxed);
+  return static_cast<int>(ended.size());
+}
+
+Result<bool> SessionService::Unban(std::string_view user_id) {
+  const SystemTime now_time = clock_.Now();
+  bool lifted = false;
+  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(lifted, tx.DeleteBan(user_id));
+    if (!lifted) return OkStatus();
+    GH_RETURN_IF_ERROR(AppendEvent(tx, revocation::UserUnbanned(user_id, now_time)));
+    return tx.AppendAudit({.at = ToUnixMillis(now_time),
+                           .type = "user_unbanned",
+                           .user_id = std::string(user_id),
+                           .actor = "api",
+                           .detail = "{}"});
+  }));
+  return lifted;
 }
 
 Result<int> SessionService::PatchUserAccessPayload(std::string_view user_id,

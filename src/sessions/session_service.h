@@ -93,6 +93,12 @@ class SessionService {
   // Revokes every live session of the user except `except`; returns how many.
   Result<int> RevokeAll(std::string_view user_id, const std::optional<std::string>& except,
                         std::string_view reason = "revoked_all");
+  // Bans a user id: every live session ends at once (one user_banned event), and create,
+  // refresh and sign-in are refused until Unban. Returns the sessions ended.
+  Result<int> Ban(std::string_view user_id, std::string_view reason);
+  // True when a ban was lifted. Ended sessions stay ended.
+  Result<bool> Unban(std::string_view user_id);
+
   // Merges `patch` into the access payload of every live session of the user.
   Result<int> PatchUserAccessPayload(std::string_view user_id, const boost::json::object& patch);
 

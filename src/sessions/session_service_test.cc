@@ -253,6 +253,27 @@ TEST_F(SessionServiceTest, PayloadChangeMakesOlderTokensRefresh) {
   EXPECT_EQ(events[0].type, "claims_changed");
 }
 
+TEST_F(SessionServiceTest, BanEndsEverythingUntilLifted) {
+  IssuedSession a = NewSession("bad"), b = NewSession("bad");
+  ASSERT_TRUE(svc().Verify(a.access_token, VerifyMode::kLocal));
+  EXPECT_EQ(svc().Ban("bad", "spam").value(), 2);
+  for (const auto* s : {&a, &b}) {
+    EXPECT_FALSE(svc().Verify(s->access_token, VerifyMode::kLocal));
+    EXPECT_FALSE(svc().Verify(s->access_token, VerifyMode::kStrict));
+    EXPECT_FALSE(svc().Refresh(s->refresh_token));
+  }
+  EXPECT_EQ(svc().Create({.user_id = "bad"}).error().code(), ErrorCode::kPermissionDenied);
+  auto events = f_.memory().ReadEvents(0, 10).value();
+  ASSERT_EQ(events.size(), 1u);  // a ban emits user_banned only
+  EXPECT_EQ(events[0].type, "user_banned");
+  EXPECT_TRUE(svc().Unban("bad").value());
+  EXPECT_FALSE(svc().Unban("bad").value());
+  EXPECT_FALSE(svc().Refresh(a.refresh_token));  // old sessions stay dead
+  f_.clock().Advance(std::chrono::seconds(2));
+  IssuedSession fresh = svc().Create({.user_id = "bad"}).value();
+  EXPECT_TRUE(svc().Verify(fresh.access_token, VerifyMode::kLocal));
+}
+
 TEST_F(SessionServiceTest, MaxSessionsPerUserEndsTheLeastRecentlyActive) {
   testing::ServiceFixture capped({.max_sessions_per_user = 2});
   SessionService& svc = capped.service();

@@ -343,6 +343,44 @@ TEST_F(BrowserApi, AdminManagesUsers) {
   EXPECT_EQ(admin.Send("GET", "/v1/users", "", {}).status, 401);
 }
 
+TEST_F(BrowserApi, BanEndsEverythingAtOnceUntilLifted) {
+  Device a = NewDevice(), b = NewDevice();
+  const std::string id = SignUp(a, "banned@example.com");
+  ASSERT_EQ(b.SignIn("banned@example.com").status, 200);
+  const std::string a_access = a.jar().at("gh_access");
+  HttpClient admin = Admin();
+  HttpResponse ban =
+      admin.Send("POST", "/v1/users/" + id + "/ban", R"({"reason":"spam"})", server_.Auth());
+  ASSERT_EQ(ban.status, 200) << ban.body;
+  EXPECT_EQ(Json(ban.body).at("revoked").as_int64(), 2);
+  for (const char* mode : {"local", "strict"}) {
+    HttpResponse v = admin.Send("POST", "/v1/sessions/verify",
+                                R"({"access_token":")" + a_access + R"(","mode":")" + mode + "\"}",
+                                server_.Auth());
+    EXPECT_EQ(v.status, 401) << mode;
+    EXPECT_EQ(Str(Json(v.body), "error"), "unauthorised");
+  }
+  EXPECT_EQ(a.Send("GET", "/v1/me").status, 401);
+  EXPECT_EQ(b.Send("POST", "/v1/auth/refresh", "{}").status, 401);
+  Device c = NewDevice();
+  EXPECT_EQ(c.SignIn("banned@example.com", "not the password!").status, 401);
+  HttpResponse right = c.SignIn("banned@example.com");
+  EXPECT_EQ(right.status, 423);
+  EXPECT_EQ(Str(Json(right.body), "error"), "user_banned");
+  EXPECT_TRUE(Json(admin.Send("GET", "/v1/users/" + id, "", server_.Auth()).body)
+                  .at("user")
+                  .at("banned")
+                  .as_bool());
+  EXPECT_EQ(
+      admin.Send("POST", "/v1/sessions", R"({"user_id":")" + id + "\"}", server_.Auth()).status,
+      403);
+
+  ASSERT_EQ(admin.Send("DELETE", "/v1/users/" + id + "/ban", "", server_.Auth()).status, 200);
+  EXPECT_EQ(c.SignIn("banned@example.com").status, 200);
+  EXPECT_EQ(c.Send("GET", "/v1/me").status, 200);
+  EXPECT_EQ(b.Send("POST", "/v1/auth/refresh", "{}").status, 401);  // old sessions stay dead
+}
+
 TEST_F(BrowserApi, AuditHasNoSecrets) {
   Device a = NewDevice();
   SignUp(a, "audit@example.com");

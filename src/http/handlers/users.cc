@@ -12,7 +12,13 @@ namespace gatehouse::http {
 namespace {
 
 namespace bj = boost::json;
-using identity::UserService;
+using Deps = UserRouteDeps;
+
+Result<bj::object> FullUserJson(Deps& d, const store::UserRecord& user) {
+  GH_ASSIGN_OR_RETURN(auto roles, d.authz.UserRoles(user.id));
+  GH_ASSIGN_OR_RETURN(std::int64_t ver, d.authz.ClaimsVersion(user.id));
+  return UserJson(user, roles, ver);
+}
 
 Result<int> LimitParam(const Request& req, int fallback, int max) {
   const auto text = req.Query("limit");
@@ -25,44 +31,61 @@ Result<int> LimitParam(const Request& req, int fallback, int max) {
   return n;
 }
 
-Result<Response> CreateUser(UserService& users, Request& req) {
+Result<Response> CreateUser(Deps& d, Request& req) {
   GH_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(req, {"email", "password"}));
   GH_ASSIGN_OR_RETURN(std::string email, body.RequiredString("email", 1024));
   GH_ASSIGN_OR_RETURN(std::string password, body.RequiredString("password", 1024));
-  GH_ASSIGN_OR_RETURN(store::UserRecord user, users.Create(email, password));
+  GH_ASSIGN_OR_RETURN(store::UserRecord user, d.users.Create(email, password));
   return JsonResponse(201, bj::object{{"user", UserJson(user)}});
 }
 
-Result<Response> ListUsers(UserService& users, Request& req) {
+Result<Response> ListUsers(Deps& d, Request& req) {
   GH_ASSIGN_OR_RETURN(int limit, LimitParam(req, 50, 1000));
-  GH_ASSIGN_OR_RETURN(identity::UserPage page, users.List(req.Query("email").value_or(""),
-                                                          req.Query("cursor").value_or(""), limit));
+  GH_ASSIGN_OR_RETURN(
+      identity::UserPage page,
+      d.users.List(req.Query("email").value_or(""), req.Query("cursor").value_or(""), limit));
   bj::array out;
-  for (const auto& u : page.users) out.push_back(UserJson(u));
+  for (const auto& u : page.users) {
+    GH_ASSIGN_OR_RETURN(bj::object json, FullUserJson(d, u));
+    out.push_back(std::move(json));
+  }
   bj::object body{{"users", std::move(out)}};
   body["next"] = page.next_cursor.empty() ? bj::value(nullptr) : bj::value(page.next_cursor);
   return JsonResponse(200, body);
 }
 
-Result<Response> GetUser(UserService& users, Request& req) {
-  GH_ASSIGN_OR_RETURN(store::UserRecord user, users.Get(*req.Param("id")));
-  return JsonResponse(200, bj::object{{"user", UserJson(user)}});
+Result<Response> GetUser(Deps& d, Request& req) {
+  GH_ASSIGN_OR_RETURN(store::UserRecord user, d.users.Get(*req.Param("id")));
+  GH_ASSIGN_OR_RETURN(bj::object json, FullUserJson(d, user));
+  return JsonResponse(200, bj::object{{"user", std::move(json)}});
 }
 
-Result<Response> DeleteUser(UserService& users, Request& req) {
-  GH_RETURN_IF_ERROR(users.Delete(*req.Param("id")));
+Result<Response> DeleteUser(Deps& d, Request& req) {
+  GH_RETURN_IF_ERROR(d.users.Delete(*req.Param("id")));
   return JsonResponse(200, bj::object{{"deleted", true}});
 }
 
-Result<Response> SetPassword(UserService& users, Request& req) {
+Result<Response> SetPassword(Deps& d, Request& req) {
   GH_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(req, {"password", "keep_session"}));
   GH_ASSIGN_OR_RETURN(std::string password, body.RequiredString("password", 1024));
   GH_ASSIGN_OR_RETURN(std::optional<std::string> keep, body.OptionalString("keep_session"));
-  GH_ASSIGN_OR_RETURN(int revoked, users.SetPassword(*req.Param("id"), password, keep));
+  GH_ASSIGN_OR_RETURN(int revoked, d.users.SetPassword(*req.Param("id"), password, keep));
   return JsonResponse(200, bj::object{{"revoked", revoked}});
 }
 
-Result<Response> ListAudit(store::Store& store, Request& req) {
+Result<Response> Ban(Deps& d, Request& req) {
+  GH_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(req, {"reason"}, /*empty_ok=*/true));
+  GH_ASSIGN_OR_RETURN(std::optional<std::string> reason, body.OptionalString("reason", 1024));
+  GH_ASSIGN_OR_RETURN(int revoked, d.sessions.Ban(*req.Param("id"), reason.value_or("")));
+  return JsonResponse(200, bj::object{{"banned", true}, {"revoked", revoked}});
+}
+
+Result<Response> Unban(Deps& d, Request& req) {
+  GH_ASSIGN_OR_RETURN(bool lifted, d.sessions.Unban(*req.Param("id")));
+  return JsonResponse(200, bj::object{{"unbanned", lifted}});
+}
+
+Result<Response> ListAudit(Deps& d, Request& req) {
   GH_ASSIGN_OR_RETURN(int limit, LimitParam(req, 100, 1000));
   std::int64_t before = 0;
   if (const auto after = req.Query("after")) {
@@ -72,7 +95,7 @@ Result<Response> ListAudit(store::Store& store, Request& req) {
     }
   }
   GH_ASSIGN_OR_RETURN(auto entries,
-                      store.ListAudit(req.Query("user_id").value_or(""), before, limit));
+                      d.store.ListAudit(req.Query("user_id").value_or(""), before, limit));
   bj::array out;
   for (const auto& e : entries) {
     bj::object entry{
@@ -93,23 +116,21 @@ Result<Response> ListAudit(store::Store& store, Request& req) {
 
 }  // namespace
 
-void AddUserRoutes(Router& router, UserService& users, store::Store& store, const ApiAuth& auth) {
-  const RouteOptions blocking{.blocking = true};
-  auto route = [&](Method m, const char* pattern, Result<Response> (*fn)(UserService&, Request&)) {
-    router.Add(m, pattern, auth.Require([&users, fn](Request& r) {
-      return Answer([&] { return fn(users, r); });
-    }),
-               blocking);
+void AddUserRoutes(Router& router, UserRouteDeps deps, const ApiAuth& auth) {
+  auto d = std::make_shared<Deps>(deps);
+  auto route = [&](Method m, const char* pattern, Result<Response> (*fn)(Deps&, Request&)) {
+    router.Add(m, pattern,
+               auth.Require([d, fn](Request& r) { return Answer([&] { return fn(*d, r); }); }),
+               {.blocking = true});
   };
   route(Method::kPost, "/v1/users", CreateUser);
   route(Method::kGet, "/v1/users", ListUsers);
   route(Method::kGet, "/v1/users/{id}", GetUser);
   route(Method::kDelete, "/v1/users/{id}", DeleteUser);
   route(Method::kPost, "/v1/users/{id}/password", SetPassword);
-  router.Add(Method::kGet, "/v1/audit", auth.Require([&store](Request& r) {
-    return Answer([&] { return ListAudit(store, r); });
-  }),
-             blocking);
+  route(Method::kPost, "/v1/users/{id}/ban", Ban);
+  route(Method::kDelete, "/v1/users/{id}/ban", Unban);
+  route(Method::kGet, "/v1/audit", ListAudit);
 }
 
 }  // namespace gatehouse::http

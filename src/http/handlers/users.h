@@ -5,15 +5,24 @@
 //   GET    /v1/users/{id}                                           {user}
 //   DELETE /v1/users/{id}               deletes, ends every session {deleted: true}
 //   POST   /v1/users/{id}/password      {password, keep_session?}  {revoked: N}
+//   POST   /v1/users/{id}/ban           {reason?}  ends every session   {revoked: N}
+//   DELETE /v1/users/{id}/ban                                       {unbanned: bool}
 //   GET    /v1/audit?user_id=&after=&limit=                         {entries, next}
 
+#include "authz/authz_service.h"
 #include "http/handlers/api_auth.h"
 #include "http/router.h"
 #include "identity/user_service.h"
 
 namespace gatehouse::http {
 
-void AddUserRoutes(Router& router, identity::UserService& users, store::Store& store,
-                   const ApiAuth& auth);
+struct UserRouteDeps {
+  identity::UserService& users;
+  sessions::SessionService& sessions;
+  authz::AuthzService& authz;
+  store::Store& store;
+};
+
+void AddUserRoutes(Router& router, UserRouteDeps deps, const ApiAuth& auth);
 
 }  // namespace gatehouse::http
