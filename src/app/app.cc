@@ -11,6 +11,8 @@
 #include "crypto/csprng_random.h"
 #include "http/handlers/api_auth.h"
 #include "http/handlers/browser.h"
+#include "http/handlers/forward_auth.h"
+#include "http/handlers/keys.h"
 #include "http/handlers/ops.h"
 #include "http/handlers/roles.h"
 #include "http/handlers/sessions.h"
@@ -149,6 +151,8 @@ void BuildRouter(App::Parts& p) {
       p.router, {.users = *p.users, .sessions = *p.sessions, .authz = *p.authz, .store = *p.store},
       *p.auth);
   http::AddRoleRoutes(p.router, *p.authz, *p.auth);
+  http::AddKeyRoutes(p.router, *p.keys, *p.store, p.clock, *p.auth);
+  http::AddForwardAuthRoute(p.router, *p.sessions, p.browser);
   http::AddBrowserRoutes(p.router, *p.users, *p.sessions, p.browser);
 }
 
