@@ -46,6 +46,14 @@ class FaultInjectingStore final : public Store {
     if (Trip()) return Injected();
     return inner_.LastEventSeq();
   }
+  Result<std::int64_t> FirstEventSeq() override {
+    if (Trip()) return Injected();
+    return inner_.FirstEventSeq();
+  }
+  Result<int> PruneEvents(std::int64_t before_at, int limit) override {
+    if (Trip()) return Injected();
+    return inner_.PruneEvents(before_at, limit);
+  }
   Result<std::vector<AuditRecord>> ListAudit(std::string_view user_id, std::int64_t before,
                                              int limit) override {
     if (Trip()) return Injected();

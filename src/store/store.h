@@ -119,6 +119,10 @@ class Store {
   virtual Result<std::vector<EventRecord>> ReadEvents(std::int64_t after, int limit) = 0;
   // The highest seq assigned so far (0 when none).
   virtual Result<std::int64_t> LastEventSeq() = 0;
+  // The lowest seq still retained; LastEventSeq() + 1 when the log is empty.
+  virtual Result<std::int64_t> FirstEventSeq() = 0;
+  // Deletes up to `limit` events older than `before_at` (never the counter). Returns how many.
+  virtual Result<int> PruneEvents(std::int64_t before_at, int limit) = 0;
   // Audit entries, newest first, optionally of one user, with seq < before (0: no bound).
   virtual Result<std::vector<AuditRecord>> ListAudit(std::string_view user_id, std::int64_t before,
                                                      int limit) = 0;

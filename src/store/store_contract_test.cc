@@ -461,6 +461,29 @@ TEST_P(StoreContract, BansShowOnUsers) {
                   .ok());
 }
 
+TEST_P(StoreContract, PruningKeepsSequenceNumbersGoing) {
+  EXPECT_EQ(store_->FirstEventSeq().value(), 1);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store_
+                    ->Write([&](Tx& tx) {
+                      return tx.AppendEvent({.type = "e", .at = 100 + i, .payload = "{}"}).status();
+                    })
+                    .ok());
+  }
+  EXPECT_EQ(store_->PruneEvents(103, 2).value(), 2);
+  EXPECT_EQ(store_->PruneEvents(103, 10).value(), 1);
+  EXPECT_EQ(store_->FirstEventSeq().value(), 4);
+  EXPECT_EQ(store_->PruneEvents(1000, 10).value(), 2);
+  EXPECT_EQ(store_->FirstEventSeq().value(), 6);  // empty: the next seq to come
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) {
+                    return tx.AppendEvent({.type = "e", .at = 200, .payload = "{}"}).status();
+                  })
+                  .ok());
+  EXPECT_EQ(store_->LastEventSeq().value(), 6);  // never reused
+  EXPECT_EQ(store_->ReadEvents(0, 10)->at(0).seq, 6);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, StoreContract,
     ::testing::Values(Backend{"memory",

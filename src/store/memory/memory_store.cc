@@ -194,7 +194,7 @@ class MemoryTx final : public Tx {
   Result<std::int64_t> AppendEvent(const EventRecord& event) override {
     GH_RETURN_IF_ERROR(CheckWritable());
     EventRecord e = event;
-    e.seq = s_.events.empty() ? 1 : s_.events.back().seq + 1;
+    e.seq = ++s_.last_event_seq;
     s_.events.push_back(e);
     return e.seq;
   }
@@ -268,7 +268,22 @@ Result<std::vector<EventRecord>> MemoryStore::ReadEvents(std::int64_t after, int
 
 Result<std::int64_t> MemoryStore::LastEventSeq() {
   MutexLock lock(mu_);
-  return state_.events.empty() ? std::int64_t{0} : state_.events.back().seq;
+  return state_.last_event_seq;
+}
+
+Result<std::int64_t> MemoryStore::FirstEventSeq() {
+  MutexLock lock(mu_);
+  return state_.events.empty() ? state_.last_event_seq + 1 : state_.events.front().seq;
+}
+
+Result<int> MemoryStore::PruneEvents(std::int64_t before_at, int limit) {
+  MutexLock lock(mu_);
+  int n = 0;
+  while (n < limit && !state_.events.empty() && state_.events.front().at < before_at) {
+    state_.events.erase(state_.events.begin());
+    ++n;
+  }
+  return n;
 }
 
 Result<std::vector<AuditRecord>> MemoryStore::ListAudit(std::string_view user_id,

@@ -25,6 +25,7 @@ class MemoryStore final : public Store {
     std::map<std::string, std::int64_t, std::less<>> claims_versions;
     std::map<std::string, RefreshTokenRecord, std::less<>> tokens;
     std::vector<EventRecord> events;
+    std::int64_t last_event_seq = 0;
     std::vector<AuditRecord> audit;
   };
 
@@ -38,6 +39,8 @@ class MemoryStore final : public Store {
 
   Result<std::vector<EventRecord>> ReadEvents(std::int64_t after, int limit) override;
   Result<std::int64_t> LastEventSeq() override;
+  Result<std::int64_t> FirstEventSeq() override;
+  Result<int> PruneEvents(std::int64_t before_at, int limit) override;
   Result<std::vector<AuditRecord>> ListAudit(std::string_view user_id, std::int64_t before,
                                              int limit) override;
   Result<int> DeleteDeadSessions(std::int64_t now, std::int64_t revoked_before, int limit) override;

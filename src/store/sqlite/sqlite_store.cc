@@ -226,6 +226,31 @@ Result<std::int64_t> SqliteStore::LastEventSeq() {
   });
 }
 
+Result<std::int64_t> SqliteStore::FirstEventSeq() {
+  return WithReader([](SqliteDb& db) -> Result<std::int64_t> {
+    GH_ASSIGN_OR_RETURN(Statement * q,
+                        db.Prepare("SELECT COALESCE((SELECT MIN(seq) FROM events), "
+                                   "(SELECT value FROM counters WHERE name = 'event_seq') + 1)"));
+    GH_ASSIGN_OR_RETURN(bool row, q->Step());
+    const std::int64_t seq = row ? q->Int(0) : 1;
+    q->Reset();
+    return seq;
+  });
+}
+
+Result<int> SqliteStore::PruneEvents(std::int64_t before_at, int limit) {
+  int deleted = 0;
+  GH_RETURN_IF_ERROR(Write([&](Tx&) -> Status {
+    GH_ASSIGN_OR_RETURN(Statement * q,
+                        writer_db_->Prepare("DELETE FROM events WHERE seq IN (SELECT seq FROM "
+                                            "events WHERE at < ? ORDER BY seq LIMIT ?)"));
+    GH_RETURN_IF_ERROR(q->Bind(1, before_at).Bind(2, std::int64_t{limit}).Run());
+    deleted = sqlite3_changes(writer_db_->handle());
+    return OkStatus();
+  }));
+  return deleted;
+}
+
 Result<std::vector<AuditRecord>> SqliteStore::ListAudit(std::string_view user_id,
                                                         std::int64_t before, int limit) {
   return WithReader([&](SqliteDb& db) -> Result<std::vector<AuditRecord>> {

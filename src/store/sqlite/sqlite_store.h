@@ -45,6 +45,8 @@ class SqliteStore final : public Store {
 
   Result<std::vector<EventRecord>> ReadEvents(std::int64_t after, int limit) override;
   Result<std::int64_t> LastEventSeq() override;
+  Result<std::int64_t> FirstEventSeq() override;
+  Result<int> PruneEvents(std::int64_t before_at, int limit) override;
   Result<std::vector<AuditRecord>> ListAudit(std::string_view user_id, std::int64_t before,
                                              int limit) override;
   Result<int> DeleteDeadSessions(std::int64_t now, std::int64_t revoked_before, int limit) override;
