@@ -11,6 +11,7 @@
 #include "crypto/csprng_random.h"
 #include "http/handlers/api_auth.h"
 #include "http/handlers/browser.h"
+#include "http/handlers/feed.h"
 #include "http/handlers/forward_auth.h"
 #include "http/handlers/keys.h"
 #include "http/handlers/ops.h"
@@ -153,6 +154,7 @@ void BuildRouter(App::Parts& p) {
   http::AddRoleRoutes(p.router, *p.authz, *p.auth);
   http::AddKeyRoutes(p.router, *p.keys, *p.store, p.clock, *p.auth);
   http::AddForwardAuthRoute(p.router, *p.sessions, p.browser);
+  http::AddFeedRoutes(p.router, *p.store, *p.revocations, *p.auth);
   http::AddBrowserRoutes(p.router, *p.users, *p.sessions, p.browser);
 }
 
@@ -192,8 +194,15 @@ Status App::Start() {
         }
       });
   sessions::SessionService* sessions = parts_->sessions.get();
-  parts_->collector =
-      std::make_unique<PeriodicTask>("collector", parts_->config.gc_interval, [sessions] {
+  store::Store* store = parts_->store.get();
+  Clock* clock = &parts_->clock;
+  const Millis event_retention = parts_->config.event_retention;
+  parts_->collector = std::make_unique<PeriodicTask>(
+      "collector", parts_->config.gc_interval, [sessions, store, clock, event_retention] {
+        const std::int64_t horizon = ToUnixMillis(clock->Now()) - event_retention.count();
+        if (Result<int> pruned = store->PruneEvents(horizon, 5000); !pruned) {
+          spdlog::error("collector: {}", pruned.error().message());
+        }
         // Bounded batches, repeated while there is work, so one pass never holds the writer long.
         for (int i = 0; i < 100; ++i) {
           Result<int> n = sessions->CollectGarbage(500);

@@ -128,6 +128,7 @@ const std::vector<KeyDef>& Keys() {
       DurationKey("CLOCK_LEEWAY", &Config::clock_leeway),
       StringKey("MASTER_KEY_FILE", &Config::master_key_file),
       DurationKey("GC_INTERVAL", &Config::gc_interval),
+      DurationKey("EVENT_RETENTION", &Config::event_retention),
       IntKey("MAX_SESSIONS_PER_USER", &Config::max_sessions_per_user, 0, 1'000'000),
       BoolKey("COOKIE_SECURE", &Config::cookie_secure),
       StringKey("COOKIE_DOMAIN", &Config::cookie_domain),

@@ -48,9 +48,10 @@ struct Config {
   std::string signing_alg = "EdDSA";                          // SIGNING_ALG
   Millis key_rotation_interval = std::chrono::hours(24 * 7);  // KEY_ROTATION_INTERVAL
   Millis clock_leeway = std::chrono::seconds(5);              // CLOCK_LEEWAY
-  std::string master_key_file;                    // MASTER_KEY_FILE; default DATA_DIR/master.key
-  int max_sessions_per_user = 0;                  // MAX_SESSIONS_PER_USER; 0 = no cap
-  Millis gc_interval = std::chrono::seconds(10);  // GC_INTERVAL: how often dead rows are deleted
+  std::string master_key_file;                      // MASTER_KEY_FILE; default DATA_DIR/master.key
+  int max_sessions_per_user = 0;                    // MAX_SESSIONS_PER_USER; 0 = no cap
+  Millis gc_interval = std::chrono::seconds(10);    // GC_INTERVAL: how often dead rows are deleted
+  Millis event_retention = std::chrono::hours(24);  // EVENT_RETENTION: feed events kept this long
 
   // Browser.
   bool cookie_secure = true;              // COOKIE_SECURE

@@ -1,5 +1,8 @@
 #include "revocation/revocation_state.h"
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 namespace gatehouse::revocation {
 
 void RevocationState::RevokeSession(std::string_view handle, SystemTime at) {
@@ -61,6 +64,25 @@ std::size_t RevocationState::Prune(SystemTime now) {
 std::size_t RevocationState::size() const {
   ReaderLock lock(mu_);
   return revoked_handles_.size() + user_cuts_.size() + versions_.size();
+}
+
+}  // namespace gatehouse::revocation
+
+namespace gatehouse::revocation {
+
+std::string RevocationState::SnapshotJson() const {
+  boost::json::object sessions, cuts, versions;
+  ReaderLock lock(mu_);
+  for (const auto& [handle, at] : revoked_handles_) sessions[handle] = at;
+  for (const auto& [user, cut] : user_cuts_) {
+    boost::json::object c{{"before", cut.before_ms}};
+    if (cut.except) c["except"] = *cut.except;
+    cuts[user] = std::move(c);
+  }
+  for (const auto& [user, v] : versions_) versions[user] = v.version;
+  return boost::json::serialize(boost::json::object{{"revoked_sessions", std::move(sessions)},
+                                                    {"user_cuts", std::move(cuts)},
+                                                    {"claims_versions", std::move(versions)}});
 }
 
 }  // namespace gatehouse::revocation

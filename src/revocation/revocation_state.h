@@ -51,6 +51,11 @@ class RevocationState {
 
   Verdict Check(const TokenFacts& token) const;
 
+  // Everything a verifier needs to start from, as the feed's resync snapshot:
+  // {"revoked_sessions": {handle: at}, "user_cuts": {user: {before, except?}},
+  //  "claims_versions": {user: ver}}.
+  std::string SnapshotJson() const;
+
   // Drops entries older than the retention; returns how many.
   std::size_t Prune(SystemTime now);
   std::size_t size() const;

@@ -1,0 +1,100 @@
+// The revocation feed (catch-up form): every event after N, in order, without gaps, across a
+// restart of the server; a resync snapshot once N has been pruned.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "tests/support/http_client.h"
+#include "tests/support/json.h"
+#include "tests/support/server_process.h"
+
+namespace gatehouse::testing {
+namespace {
+
+boost::json::value Feed(HttpClient& c, const ServerProcess& s, std::int64_t after) {
+  HttpResponse r = c.Send("GET", "/v1/revocations?after=" + std::to_string(after), "", s.Auth());
+  EXPECT_EQ(r.status, 200) << r.body;
+  return Json(r.body);
+}
+
+std::string NewSessionHandle(HttpClient& c, const ServerProcess& s, const std::string& user) {
+  return Str(Json(c.Send("POST", "/v1/sessions", R"({"user_id":")" + user + "\"}", s.Auth()).body)
+                 .at("session"),
+             "handle");
+}
+
+TEST(Feed, EveryEventInOrderAcrossARestart) {
+  std::string dir;
+  std::vector<std::string> handles;
+  {
+    ServerProcess first;
+    dir = first.data_dir();
+    HttpClient c(first.port());
+    for (int i = 0; i < 3; ++i) handles.push_back(NewSessionHandle(c, first, "f"));
+    for (const auto& h : handles) c.Send("DELETE", "/v1/sessions/" + h, "", first.Auth());
+    c.Send("PATCH", "/v1/users/f/access-payload", R"({"tier":"gold"})", first.Auth());
+    auto feed = Feed(c, first, 0);
+    EXPECT_FALSE(feed.at("resync").as_bool());
+    auto events = feed.at("events").as_array();
+    ASSERT_EQ(events.size(), 4u);
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      EXPECT_EQ(events[i].at("seq").as_int64(), static_cast<std::int64_t>(i + 1));
+    }
+    EXPECT_EQ(Str(events[0], "type"), "session_revoked");
+    EXPECT_EQ(Str(events[0], "session_handle"), handles[0]);
+    EXPECT_EQ(Str(events[3], "type"), "claims_changed");
+    EXPECT_EQ(events[3].at("ver").as_int64(), 1);
+    EXPECT_EQ(feed.at("last_seq").as_int64(), 4);
+    // A subscriber at 2 gets 3 and 4.
+    auto tail = Feed(c, first, 2).at("events").as_array();
+    ASSERT_EQ(tail.size(), 2u);
+    EXPECT_EQ(tail[0].at("seq").as_int64(), 3);
+    auto victim = Json(c.Send("POST", "/v1/sessions", R"({"user_id":"v"})", first.Auth()).body);
+    const std::string victim_token = Str(victim.at("access_token"), "token");
+    c.Send("DELETE", "/v1/sessions/" + Str(victim.at("session"), "handle"), "", first.Auth());
+    first.Stop();
+    // Same database (`first` still owns the directory): the sequence continues, never reused.
+    ServerProcess second({}, dir);
+    HttpClient c2(second.port());
+    NewSessionHandle(c2, second, "g");
+    HttpResponse ban = c2.Send("POST", "/v1/users/g/ban", "{}", second.Auth());
+    ASSERT_EQ(ban.status, 200) << ban.body;
+    auto after4 = Feed(c2, second, 4).at("events").as_array();
+    ASSERT_EQ(after4.size(), 2u);
+    EXPECT_EQ(after4[0].at("seq").as_int64(), 5);  // the victim's revocation, before the restart
+    EXPECT_EQ(after4[1].at("seq").as_int64(), 6);
+    EXPECT_EQ(Str(after4[1], "type"), "user_banned");
+    // The restarted server rebuilt its revocation state: the revoked token stays refused.
+    HttpResponse v =
+        c2.Send("POST", "/v1/sessions/verify",
+                R"({"access_token":")" + victim_token + R"(","mode":"local"})", second.Auth());
+    EXPECT_EQ(v.status, 401);
+  }
+}
+
+TEST(Feed, ResyncOncePruned) {
+  ServerProcess server(
+      std::map<std::string, std::string>{{"EVENT_RETENTION", "300ms"}, {"GC_INTERVAL", "100ms"}});
+  HttpClient c(server.port());
+  const std::string h = NewSessionHandle(c, server, "r");
+  c.Send("DELETE", "/v1/sessions/" + h, "", server.Auth());
+  ASSERT_EQ(Feed(c, server, 0).at("events").as_array().size(), 1u);
+  boost::json::value feed;
+  for (int i = 0; i < 50; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    feed = Feed(c, server, 0);
+    if (feed.at("resync").as_bool()) break;
+  }
+  ASSERT_TRUE(feed.at("resync").as_bool());
+  EXPECT_EQ(feed.at("last_seq").as_int64(), 1);
+  EXPECT_TRUE(feed.at("snapshot").at("revoked_sessions").as_object().contains(h));
+  // A subscriber that is up to date needs no resync.
+  EXPECT_FALSE(Feed(c, server, 1).at("resync").as_bool());
+  EXPECT_EQ(c.Send("GET", "/v1/revocations?after=-1", "", server.Auth()).status, 400);
+  EXPECT_EQ(c.Send("GET", "/v1/revocations").status, 401);
+}
+
+}  // namespace
+}  // namespace gatehouse::testing
