@@ -55,13 +55,18 @@ struct App::Parts {
 namespace {
 
 sessions::SessionPolicy PolicyFrom(const Config& c) {
+  const sessions::SecurityPolicy security{
+      .own_password_change = sessions::ParseEndSessions(c.password_change_ends).value(),
+      .admin_password_set = sessions::ParseEndSessions(c.admin_password_ends).value(),
+      .theft = sessions::ParseTheftScope(c.theft_ends).value()};
   return {.access_token_ttl = c.access_token_ttl,
           .access_token_jitter = c.access_token_jitter,
           .refresh_token_ttl = c.refresh_token_ttl,
           .session_absolute_ttl = c.session_absolute_ttl,
           .refresh_grace = c.refresh_grace,
           .max_sessions_per_user = c.max_sessions_per_user,
-          .clock_leeway = c.clock_leeway};
+          .clock_leeway = c.clock_leeway,
+          .security = security};
 }
 
 Status BuildServices(App::Parts& p) {
@@ -155,6 +160,10 @@ void BuildRouter(App::Parts& p) {
   http::AddKeyRoutes(p.router, *p.keys, *p.store, p.clock, *p.auth);
   http::AddForwardAuthRoute(p.router, *p.sessions, p.browser);
   http::AddFeedRoutes(p.router, *p.store, *p.revocations, *p.auth);
+  p.router.Add(http::Method::kGet, "/v1/policy",
+               p.auth->Require([table = p.sessions->policy().security.TableJson()](http::Request&) {
+                 return http::TextResponse(200, table, "application/json");
+               }));
   http::AddBrowserRoutes(p.router, *p.users, *p.sessions, p.browser);
 }
 

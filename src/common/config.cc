@@ -57,6 +57,19 @@ KeyDef StringKey(std::string_view name, std::string Config::*field) {
             return OkStatus();
           }};
 }
+KeyDef ChoiceKey(std::string_view name, std::string Config::*field,
+                 std::vector<std::string_view> choices) {
+  return {name, [field, choices](Config& c, std::string_view v) -> Status {
+            if (std::find(choices.begin(), choices.end(), v) == choices.end()) {
+              std::string list;
+              for (auto ch : choices) list += (list.empty() ? "" : ", ") + std::string(ch);
+              return BadValue("one of " + list, v);
+            }
+            c.*field = std::string(v);
+            return OkStatus();
+          }};
+}
+
 KeyDef ListKey(std::string_view name, std::vector<std::string> Config::*field) {
   return {name, [field](Config& c, std::string_view v) -> Status {
             c.*field = SplitList(v);
@@ -129,6 +142,9 @@ const std::vector<KeyDef>& Keys() {
       StringKey("MASTER_KEY_FILE", &Config::master_key_file),
       DurationKey("GC_INTERVAL", &Config::gc_interval),
       DurationKey("EVENT_RETENTION", &Config::event_retention),
+      ChoiceKey("PASSWORD_CHANGE_ENDS", &Config::password_change_ends, {"none", "others", "all"}),
+      ChoiceKey("ADMIN_PASSWORD_ENDS", &Config::admin_password_ends, {"none", "all"}),
+      ChoiceKey("THEFT_ENDS", &Config::theft_ends, {"session", "user"}),
       IntKey("MAX_SESSIONS_PER_USER", &Config::max_sessions_per_user, 0, 1'000'000),
       BoolKey("COOKIE_SECURE", &Config::cookie_secure),
       StringKey("COOKIE_DOMAIN", &Config::cookie_domain),

@@ -51,6 +51,9 @@ struct Config {
   std::string master_key_file;                      // MASTER_KEY_FILE; default DATA_DIR/master.key
   int max_sessions_per_user = 0;                    // MAX_SESSIONS_PER_USER; 0 = no cap
   Millis gc_interval = std::chrono::seconds(10);    // GC_INTERVAL: how often dead rows are deleted
+  std::string password_change_ends = "others";      // PASSWORD_CHANGE_ENDS: none | others | all
+  std::string admin_password_ends = "all";          // ADMIN_PASSWORD_ENDS: none | all
+  std::string theft_ends = "session";               // THEFT_ENDS: session | user
   Millis event_retention = std::chrono::hours(24);  // EVENT_RETENTION: feed events kept this long
 
   // Browser.

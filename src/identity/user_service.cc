@@ -187,8 +187,17 @@ Status UserService::ChangePassword(std::string_view user_id, std::string_view se
   GH_RETURN_IF_ERROR(CheckPasswordPolicy(next));
   GH_ASSIGN_OR_RETURN(user.password_hash, Hash(next));
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) { return tx.UpdateUser(user); }));
-  GH_RETURN_IF_ERROR(
-      sessions_.RevokeAll(user.id, std::string(session_handle), "password_changed").status());
+  switch (sessions_.policy().security.own_password_change) {
+    case sessions::EndSessions::kNone:
+      break;
+    case sessions::EndSessions::kOthers:
+      GH_RETURN_IF_ERROR(
+          sessions_.RevokeAll(user.id, std::string(session_handle), "password_changed").status());
+      break;
+    case sessions::EndSessions::kAll:
+      GH_RETURN_IF_ERROR(sessions_.RevokeAll(user.id, std::nullopt, "password_changed").status());
+      break;
+  }
   return Audit("password_changed", user.id, session_handle, "user", client);
 }
 
@@ -198,7 +207,10 @@ Result<int> UserService::SetPassword(std::string_view user_id, std::string_view 
   GH_ASSIGN_OR_RETURN(UserRecord user, Get(user_id));
   GH_ASSIGN_OR_RETURN(user.password_hash, Hash(password));
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) { return tx.UpdateUser(user); }));
-  GH_ASSIGN_OR_RETURN(int ended, sessions_.RevokeAll(user.id, keep_session, "password_set"));
+  int ended = 0;
+  if (sessions_.policy().security.admin_password_set != sessions::EndSessions::kNone) {
+    GH_ASSIGN_OR_RETURN(ended, sessions_.RevokeAll(user.id, keep_session, "password_set"));
+  }
   GH_RETURN_IF_ERROR(Audit("password_changed", user.id, keep_session.value_or(""), "api", {},
                            R"({"by":"admin"})"));
   return ended;

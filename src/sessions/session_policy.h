@@ -2,6 +2,7 @@
 // SessionPolicy: the lifetimes and limits the session service enforces (from Config).
 
 #include "common/clock.h"
+#include "sessions/security_policy.h"
 
 namespace gatehouse::sessions {
 
@@ -14,6 +15,7 @@ struct SessionPolicy {
   int max_sessions_per_user = 0;                              // 0: no cap
   int refresh_tokens_kept = 16;  // superseded/pending tokens kept per session for theft detection
   Millis clock_leeway = std::chrono::seconds(5);  // CLOCK_LEEWAY
+  SecurityPolicy security;                        // DESIGN.md item 5
 
   // How long after its issue an access token can still be accepted.
   Millis MaxAccessTokenLifetime() const { return access_token_ttl + clock_leeway; }

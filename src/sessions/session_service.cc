@@ -283,6 +283,9 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
     counters_.theft.fetch_add(1, std::memory_order_relaxed);
     spdlog::warn("refresh token reuse: session {} of user {} revoked", session.handle,
                  session.user_id);
+    if (policy_.security.theft == TheftScope::kAllOfUser) {
+      GH_RETURN_IF_ERROR(RevokeAll(session.user_id, std::nullopt, "theft").status());
+    }
     Error error = Unauthenticated("refresh token reuse detected; the session was revoked",
                                   reason::kTokenTheftDetected);
     error.WithField("session_handle", session.handle).WithField("user_id", session.user_id);

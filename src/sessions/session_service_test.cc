@@ -134,6 +134,21 @@ TEST_F(SessionServiceTest, SupersededReuseIsTheftAndRevokesEverything) {
   EXPECT_EQ(audit[0].type, "token_theft_detected");
 }
 
+TEST_F(SessionServiceTest, TheftPolicyCanEndEveryUserSession) {
+  SessionPolicy policy;
+  policy.security.theft = TheftScope::kAllOfUser;
+  testing::ServiceFixture f(policy);
+  IssuedSession victim = f.service().Create({.user_id = "u"}).value();
+  IssuedSession other = f.service().Create({.user_id = "u"}).value();
+  IssuedSession next = f.service().Refresh(victim.refresh_token).value();
+  ASSERT_TRUE(f.service().Refresh(next.refresh_token));  // promotes; the original is superseded
+  EXPECT_EQ(f.service().Refresh(victim.refresh_token).error().reason(),
+            reason::kTokenTheftDetected);
+  EXPECT_FALSE(f.service().Verify(other.access_token, VerifyMode::kLocal));  // all of the user's
+  EXPECT_NE(policy.security.TableJson().find("\"all of the user's\""), std::string::npos);
+  EXPECT_NE(SessionPolicy{}.security.TableJson().find("\"that session\""), std::string::npos);
+}
+
 TEST_F(SessionServiceTest, StrictGraceZeroMakesAnySiblingTheft) {
   testing::ServiceFixture strict({.refresh_grace = seconds(0)});
   IssuedSession s = strict.service().Create({.user_id = "u"}).value();

@@ -75,5 +75,19 @@ TEST_F(KeysAndForwardAuth, ForwardAuthPassesHeadersAndRefusesRevokedSessions) {
             401);
 }
 
+TEST_F(KeysAndForwardAuth, PolicyShowsTheTableInForce) {
+  HttpResponse r = Call("GET", "/v1/policy");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto events = Json(r.body).at("events").as_array();
+  ASSERT_EQ(events.size(), 7u);
+  EXPECT_EQ(Str(events[0], "event"), "password_changed_by_user");
+  EXPECT_EQ(Str(events[0], "sessions"), "others");
+  EXPECT_EQ(client_.Send("GET", "/v1/policy").status, 401);
+  ServerProcess custom(std::map<std::string, std::string>{{"PASSWORD_CHANGE_ENDS", "all"}});
+  HttpClient c(custom.port());
+  auto table = Json(c.Send("GET", "/v1/policy", "", custom.Auth()).body);
+  EXPECT_EQ(Str(table.at("events").at(0), "sessions"), "all");
+}
+
 }  // namespace
 }  // namespace gatehouse::testing
