@@ -52,5 +52,18 @@ def tokens_report(path):
         print(f"worst full-JWT/raw verify ratio: {worst:.2f} (target >= 0.90)")
 
 
+def verify_report(path):
+    _, r = rates(path)
+    stateless, local = r.get("BM_Verify/stateless"), r.get("BM_Verify/local")
+    if stateless and local:
+        print(f"verify (cache hit) stateless: {stateless / 1e6:.2f} M/s, local (revocation + ver "
+              f"checks): {local / 1e6:.2f} M/s, local/stateless = {local / stateless:.2f} "
+              "(target >= 0.90)")
+    churn = r.get("BM_VerifyLocalUnderChurn")
+    if stateless and churn:
+        print(f"local with a revocation every 100 verifies: {churn / 1e6:.2f} M/s, "
+              f"{churn / stateless:.2f} of stateless")
+
+
 if __name__ == "__main__":
-    {"tokens": tokens_report}[sys.argv[1]](sys.argv[2])
+    {"tokens": tokens_report, "verify": verify_report}[sys.argv[1]](sys.argv[2])

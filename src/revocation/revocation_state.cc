@@ -6,8 +6,11 @@
 namespace gatehouse::revocation {
 
 void RevocationState::RevokeSession(std::string_view handle, SystemTime at) {
-  MutexLock lock(mu_);
-  revoked_handles_.insert_or_assign(std::string(handle), ToUnixMillis(at));
+  {
+    MutexLock lock(mu_);
+    revoked_handles_.insert_or_assign(std::string(handle), ToUnixMillis(at));
+  }
+  Bump();
 }
 
 void RevocationState::RevokeUserSessions(std::string_view user_id, SystemTime before,
@@ -20,6 +23,7 @@ void RevocationState::RevokeUserSessions(std::string_view user_id, SystemTime be
     // not exempted by the later call.
     cut = {.before_ms = before_ms, .except = std::move(except)};
   }
+  Bump();  // still under the lock here, which is harmless
 }
 
 void RevocationState::SetClaimsVersion(std::string_view user_id, std::int64_t version,
@@ -27,6 +31,7 @@ void RevocationState::SetClaimsVersion(std::string_view user_id, std::int64_t ve
   MutexLock lock(mu_);
   Version& v = versions_[std::string(user_id)];
   if (version >= v.version) v = {.version = version, .at_ms = ToUnixMillis(at)};
+  Bump();
 }
 
 Verdict RevocationState::Check(const TokenFacts& token) const {

@@ -12,6 +12,7 @@
 //
 // Thread-safety: all methods are safe to call concurrently.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -51,6 +52,12 @@ class RevocationState {
 
   Verdict Check(const TokenFacts& token) const;
 
+  // Changes every time an entry is added (never on Prune). A verifier may remember that a token
+  // was kValid at generation G and skip Check while generation() is still G: any revocation,
+  // cut or version change since makes the memo miss, so the answer is never stale. A mutation
+  // bumps the generation before the call that made it returns.
+  std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
   // Everything a verifier needs to start from, as the feed's resync snapshot:
   // {"revoked_sessions": {handle: at}, "user_cuts": {user: {before, except?}},
   //  "claims_versions": {user: ver}}.
@@ -72,7 +79,10 @@ class RevocationState {
   template <typename V>
   using Map = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
 
+  void Bump() { generation_.fetch_add(1, std::memory_order_acq_rel); }
+
   const Millis retention_;
+  std::atomic<std::uint64_t> generation_{1};
   mutable Mutex mu_;
   Map<std::int64_t> revoked_handles_ GUARDED_BY(mu_);  // handle -> revoked at (ms)
   Map<UserCut> user_cuts_ GUARDED_BY(mu_);

@@ -105,6 +105,23 @@ TEST(RevocationState, OlderClaimsVersionsMustRefresh) {
   EXPECT_EQ(state.size(), 0u);
 }
 
+TEST(RevocationState, EveryChangeMovesTheGeneration) {
+  FakeClock clock;
+  RevocationState state(minutes(11));
+  std::uint64_t g = state.generation();
+  state.RevokeSession("h", clock.Now());
+  EXPECT_GT(state.generation(), g);
+  g = state.generation();
+  state.RevokeUserSessions("u", clock.Now(), std::nullopt);
+  EXPECT_GT(state.generation(), g);
+  g = state.generation();
+  state.SetClaimsVersion("u", 2, clock.Now());
+  EXPECT_GT(state.generation(), g);
+  g = state.generation();
+  EXPECT_EQ(state.Check({.user_id = "x", .session_handle = "y"}), Verdict::kValid);
+  EXPECT_EQ(state.generation(), g);  // reads never move it
+}
+
 TEST(RevocationState, ConcurrentChecksAndRevocations) {
   FakeClock clock;
   RevocationState state(minutes(11));

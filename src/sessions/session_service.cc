@@ -184,17 +184,23 @@ Result<std::shared_ptr<const tokens::AccessClaims>> SessionService::Verify(
   GH_ASSIGN_OR_RETURN(std::shared_ptr<const tokens::AccessClaims> claims,
                       verifier_.Verify(access_token, now));
   if (mode == VerifyMode::kStateless) return claims;
-  const revocation::TokenFacts facts{.user_id = claims->user_id,
-                                     .session_handle = claims->session_handle,
-                                     .issued_at_s = claims->issued_at_s,
-                                     .version = claims->version};
-  switch (revocations_.Check(facts)) {
-    case revocation::Verdict::kRevoked:
-      return Unauthorised("session revoked");
-    case revocation::Verdict::kStale:
-      return Unauthenticated("the user's claims changed", reason::kTryRefreshToken);
-    case revocation::Verdict::kValid:
-      break;
+  // The revocation check runs unless this very token was found valid at the current state
+  // generation (any change to the state since makes this miss).
+  const std::uint64_t generation = revocations_.generation();
+  if (claims->memo.valid_at_generation.load(std::memory_order_relaxed) != generation) {
+    const revocation::TokenFacts facts{.user_id = claims->user_id,
+                                       .session_handle = claims->session_handle,
+                                       .issued_at_s = claims->issued_at_s,
+                                       .version = claims->version};
+    switch (revocations_.Check(facts)) {
+      case revocation::Verdict::kRevoked:
+        return Unauthorised("session revoked");
+      case revocation::Verdict::kStale:
+        return Unauthenticated("the user's claims changed", reason::kTryRefreshToken);
+      case revocation::Verdict::kValid:
+        claims->memo.valid_at_generation.store(generation, std::memory_order_relaxed);
+        break;
+    }
   }
   if (mode == VerifyMode::kStrict) {
     std::optional<SessionRecord> session;

@@ -10,6 +10,7 @@
 // Thread-safety: stateless functions; AccessClaims is immutable once built and shared.
 
 #include <array>
+#include <atomic>
 #include <boost/json/object.hpp>
 #include <memory>
 #include <optional>
@@ -30,6 +31,15 @@ bool IsReservedClaim(std::string_view name);
 
 inline constexpr std::string_view kAccessTokenType = "at+jwt";
 
+// A per-token memo for verifiers: the revocation-state generation at which this token was last
+// found valid (0: never). Copies start empty.
+struct VerdictMemo {
+  mutable std::atomic<std::uint64_t> valid_at_generation{0};
+  VerdictMemo() = default;
+  VerdictMemo(const VerdictMemo&) {}
+  VerdictMemo& operator=(const VerdictMemo&) { return *this; }
+};
+
 struct AccessClaims {
   std::string kid;
   std::string user_id;         // sub
@@ -39,6 +49,7 @@ struct AccessClaims {
   std::int64_t version = 0;  // ver
   std::vector<std::string> roles;
   boost::json::object all;  // every claim, as signed
+  VerdictMemo memo;
 };
 
 struct AccessTokenSpec {
