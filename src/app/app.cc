@@ -11,6 +11,7 @@
 #include "crypto/csprng_random.h"
 #include "http/handlers/api_auth.h"
 #include "http/handlers/browser.h"
+#include "http/handlers/browser_support.h"
 #include "http/handlers/feed.h"
 #include "http/handlers/forward_auth.h"
 #include "http/handlers/keys.h"
@@ -126,6 +127,21 @@ Status BuildServices(App::Parts& p) {
   }
   GH_ASSIGN_OR_RETURN(p.api_keys, LoadApiKeys(config, p.random));
   p.auth = std::make_unique<http::ApiAuth>(p.api_keys.keys);
+  p.auth->SetAdminCheck([&p](const http::Request& req) {
+    using Admin = http::ApiAuth::Admin;
+    http::ApiAuth::AdminCheck check;
+    std::optional<std::string> token = http::CookieValue(req, p.browser.AccessCookie());
+    check.via_cookie = token.has_value();
+    if (!token) {
+      if (auto bearer = http::BearerToken(req)) token = std::string(*bearer);
+    }
+    if (!token) return check;
+    auto claims = p.sessions->Verify(*token, sessions::VerifyMode::kLocal);
+    if (!claims) return check;
+    Result<bool> admin = p.authz->Check((*claims)->user_id, "gatehouse:admin");
+    check.result = admin && *admin ? Admin::kAdmin : Admin::kNotAdmin;
+    return check;
+  });
   return OkStatus();
 }
 

@@ -384,6 +384,29 @@ TEST_F(BrowserApi, BanEndsEverythingAtOnceUntilLifted) {
   EXPECT_EQ(b.Send("POST", "/v1/auth/refresh", "{}").status, 401);  // old sessions stay dead
 }
 
+TEST_F(BrowserApi, AdminBrowserSessionsReachTheBackendApi) {
+  Device boss = NewDevice(), plain = NewDevice();
+  const std::string boss_id = SignUp(boss, "boss@example.com");
+  SignUp(plain, "plain@example.com");
+  HttpClient admin = Admin();
+  ASSERT_EQ(
+      admin.Send("PUT", "/v1/roles/admin", R"({"permissions":["gatehouse:admin"]})", server_.Auth())
+          .status,
+      200);
+  ASSERT_EQ(admin.Send("PUT", "/v1/users/" + boss_id + "/roles/admin", "", server_.Auth()).status,
+            200);
+  // The grant bumped ver: the boss's cookie token must refresh first, then it is an admin.
+  ASSERT_EQ(boss.Send("POST", "/v1/auth/refresh", "{}").status, 200);
+  EXPECT_EQ(boss.Send("GET", "/v1/users?limit=10").status, 200);
+  EXPECT_EQ(plain.Send("GET", "/v1/users?limit=10").status, 403);
+  EXPECT_EQ(HttpClient(server_.port()).Send("GET", "/v1/users").status, 401);
+  EXPECT_EQ(boss.Send("POST", "/v1/sessions", R"({"user_id":"x"})", {}, /*csrf=*/false).status,
+            403);
+  EXPECT_EQ(boss.Send("POST", "/v1/sessions", R"({"user_id":"x"})").status, 201);
+  // Routes that run on an io thread take the API key only.
+  EXPECT_EQ(boss.Send("POST", "/v1/sessions/verify", R"({"access_token":"x"})").status, 401);
+}
+
 TEST_F(BrowserApi, AuditHasNoSecrets) {
   Device a = NewDevice();
   SignUp(a, "audit@example.com");

@@ -31,10 +31,30 @@ bool ApiAuth::Allows(const Request& request) const {
   return allowed;
 }
 
-Handler ApiAuth::Require(Handler handler) const {
+Handler ApiAuth::RequireKey(Handler handler) const {
   return [this, handler = std::move(handler)](Request& request) {
     if (!Allows(request)) {
       return ErrorResponse(Unauthenticated("a valid API key is required"));
+    }
+    return handler(request);
+  };
+}
+
+Handler ApiAuth::Require(Handler handler) const {
+  return [this, handler = std::move(handler)](Request& request) {
+    if (Allows(request)) return handler(request);
+    const AdminCheck check = admin_ ? admin_(request) : AdminCheck{};
+    switch (check.result) {
+      case Admin::kNoSession:
+        return ErrorResponse(Unauthenticated("an API key or an admin session is required"));
+      case Admin::kNotAdmin:
+        return ErrorResponse(PermissionDenied("this needs the permission gatehouse:admin"));
+      case Admin::kAdmin:
+        break;
+    }
+    const auto csrf = request.Header("x-gatehouse-csrf");
+    if (check.via_cookie && request.method != Method::kGet && !(csrf && *csrf == "1")) {
+      return ErrorResponse(PermissionDenied("the X-Gatehouse-CSRF: 1 header is required"));
     }
     return handler(request);
   };

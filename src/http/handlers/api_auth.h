@@ -1,12 +1,14 @@
 #pragma once
-// ApiAuth: who may call the backend API. Today: `Authorization: Bearer <api key>` against the
-// configured keys, compared in constant time. (A browser session holding `gatehouse:admin` joins
-// with the identity issue.)
+// ApiAuth: who may call the backend API: `Authorization: Bearer <api key>` against the
+// configured keys (constant-time comparison), or a browser session whose user holds the
+// permission `gatehouse:admin` (with the anti-CSRF header on state-changing requests when the
+// session comes from the cookie). No credentials: 401; a session without the permission: 403.
 //
 //   router.Add(Method::kPost, "/v1/sessions", auth.Require(CreateSession), {.blocking = true});
 //
-// Thread-safety: immutable after construction.
+// Thread-safety: set the admin check before serving; then immutable.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,11 +22,23 @@ class ApiAuth {
 
   // True when the request carries one of the keys.
   bool Allows(const Request& request) const;
-  // Wraps a handler: without a valid key the answer is 401 `unauthorised`.
+  enum class Admin { kNoSession, kAdmin, kNotAdmin };
+  struct AdminCheck {
+    Admin result = Admin::kNoSession;
+    bool via_cookie = false;
+  };
+  // Decides whether a request carries an admin browser session (reads the store: blocking).
+  using AdminHook = std::function<AdminCheck(const Request&)>;
+  void SetAdminCheck(AdminHook hook) { admin_ = std::move(hook); }
+
+  // Wraps a handler that runs on the worker pool: an API key or an admin browser session.
   Handler Require(Handler handler) const;
+  // For handlers that run on an io thread: the API key only (no store read for a session).
+  Handler RequireKey(Handler handler) const;
 
  private:
   std::vector<std::string> keys_;
+  AdminHook admin_;
 };
 
 // The bearer credential of an Authorization header, if any.

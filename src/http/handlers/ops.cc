@@ -27,7 +27,7 @@ void AddOpsRoutes(Router& router, OpsDeps deps) {
     return TextResponse(200, m->Render(), "text/plain; version=0.0.4");
   };
   router.Add(Method::kGet, "/metrics",
-             deps.metrics_public ? metrics : deps.auth->Require(std::move(metrics)));
+             deps.metrics_public ? metrics : deps.auth->RequireKey(std::move(metrics)));
 
   router.Add(Method::kGet, "/openapi.json", [](Request&) {
     return TextResponse(200, std::string(OpenApiDocument()), "application/json");

@@ -113,9 +113,10 @@ void AddSessionRoutes(Router& router, SessionService& svc, const ApiAuth& auth) 
   const RouteOptions store{.blocking = true};
   auto route = [&](Method m, const char* pattern, Result<Response> (*fn)(SessionService&, Request&),
                    RouteOptions options) {
-    router.Add(m, pattern, auth.Require([&svc, fn](Request& req) {
-      return Answer([&] { return fn(svc, req); });
-    }),
+    Handler h = [&svc, fn](Request& req) { return Answer([&] { return fn(svc, req); }); };
+    // Verify may run on an io thread, where reading the store for a session is not allowed.
+    router.Add(m, pattern,
+               options.blocking ? auth.Require(std::move(h)) : auth.RequireKey(std::move(h)),
                options);
   };
   route(Method::kPost, "/v1/sessions", Create, store);
