@@ -8,12 +8,14 @@
 // Thread-safety: a plain value.
 
 #include <boost/json/value.hpp>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "common/result.h"
+#include "http/stream.h"
 
 namespace gatehouse::http {
 
@@ -22,6 +24,8 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, `body` is written first and then the stream until it ends (chunked).
+  std::shared_ptr<ResponseStream> stream;
 
   Response& SetHeader(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -17,9 +18,12 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <charconv>
@@ -228,6 +232,8 @@ struct Server::Impl {
   asio::awaitable<bool> ServeOne(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                  const std::string& peer_ip);
   asio::awaitable<Response> Dispatch(Request& request);
+  asio::awaitable<bool> WriteStream(beast::tcp_stream& stream, Response& response,
+                                    unsigned version);
   asio::awaitable<bool> Write(beast::tcp_stream& stream, Response& response, unsigned version,
                               bool keep_alive);
   asio::awaitable<void> Close(beast::tcp_stream& stream, beast::flat_buffer& buffer);
@@ -450,6 +456,7 @@ asio::awaitable<Response> Server::Impl::Dispatch(Request& request) {
 // will write the header with bhttp::async_write_header and then the body in chunks.
 asio::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& response,
                                           unsigned version, bool keep_alive) {
+  if (response.stream != nullptr) co_return co_await WriteStream(stream, response, version);
   if (!IsWritable(response)) {
     response = ErrorResponse(Internal("handler produced an unwritable response (status " +
                                       std::to_string(response.status) + ")"));
@@ -472,6 +479,58 @@ asio::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& r
 }
 
 // Half-closes, lets the client read what we sent (dropping what it still sends), then closes.
+// A streaming response: head with chunked encoding, then chunks as the stream produces them,
+// with a heartbeat when it is quiet. The connection closes when the stream or the client ends.
+asio::awaitable<bool> Server::Impl::WriteStream(beast::tcp_stream& stream, Response& response,
+                                                unsigned version) {
+  bhttp::response<bhttp::empty_body> head(static_cast<bhttp::status>(response.status), version);
+  for (const auto& [name, value] : response.headers) head.insert(name, value);
+  for (const auto& [name, value] : options.default_headers) {
+    if (head.find(name) == head.end()) head.set(name, value);
+  }
+  head.set(bhttp::field::content_type, response.content_type);
+  head.set(bhttp::field::cache_control, "no-store");
+  head.keep_alive(false);
+  head.chunked(true);
+  bhttp::response_serializer<bhttp::empty_body> serializer(head);
+  stream.expires_after(options.read_timeout);
+  auto [head_ec, head_n] = co_await bhttp::async_write_header(stream, serializer, kAsTuple);
+  if (head_ec) co_return false;
+
+  std::shared_ptr<ResponseStream> source = response.stream;
+  auto timer = std::make_shared<asio::steady_timer>(stream.get_executor());
+  auto woken = std::make_shared<std::atomic<bool>>(false);
+  source->SetWaker([executor = stream.get_executor(), weak = std::weak_ptr(timer), woken] {
+    woken->store(true);
+    asio::post(executor, [weak] {
+      if (auto t = weak.lock()) t->cancel();
+    });
+  });
+  std::string pending = std::move(response.body);
+  while (true) {
+    if (pending.empty()) {
+      std::optional<std::string> next = source->Next();
+      if (!next) break;
+      pending = std::move(*next);
+    }
+    if (pending.empty()) {
+      if (woken->exchange(false)) continue;
+      timer->expires_after(source->heartbeat());
+      auto [wait_ec] = co_await timer->async_wait(kAsTuple);
+      if (wait_ec) continue;  // woken: ask the stream again
+      pending = source->Heartbeat();
+    }
+    stream.expires_after(options.read_timeout);
+    auto [ec, n] =
+        co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(pending)), kAsTuple);
+    if (ec) co_return false;
+    pending.clear();
+  }
+  stream.expires_after(options.read_timeout);
+  (void)co_await asio::async_write(stream, bhttp::make_chunk_last(), kAsTuple);
+  co_return false;
+}
+
 asio::awaitable<void> Server::Impl::Close(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);

@@ -1,0 +1,93 @@
+#include "revocation/event_bus.h"
+
+#include <algorithm>
+
+namespace gatehouse::revocation {
+
+Subscription::~Subscription() {
+  if (auto bus = bus_.lock()) bus->Leave(this);
+}
+
+void Subscription::SetWaker(std::function<void()> wake) {
+  bool ready = false;
+  {
+    MutexLock lock(mu_);
+    wake_ = std::move(wake);
+    ready = !queue_.empty();
+  }
+  if (ready) wake_();
+}
+
+std::vector<Event> Subscription::Take() {
+  MutexLock lock(mu_);
+  std::vector<Event> out(std::make_move_iterator(queue_.begin()),
+                         std::make_move_iterator(queue_.end()));
+  queue_.clear();
+  return out;
+}
+
+bool Subscription::Overflowed() const {
+  MutexLock lock(mu_);
+  return overflowed_;
+}
+
+void Subscription::Deliver(const std::vector<Event>& events) {
+  std::function<void()> wake;
+  {
+    MutexLock lock(mu_);
+    if (overflowed_) return;
+    bool added = false;
+    for (const Event& e : events) {
+      if (!user_filter_.empty()) {
+        const auto* user = e.fields.if_contains("user_id");
+        if (user == nullptr || !user->is_string() || user->as_string() != user_filter_) continue;
+      }
+      if (queue_.size() >= max_queue_) {
+        overflowed_ = true;
+        queue_.clear();
+        break;
+      }
+      queue_.push_back(e);
+      added = true;
+    }
+    if (added || overflowed_) wake = wake_;
+  }
+  if (wake) wake();
+}
+
+std::shared_ptr<Subscription> EventBus::Subscribe(std::string user_id, std::size_t max_queue) {
+  std::shared_ptr<Subscription> s(
+      new Subscription(weak_from_this(), std::move(user_id), max_queue));  // NOLINT
+  MutexLock lock(mu_);
+  subscribers_.push_back(s.get());
+  handles_.push_back(s);
+  return s;
+}
+
+void EventBus::Publish(const std::vector<Event>& events) {
+  if (events.empty()) return;
+  std::vector<std::shared_ptr<Subscription>> targets;
+  {
+    MutexLock lock(mu_);
+    for (const auto& weak : handles_) {
+      if (auto s = weak.lock()) targets.push_back(std::move(s));
+    }
+  }
+  for (const auto& s : targets) s->Deliver(events);  // outside the lock
+}
+
+void EventBus::Leave(Subscription* s) {
+  MutexLock lock(mu_);
+  const auto it = std::find(subscribers_.begin(), subscribers_.end(), s);
+  if (it == subscribers_.end()) return;
+  const std::size_t i = static_cast<std::size_t>(it - subscribers_.begin());
+  subscribers_.erase(it);
+  handles_.erase(handles_.begin() + static_cast<std::ptrdiff_t>(i));
+}
+
+std::size_t EventBus::subscribers() const {
+  MutexLock lock(mu_);
+  return subscribers_.size();
+}
+
+}  // namespace gatehouse::revocation
