@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/api_keys.h"
+#include "app/feed_pump.h"
 #include "app/store_factory.h"
 #include "authz/authz_service.h"
 #include "common/clock.h"
@@ -13,6 +14,7 @@
 #include "http/handlers/browser.h"
 #include "http/handlers/browser_support.h"
 #include "http/handlers/feed.h"
+#include "http/handlers/feed_stream.h"
 #include "http/handlers/forward_auth.h"
 #include "http/handlers/keys.h"
 #include "http/handlers/ops.h"
@@ -49,6 +51,8 @@ struct App::Parts {
   http::Metrics metrics;
   http::Router router;
   std::unique_ptr<http::Server> server;
+  std::shared_ptr<revocation::EventBus> bus = revocation::EventBus::Create();
+  std::unique_ptr<FeedPump> pump;
   std::unique_ptr<PeriodicTask> key_rotation;
   std::unique_ptr<PeriodicTask> collector;
 };
@@ -176,6 +180,13 @@ void BuildRouter(App::Parts& p) {
   http::AddKeyRoutes(p.router, *p.keys, *p.store, p.clock, *p.auth);
   http::AddForwardAuthRoute(p.router, *p.sessions, p.browser);
   http::AddFeedRoutes(p.router, *p.store, *p.revocations, *p.auth);
+  http::AddFeedStreamRoutes(p.router,
+                            {.store = *p.store,
+                             .bus = *p.bus,
+                             .state = *p.revocations,
+                             .sessions = *p.sessions,
+                             .browser = p.browser},
+                            *p.auth);
   p.router.Add(http::Method::kGet, "/v1/policy",
                p.auth->Require([table = p.sessions->policy().security.TableJson()](http::Request&) {
                  return http::TextResponse(200, table, "application/json");
@@ -211,6 +222,9 @@ App::~App() = default;
 
 Status App::Start() {
   GH_RETURN_IF_ERROR(parts_->server->Start());
+  parts_->pump = std::make_unique<FeedPump>(*parts_->store, *parts_->bus);
+  FeedPump* pump = parts_->pump.get();
+  parts_->store->SetCommitListener([pump] { pump->Poke(); });
   keys::KeyManager* key_manager = parts_->keys.get();
   parts_->key_rotation =
       std::make_unique<PeriodicTask>("key-rotation", std::chrono::minutes(1), [key_manager] {
@@ -249,6 +263,8 @@ Status App::Start() {
 
 void App::Run() {
   parts_->server->Run(/*handle_signals=*/true);
+  parts_->store->SetCommitListener(nullptr);
+  parts_->pump.reset();
   parts_->collector.reset();
   parts_->key_rotation.reset();
   spdlog::info("gatehouse stopped");

@@ -69,6 +69,10 @@ class FaultInjectingStore final : public Store {
     return inner_.Stats();
   }
 
+  void SetCommitListener(std::function<void()> listener) override {
+    inner_.SetCommitListener(std::move(listener));
+  }
+
   static Error Injected() { return Unavailable("injected store fault"); }
 
  private:

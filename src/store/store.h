@@ -132,6 +132,10 @@ class Store {
   virtual Result<int> DeleteDeadSessions(std::int64_t now, std::int64_t revoked_before,
                                          int limit) = 0;
   virtual Result<StoreStats> Stats() = 0;
+
+  // Called after every commit that may have appended events (from the committing thread; keep
+  // it cheap). Set once, before use.
+  virtual void SetCommitListener(std::function<void()> listener) = 0;
 };
 
 }  // namespace gatehouse::store

@@ -222,11 +222,14 @@ class MemoryTx final : public Tx {
 }  // namespace
 
 Status MemoryStore::Write(std::function<Status(Tx&)> fn) {
-  MutexLock lock(mu_);
-  State copy = state_;
-  MemoryTx tx(copy, /*writable=*/true);
-  GH_RETURN_IF_ERROR(fn(tx));
-  state_ = std::move(copy);
+  {
+    MutexLock lock(mu_);
+    State copy = state_;
+    MemoryTx tx(copy, /*writable=*/true);
+    GH_RETURN_IF_ERROR(fn(tx));
+    state_ = std::move(copy);
+  }
+  if (listener_) listener_();
   return OkStatus();
 }
 

@@ -46,12 +46,17 @@ class MemoryStore final : public Store {
   Result<int> DeleteDeadSessions(std::int64_t now, std::int64_t revoked_before, int limit) override;
   Result<StoreStats> Stats() override;
 
+  void SetCommitListener(std::function<void()> listener) override {
+    listener_ = std::move(listener);
+  }
+
   // A copy of everything, for tests that check invariants.
   State Snapshot();
 
  private:
   Mutex mu_;
   State state_ GUARDED_BY(mu_);
+  std::function<void()> listener_;
 };
 
 }  // namespace gatehouse::store

@@ -91,6 +91,7 @@ void SqliteStore::RunBatch(std::deque<WriteJob*>& batch) {
     std::lock_guard lock(queue_mu_);
     ++commits_;
   }
+  if (commit && listener_) listener_();
   for (std::size_t i = 0; i < batch.size(); ++i) {
     batch[i]->done.set_value(commit ? std::move(results[i]) : commit);
   }

@@ -1,0 +1,33 @@
+#pragma once
+// The revocation feed as Server-Sent Events:
+//   GET /v1/revocations/stream?after=SEQ (or Last-Event-ID)   API key: every event
+//   GET /v1/me/events?after=SEQ (or Last-Event-ID)            browser session: its user's events
+// Each event is `id: <seq>` / `event: <type>` / `data: <the event object>`; a comment
+// heartbeat every 5 s. The stream first replays the log after SEQ (or sends one `resync` event
+// with the snapshot when SEQ was pruned), then follows live events. A subscriber that falls too
+// far behind is disconnected and resumes with `after=`.
+
+#include "http/handlers/api_auth.h"
+#include "http/handlers/browser_support.h"
+#include "http/router.h"
+#include "revocation/event_bus.h"
+#include "revocation/revocation_state.h"
+#include "sessions/session_service.h"
+#include "store/store.h"
+
+namespace gatehouse::http {
+
+struct FeedStreamDeps {
+  store::Store& store;
+  revocation::EventBus& bus;
+  const revocation::RevocationState& state;
+  sessions::SessionService& sessions;
+  const BrowserOptions& browser;
+};
+
+void AddFeedStreamRoutes(Router& router, FeedStreamDeps deps, const ApiAuth& auth);
+
+// One event in SSE form.
+std::string SseEvent(const revocation::Event& event);
+
+}  // namespace gatehouse::http

@@ -1,0 +1,27 @@
+#pragma once
+// SseClient: opens a Server-Sent Events stream over a raw socket and collects what arrives
+// (chunk framing included; tests look for `id:` / `event:` lines in it).
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace gatehouse::testing {
+
+class SseClient {
+ public:
+  SseClient(int port, const std::string& target,
+            const std::vector<std::pair<std::string, std::string>>& headers);
+  ~SseClient();
+
+  // Reads until `count` events (`id:` lines) have arrived or `timeout` passes; returns their ids.
+  std::vector<long> WaitForEvents(std::size_t count, std::chrono::milliseconds timeout);
+  const std::string& text() const { return text_; }
+  int status() const;
+
+ private:
+  int fd_ = -1;
+  std::string text_;
+};
+
+}  // namespace gatehouse::testing
