@@ -1,6 +1,10 @@
 // The revocation feed as Server-Sent Events: replay after N, then live events in order without
-// gaps; resume with Last-Event-ID; /v1/me/events carries only the signed-in user's events.
+// gaps; resume with Last-Event-ID, also across a restart; `resync` once the position was pruned;
+// /v1/me/events carries only the signed-in user's events.
 #include <gtest/gtest.h>
+
+#include <memory>
+#include <thread>
 
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
@@ -12,20 +16,24 @@ namespace {
 
 using std::chrono::seconds;
 
+boost::json::value Session(const ServerProcess& server, const std::string& user) {
+  HttpClient client(server.port());
+  return Json(
+      client.Send("POST", "/v1/sessions", R"({"user_id":")" + user + "\"}", server.Auth()).body);
+}
+
+std::string Revoke(const ServerProcess& server, const boost::json::value& s) {
+  HttpClient client(server.port());
+  const std::string handle = Str(s.at("session"), "handle");
+  EXPECT_EQ(client.Send("DELETE", "/v1/sessions/" + handle, "", server.Auth()).status, 200);
+  return handle;
+}
+
 class Stream : public ::testing::Test {
  protected:
   Stream() : client_(server_.port()) {}
-  boost::json::value Session(const std::string& user) {
-    return Json(
-        client_.Send("POST", "/v1/sessions", R"({"user_id":")" + user + "\"}", server_.Auth())
-            .body);
-  }
-  void Revoke(const boost::json::value& s) {
-    ASSERT_EQ(
-        client_.Send("DELETE", "/v1/sessions/" + Str(s.at("session"), "handle"), "", server_.Auth())
-            .status,
-        200);
-  }
+  boost::json::value Session(const std::string& user) { return testing::Session(server_, user); }
+  void Revoke(const boost::json::value& s) { testing::Revoke(server_, s); }
   ServerProcess server_;
   HttpClient client_;
 };
@@ -44,6 +52,49 @@ TEST_F(Stream, ReplaysThenFollowsLiveInOrder) {
   SseClient resumed(server_.port(), "/v1/revocations/stream",
                     {{"Authorization", "Bearer " + server_.api_key()}, {"Last-Event-ID", "5"}});
   EXPECT_EQ(resumed.WaitForEvents(2, seconds(10)), (std::vector<long>{6, 7}));
+}
+
+TEST(StreamRestart, ResumesAcrossARestartWithoutAGap) {
+  auto first = std::make_unique<ServerProcess>();
+  const std::string dir = first->data_dir();
+  {
+    SseClient live(first->port(), "/v1/revocations/stream?after=0", first->Auth());
+    for (int i = 0; i < 3; ++i) Revoke(*first, Session(*first, "r"));
+    EXPECT_EQ(live.WaitForEvents(3, seconds(10)), (std::vector<long>{1, 2, 3}));
+    EXPECT_EQ(first->Stop(), 0);  // an open stream does not hold up a clean stop
+  }
+  // Same database (`first` still owns the directory); the subscriber resumes from its last id.
+  ServerProcess second({}, dir);
+  const std::string before = Revoke(second, Session(second, "r"));
+  SseClient resumed(second.port(), "/v1/revocations/stream",
+                    {{"Authorization", "Bearer " + second.api_key()}, {"Last-Event-ID", "3"}});
+  EXPECT_EQ(resumed.WaitForEvents(1, seconds(10)), (std::vector<long>{4}));
+  Revoke(second, Session(second, "r"));
+  EXPECT_EQ(resumed.WaitForEvents(2, seconds(10)), (std::vector<long>{4, 5}));
+  EXPECT_NE(resumed.text().find(before), std::string::npos);
+}
+
+TEST(StreamPruned, ResyncThenLive) {
+  ServerProcess server(
+      std::map<std::string, std::string>{{"EVENT_RETENTION", "300ms"}, {"GC_INTERVAL", "100ms"}});
+  HttpClient client(server.port());
+  const std::string pruned = Revoke(server, Session(server, "p"));
+  bool resync = false;
+  for (int i = 0; i < 50 && !resync; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    resync = Json(client.Send("GET", "/v1/revocations?after=0", "", server.Auth()).body)
+                 .at("resync")
+                 .as_bool();
+  }
+  ASSERT_TRUE(resync);
+  SseClient sse(server.port(), "/v1/revocations/stream?after=0", server.Auth());
+  EXPECT_EQ(sse.WaitForEvents(1, seconds(10)), (std::vector<long>{1}));
+  EXPECT_NE(sse.text().find("id: 1\nevent: resync\ndata: {\"last_seq\":1,\"snapshot\":"),
+            std::string::npos);
+  EXPECT_NE(sse.text().find(pruned), std::string::npos);  // revoked, in the snapshot
+  const std::string live = Revoke(server, Session(server, "p"));
+  EXPECT_EQ(sse.WaitForEvents(2, seconds(10)), (std::vector<long>{1, 2}));
+  EXPECT_NE(sse.text().find(live), std::string::npos);
 }
 
 TEST_F(Stream, MeEventsCarryOnlyTheUsersOwnEvents) {
