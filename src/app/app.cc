@@ -40,7 +40,7 @@ struct App::Parts {
   std::unique_ptr<keys::KeyManager> keys;
   std::unique_ptr<tokens::TokenVerifier> verifier;
   std::unique_ptr<revocation::RevocationState> revocations;
-  sessions::StoreClaimsSource claims;
+  std::unique_ptr<sessions::StoreClaimsSource> claims;
   std::unique_ptr<sessions::SessionService> sessions;
   std::unique_ptr<authz::AuthzService> authz;
   std::unique_ptr<identity::SigninThrottle> throttle;
@@ -93,17 +93,21 @@ Status BuildServices(App::Parts& p) {
   auto ring = [key_manager] { return key_manager->Ring(); };
   p.verifier = std::make_unique<tokens::TokenVerifier>(
       ring, tokens::VerifierOptions{.issuer = config.issuer, .leeway = config.clock_leeway});
-  tokens::TokenVerifier* verifier = p.verifier.get();
-  p.keys->SetListener([verifier](const std::vector<std::string>& revoked) {
-    if (!revoked.empty()) verifier->OnKeysChanged();
-  });
   p.revocations = std::make_unique<revocation::RevocationState>(policy.MaxAccessTokenLifetime());
+  // A revoked key leaves the ring (the verifier drops its cache) and enters the revocation state,
+  // as a remote verifier following the feed would record it.
+  p.keys->SetListener([&p](const std::vector<std::string>& revoked) {
+    if (revoked.empty()) return;
+    p.verifier->OnKeysChanged();
+    for (const auto& kid : revoked) p.revocations->RevokeKey(kid, p.clock.Now());
+  });
+  p.claims = std::make_unique<sessions::StoreClaimsSource>(config.access_token_permissions);
   p.sessions = std::make_unique<sessions::SessionService>(
       sessions::SessionService::Deps{.store = *p.store,
                                      .ring = ring,
                                      .verifier = *p.verifier,
                                      .revocations = *p.revocations,
-                                     .claims = p.claims,
+                                     .claims = *p.claims,
                                      .clock = p.clock,
                                      .random = p.random,
                                      .issuer = config.issuer},
@@ -177,7 +181,7 @@ void BuildRouter(App::Parts& p) {
       p.router, {.users = *p.users, .sessions = *p.sessions, .authz = *p.authz, .store = *p.store},
       *p.auth);
   http::AddRoleRoutes(p.router, *p.authz, *p.auth);
-  http::AddKeyRoutes(p.router, *p.keys, *p.store, p.clock, *p.auth);
+  http::AddKeyRoutes(p.router, *p.keys, *p.auth);
   http::AddForwardAuthRoute(p.router, *p.sessions, p.browser);
   http::AddFeedRoutes(p.router, *p.store, *p.revocations, *p.auth);
   http::AddFeedStreamRoutes(p.router,

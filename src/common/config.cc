@@ -142,6 +142,7 @@ const std::vector<KeyDef>& Keys() {
       StringKey("MASTER_KEY_FILE", &Config::master_key_file),
       DurationKey("GC_INTERVAL", &Config::gc_interval),
       DurationKey("EVENT_RETENTION", &Config::event_retention),
+      BoolKey("ACCESS_TOKEN_PERMISSIONS", &Config::access_token_permissions),
       ChoiceKey("PASSWORD_CHANGE_ENDS", &Config::password_change_ends, {"none", "others", "all"}),
       ChoiceKey("ADMIN_PASSWORD_ENDS", &Config::admin_password_ends, {"none", "all"}),
       ChoiceKey("THEFT_ENDS", &Config::theft_ends, {"session", "user"}),

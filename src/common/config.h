@@ -55,6 +55,7 @@ struct Config {
   std::string admin_password_ends = "all";          // ADMIN_PASSWORD_ENDS: none | all
   std::string theft_ends = "session";               // THEFT_ENDS: session | user
   Millis event_retention = std::chrono::hours(24);  // EVENT_RETENTION: feed events kept this long
+  bool access_token_permissions = false;  // ACCESS_TOKEN_PERMISSIONS: tokens also carry `perms`
 
   // Browser.
   bool cookie_secure = true;              // COOKIE_SECURE

@@ -1,9 +1,12 @@
 #include "keys/key_manager.h"
 
 #include <algorithm>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "common/log.h"
 #include "crypto/aes_gcm.h"
+#include "revocation/event.h"
 
 namespace gatehouse::keys {
 namespace {
@@ -79,52 +82,75 @@ Status KeyManager::RotateIfDue() {
   MutexLock lock(write_mu_);
   tokens::KeyRing ring = *Ring();
   const SystemTime now = clock_.Now();
-  std::vector<std::string> changed;
+  Change change{.actor = "schedule"};
   if (ring.NeedsRotation(now)) {
     const tokens::SigningKey* previous = ring.Signer();
-    if (previous != nullptr) changed.push_back(previous->kid);
+    if (previous != nullptr) change.changed.push_back(previous->kid);
     GH_ASSIGN_OR_RETURN(tokens::SigningKey fresh, ring.Rotate(now, random_));
-    changed.push_back(fresh.kid);
-    spdlog::info("signing key rotated: new kid {}", fresh.kid);
+    change.changed.push_back(fresh.kid);
+    change.rotated_to = fresh.kid;
   }
-  const std::vector<std::string> dropped = ring.Prune(now);
-  if (changed.empty() && dropped.empty()) return OkStatus();
-  return Commit(std::move(ring), changed, dropped, {});
+  change.dropped = ring.Prune(now);
+  if (change.changed.empty() && change.dropped.empty()) return OkStatus();
+  GH_RETURN_IF_ERROR(Commit(std::move(ring), change));
+  if (!change.rotated_to.empty())
+    spdlog::info("signing key rotated: new kid {}", change.rotated_to);
+  return OkStatus();
 }
 
 Result<std::string> KeyManager::Rotate(bool revoke_previous) {
   MutexLock lock(write_mu_);
   tokens::KeyRing ring = *Ring();
-  std::vector<std::string> changed;
-  if (const tokens::SigningKey* previous = ring.Signer()) changed.push_back(previous->kid);
+  Change change{.actor = "api"};
+  if (const tokens::SigningKey* previous = ring.Signer()) change.changed.push_back(previous->kid);
   GH_ASSIGN_OR_RETURN(tokens::SigningKey fresh, ring.Rotate(clock_.Now(), random_));
-  changed.push_back(fresh.kid);
-  std::vector<std::string> revoked;
+  change.changed.push_back(fresh.kid);
+  change.rotated_to = fresh.kid;
   if (revoke_previous) {
-    revoked = ring.RevokeAllButActive();
-    changed.insert(changed.end(), revoked.begin(), revoked.end());
+    change.revoked = ring.RevokeAllButActive();
+    change.changed.insert(change.changed.end(), change.revoked.begin(), change.revoked.end());
   }
-  GH_RETURN_IF_ERROR(Commit(std::move(ring), changed, {}, revoked));
-  spdlog::info("signing key rotated on request: new kid {}, {} revoked", fresh.kid, revoked.size());
+  GH_RETURN_IF_ERROR(Commit(std::move(ring), change));
+  spdlog::info("signing key rotated on request: new kid {}, {} revoked", fresh.kid,
+               change.revoked.size());
   return fresh.kid;
 }
 
-Status KeyManager::Commit(tokens::KeyRing ring, const std::vector<std::string>& changed,
-                          const std::vector<std::string>& dropped,
-                          const std::vector<std::string>& revoked) {
+Status KeyManager::Commit(tokens::KeyRing ring, const Change& change) {
   std::vector<store::SigningKeyRecord> records;
   for (const tokens::SigningKey& key : ring.keys()) {
-    if (std::find(changed.begin(), changed.end(), key.kid) == changed.end()) continue;
+    if (std::find(change.changed.begin(), change.changed.end(), key.kid) == change.changed.end()) {
+      continue;
+    }
     GH_ASSIGN_OR_RETURN(store::SigningKeyRecord record, ToRecord(key));
     records.push_back(std::move(record));
   }
-  if (!records.empty()) GH_RETURN_IF_ERROR(store_.SaveSigningKeys(records));
-  if (!dropped.empty()) GH_RETURN_IF_ERROR(store_.DeleteSigningKeys(dropped));
+  const SystemTime now = clock_.Now();
+  const std::int64_t now_ms = ToUnixMillis(now);
+  auto audit = [&](store::Tx& tx, const char* type, const std::string& kid) {
+    return tx.AppendAudit({.at = now_ms,
+                           .type = type,
+                           .actor = change.actor,
+                           .detail = boost::json::serialize(boost::json::object{{"kid", kid}})});
+  };
+  GH_RETURN_IF_ERROR(store_.Write([&](store::Tx& tx) -> Status {
+    for (const auto& record : records) GH_RETURN_IF_ERROR(tx.PutSigningKey(record));
+    for (const auto& kid : change.dropped) GH_RETURN_IF_ERROR(tx.DeleteSigningKey(kid));
+    if (!change.rotated_to.empty()) GH_RETURN_IF_ERROR(audit(tx, "key_rotated", change.rotated_to));
+    for (const auto& kid : change.revoked) {
+      const revocation::Event event = revocation::KeyRevoked(kid, now);
+      GH_RETURN_IF_ERROR(
+          tx.AppendEvent({.type = event.type, .at = event.at_ms, .payload = event.PayloadJson()})
+              .status());
+      GH_RETURN_IF_ERROR(audit(tx, "key_revoked", kid));
+    }
+    return OkStatus();
+  }));
   {
     MutexLock snapshot(snapshot_mu_);
     ring_ = std::make_shared<const tokens::KeyRing>(std::move(ring));
   }
-  if (listener_) listener_(revoked);
+  if (listener_) listener_(change.revoked);
   return OkStatus();
 }
 

@@ -4,7 +4,9 @@
 // Loads the keys (unsealing active private keys with the master key), rotates on schedule
 // (RotateIfDue, called by a background timer and at start), rotates on demand with the emergency
 // option of revoking every earlier key, prunes keys whose tokens have all expired, and persists
-// every change before publishing it. Readers take an immutable snapshot with Ring().
+// every change before publishing it. A change is one store transaction together with its audit
+// entries and, for each revoked key, its `key_revoked` feed event. Readers take an immutable
+// snapshot with Ring().
 //
 // Ownership: borrows the store, clock and random source (all must outlive it).
 // Thread-safety: all methods are safe to call concurrently; changes are serialised.
@@ -41,10 +43,15 @@ class KeyManager {
   void SetListener(Listener listener);
 
  private:
-  // Persists `ring` (only the keys listed in `changed`), deletes `dropped`, then publishes it.
-  Status Commit(tokens::KeyRing ring, const std::vector<std::string>& changed,
-                const std::vector<std::string>& dropped, const std::vector<std::string>& revoked)
-      REQUIRES(write_mu_);
+  // What one change did: the new active kid (if rotated), the keys to write, drop and revoke.
+  struct Change {
+    std::string actor;  // "schedule" or "api", for the audit
+    std::string rotated_to;
+    std::vector<std::string> changed, dropped, revoked;
+  };
+  // Persists `ring` (only the keys listed in `change.changed`), deletes the dropped ones and
+  // appends the audit entries and events, in one transaction; then publishes the ring.
+  Status Commit(tokens::KeyRing ring, const Change& change) REQUIRES(write_mu_);
   Result<store::SigningKeyRecord> ToRecord(const tokens::SigningKey& key);
   Result<tokens::SigningKey> FromRecord(const store::SigningKeyRecord& record) const;
 

@@ -8,6 +8,7 @@
 
 #include "common/fake_clock.h"
 #include "keys/master_key.h"
+#include "store/fault_injecting_store.h"
 #include "store/memory/memory_store.h"
 
 namespace gatehouse::keys {
@@ -107,6 +108,38 @@ TEST_F(KeyManagerTest, EmergencyRotationRevokesAndNotifies) {
   // Survives a restart.
   auto again = Open(master_);
   EXPECT_TRUE(again->Ring()->Find(kid1)->revoked);
+  // One key_revoked event, and the audit of each rotation and of the revocation.
+  auto events = store_.ReadEvents(0, 10).value();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, "key_revoked");
+  EXPECT_EQ(events[0].payload, R"({"kid":")" + kid1 + "\"}");
+  auto audit = store_.ListAudit("", 0, 10).value();
+  ASSERT_EQ(audit.size(), 3u);  // newest first; the first key was made on schedule by Load
+  EXPECT_EQ(audit[0].type, "key_revoked");
+  EXPECT_EQ(audit[1].type, "key_rotated");
+  EXPECT_EQ(audit[1].actor, "api");
+  EXPECT_EQ(audit[2].type, "key_rotated");
+  EXPECT_EQ(audit[2].actor, "schedule");
+}
+
+TEST_F(KeyManagerTest, AFailedWriteChangesNothing) {
+  store::FaultInjectingStore faulty(store_);
+  auto manager = std::make_unique<KeyManager>(faulty, master_, options_, clock_, random_);
+  ASSERT_TRUE(manager->Load());
+  const std::string kid1 = manager->Ring()->Signer()->kid;
+  const std::size_t events = store_.ReadEvents(0, 10)->size();
+  bool rotated = false;
+  for (int n = 1; n <= 8 && !rotated; ++n) {  // every step of the rotation's transaction in turn
+    faulty.FailAt(n);
+    rotated = manager->Rotate(/*revoke_previous=*/true).has_value();
+    if (rotated) break;
+    EXPECT_EQ(manager->Ring()->Signer()->kid, kid1) << n;
+    EXPECT_FALSE(manager->Ring()->Find(kid1)->revoked) << n;
+    EXPECT_EQ(store_.ReadEvents(0, 10)->size(), events) << n;
+    EXPECT_EQ(store_.ListSigningKeys()->size(), 1u) << n;
+  }
+  EXPECT_TRUE(rotated);  // the loop reached a call beyond the last step
+  EXPECT_EQ(store_.ReadEvents(0, 10)->size(), events + 1);
 }
 
 TEST(MasterKey, CreatedOnceWithOwnerOnlyMode) {

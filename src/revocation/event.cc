@@ -52,6 +52,8 @@ void Event::Apply(RevocationState& state) const {
   } else if (type == "claims_changed") {
     state.SetClaimsVersion(StringField(fields, "user_id"), IntField(fields, "ver"),
                            FromUnixMillis(at_ms));
+  } else if (type == "key_revoked") {
+    state.RevokeKey(StringField(fields, "kid"), FromUnixMillis(at_ms));
   }
 }
 
@@ -73,6 +75,10 @@ Event ClaimsChanged(std::string_view user_id, std::int64_t version, SystemTime a
   return {.type = "claims_changed",
           .at_ms = ToUnixMillis(at),
           .fields = {{"user_id", user_id}, {"ver", version}}};
+}
+
+Event KeyRevoked(std::string_view kid, SystemTime at) {
+  return {.type = "key_revoked", .at_ms = ToUnixMillis(at), .fields = {{"kid", kid}}};
 }
 
 Event UserSessionsRevoked(std::string_view user_id, SystemTime before,

@@ -39,6 +39,7 @@ Event SessionRevoked(std::string_view handle, std::string_view user_id, SystemTi
 Event UserBanned(std::string_view user_id, SystemTime at);
 Event UserUnbanned(std::string_view user_id, SystemTime at);
 Event ClaimsChanged(std::string_view user_id, std::int64_t version, SystemTime at);
+Event KeyRevoked(std::string_view kid, SystemTime at);
 Event UserSessionsRevoked(std::string_view user_id, SystemTime before,
                           const std::optional<std::string>& except, SystemTime at);
 

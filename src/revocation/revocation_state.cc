@@ -34,6 +34,14 @@ void RevocationState::SetClaimsVersion(std::string_view user_id, std::int64_t ve
   Bump();
 }
 
+void RevocationState::RevokeKey(std::string_view kid, SystemTime at) {
+  {
+    MutexLock lock(mu_);
+    revoked_keys_.insert_or_assign(std::string(kid), ToUnixMillis(at));
+  }
+  Bump();
+}
+
 Verdict RevocationState::Check(const TokenFacts& token) const {
   ReaderLock lock(mu_);
   if (revoked_handles_.find(token.session_handle) != revoked_handles_.end()) {
@@ -52,6 +60,9 @@ Verdict RevocationState::Check(const TokenFacts& token) const {
       it != versions_.end() && token.version < it->second.version) {
     return Verdict::kStale;
   }
+  if (!token.key_id.empty() && revoked_keys_.find(token.key_id) != revoked_keys_.end()) {
+    return Verdict::kStale;
+  }
   return Verdict::kValid;
 }
 
@@ -63,12 +74,14 @@ std::size_t RevocationState::Prune(SystemTime now) {
   n += std::erase_if(user_cuts_, [&](const auto& kv) { return kv.second.before_ms < horizon; });
   // Once every token issued before the change has expired, no older `ver` can be presented.
   n += std::erase_if(versions_, [&](const auto& kv) { return kv.second.at_ms < horizon; });
+  // A key revoked longer ago than a token lives signed nothing that is still unexpired.
+  n += std::erase_if(revoked_keys_, [&](const auto& kv) { return kv.second < horizon; });
   return n;
 }
 
 std::size_t RevocationState::size() const {
   ReaderLock lock(mu_);
-  return revoked_handles_.size() + user_cuts_.size() + versions_.size();
+  return revoked_handles_.size() + user_cuts_.size() + versions_.size() + revoked_keys_.size();
 }
 
 }  // namespace gatehouse::revocation
@@ -76,7 +89,7 @@ std::size_t RevocationState::size() const {
 namespace gatehouse::revocation {
 
 std::string RevocationState::SnapshotJson() const {
-  boost::json::object sessions, cuts, versions;
+  boost::json::object sessions, cuts, versions, keys;
   ReaderLock lock(mu_);
   for (const auto& [handle, at] : revoked_handles_) sessions[handle] = at;
   for (const auto& [user, cut] : user_cuts_) {
@@ -85,9 +98,11 @@ std::string RevocationState::SnapshotJson() const {
     cuts[user] = std::move(c);
   }
   for (const auto& [user, v] : versions_) versions[user] = v.version;
+  for (const auto& [kid, at] : revoked_keys_) keys[kid] = at;
   return boost::json::serialize(boost::json::object{{"revoked_sessions", std::move(sessions)},
                                                     {"user_cuts", std::move(cuts)},
-                                                    {"claims_versions", std::move(versions)}});
+                                                    {"claims_versions", std::move(versions)},
+                                                    {"revoked_keys", std::move(keys)}});
 }
 
 }  // namespace gatehouse::revocation

@@ -2,12 +2,14 @@
 // RevocationState: what a verifier must remember to refuse access tokens that are still signed
 // and unexpired but no longer valid (DESIGN.md items 6-8).
 //
-// It holds revoked session handles and per-user "sessions before T are revoked" marks. Every entry
+// It holds revoked session handles, per-user "sessions before T are revoked" marks, the users'
+// claims versions and revoked signing keys. Every entry
 // is dropped once no token it concerns can still be unexpired (`retention`, the longest
 // access-token lifetime plus leeway, after the entry was made), so the state is bounded by time,
 // not by the number of sessions.
 //
-// The hot path is Check(): a few hash lookups under a shared lock. It is never cached.
+// The hot path is Check(): a few hash lookups under a shared lock. A verifier may reuse a kValid
+// answer only while generation() is unchanged (see there).
 // The state has no dependency beyond common, so the C++ client library can hold one too.
 //
 // Thread-safety: all methods are safe to call concurrently.
@@ -30,12 +32,13 @@ struct TokenFacts {
   std::string_view session_handle;
   std::int64_t issued_at_s = 0;
   std::int64_t version = 0;  // the token's `ver`
+  std::string_view key_id;   // the token's `kid`
 };
 
 enum class Verdict {
   kValid,    // nothing known against the token
   kRevoked,  // unauthorised: its session or all of its user's sessions were revoked
-  kStale,    // try_refresh_token: the user's claims changed after the token was issued
+  kStale,    // try_refresh_token: the user's claims changed, or its signing key was revoked
 };
 
 class RevocationState {
@@ -50,6 +53,9 @@ class RevocationState {
   // The user's claims are now at `version`: older tokens must be refreshed.
   void SetClaimsVersion(std::string_view user_id, std::int64_t version, SystemTime at);
 
+  // Tokens signed by `kid` must be refreshed (the refresh signs with a live key).
+  void RevokeKey(std::string_view kid, SystemTime at);
+
   Verdict Check(const TokenFacts& token) const;
 
   // Changes every time an entry is added (never on Prune). A verifier may remember that a token
@@ -60,7 +66,7 @@ class RevocationState {
 
   // Everything a verifier needs to start from, as the feed's resync snapshot:
   // {"revoked_sessions": {handle: at}, "user_cuts": {user: {before, except?}},
-  //  "claims_versions": {user: ver}}.
+  //  "claims_versions": {user: ver}, "revoked_keys": {kid: at}}.
   std::string SnapshotJson() const;
 
   // Drops entries older than the retention; returns how many.
@@ -91,6 +97,7 @@ class RevocationState {
     std::int64_t at_ms = 0;
   };
   Map<Version> versions_ GUARDED_BY(mu_);
+  Map<std::int64_t> revoked_keys_ GUARDED_BY(mu_);  // kid -> revoked at (ms)
 };
 
 }  // namespace gatehouse::revocation

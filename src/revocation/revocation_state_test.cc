@@ -90,6 +90,25 @@ TEST(RevocationEvent, RoundTripAndApply) {
             Verdict::kValid);
 }
 
+TEST(RevocationState, TokensOfARevokedKeyMustRefreshUntilTheyCannotExist) {
+  FakeClock clock;
+  RevocationState state(minutes(11));
+  const std::int64_t iat = ToUnixSeconds(clock.Now());
+  const std::uint64_t before = state.generation();
+  KeyRevoked("k1", clock.Now()).Apply(state);
+  EXPECT_NE(state.generation(), before);
+  EXPECT_EQ(
+      state.Check({.user_id = "u", .session_handle = "h", .issued_at_s = iat, .key_id = "k1"}),
+      Verdict::kStale);
+  EXPECT_EQ(
+      state.Check({.user_id = "u", .session_handle = "h", .issued_at_s = iat, .key_id = "k2"}),
+      Verdict::kValid);
+  EXPECT_NE(state.SnapshotJson().find(R"("revoked_keys":{"k1":)"), std::string::npos);
+  clock.Advance(minutes(12));
+  EXPECT_EQ(state.Prune(clock.Now()), 1u);
+  EXPECT_EQ(state.size(), 0u);
+}
+
 TEST(RevocationState, OlderClaimsVersionsMustRefresh) {
   FakeClock clock;
   RevocationState state(minutes(11));

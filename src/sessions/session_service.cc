@@ -191,7 +191,8 @@ Result<std::shared_ptr<const tokens::AccessClaims>> SessionService::Verify(
     const revocation::TokenFacts facts{.user_id = claims->user_id,
                                        .session_handle = claims->session_handle,
                                        .issued_at_s = claims->issued_at_s,
-                                       .version = claims->version};
+                                       .version = claims->version,
+                                       .key_id = claims->kid};
     switch (revocations_.Check(facts)) {
       case revocation::Verdict::kRevoked:
         return Unauthorised("session revoked");

@@ -116,6 +116,12 @@ class FaultTx final : public Tx {
   Status AppendAudit(const AuditRecord& a) override {
     return store_.Trip() ? FaultInjectingStore::Injected() : inner_.AppendAudit(a);
   }
+  Status PutSigningKey(const SigningKeyRecord& k) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.PutSigningKey(k);
+  }
+  Status DeleteSigningKey(std::string_view kid) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.DeleteSigningKey(kid);
+  }
 
  private:
   FaultInjectingStore& store_;

@@ -32,12 +32,6 @@ class FaultInjectingStore final : public Store {
     if (Trip()) return Injected();
     return inner_.ListSigningKeys();
   }
-  Status SaveSigningKeys(const std::vector<SigningKeyRecord>& keys) override {
-    return Trip() ? Injected() : inner_.SaveSigningKeys(keys);
-  }
-  Status DeleteSigningKeys(const std::vector<std::string>& kids) override {
-    return Trip() ? Injected() : inner_.DeleteSigningKeys(kids);
-  }
   Result<std::vector<EventRecord>> ReadEvents(std::int64_t after, int limit) override {
     if (Trip()) return Injected();
     return inner_.ReadEvents(after, limit);

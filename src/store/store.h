@@ -86,6 +86,10 @@ class Tx {
   // Keeps the session's committed token and its `keep` newest other tokens; deletes the rest.
   virtual Status TrimRefreshTokens(std::string_view session_handle, int keep) = 0;
 
+  // Signing keys: inserts or replaces by kid; deleting an absent kid is not an error.
+  virtual Status PutSigningKey(const SigningKeyRecord& key) = 0;
+  virtual Status DeleteSigningKey(std::string_view kid) = 0;
+
   // The revocation feed: assigns and returns the next sequence number (gap-free, never reused).
   virtual Result<std::int64_t> AppendEvent(const EventRecord& event) = 0;
   virtual Status AppendAudit(const AuditRecord& entry) = 0;
@@ -109,11 +113,8 @@ class Store {
   // Runs `fn` on a consistent snapshot; write methods of the Tx fail with kFailedPrecondition.
   virtual Status Read(std::function<Status(Tx&)> fn) = 0;
 
-  // Signing keys, oldest first.
+  // Signing keys, oldest first (written through Tx, with the events of a key revocation).
   virtual Result<std::vector<SigningKeyRecord>> ListSigningKeys() = 0;
-  // Inserts or replaces each record (by kid), all in one transaction.
-  virtual Status SaveSigningKeys(const std::vector<SigningKeyRecord>& keys) = 0;
-  virtual Status DeleteSigningKeys(const std::vector<std::string>& kids) = 0;
 
   // Events with seq > after, oldest first, at most `limit`.
   virtual Result<std::vector<EventRecord>> ReadEvents(std::int64_t after, int limit) = 0;

@@ -47,8 +47,18 @@ SigningKeyRecord Key(std::string kid, std::int64_t created) {
 
 TEST_P(StoreContract, PingAnswers) { EXPECT_TRUE(store_->Ping().ok()); }
 
+// Writes keys (and deletes kids) in one transaction.
+Status SaveKeys(Store& store, const std::vector<SigningKeyRecord>& keys,
+                const std::vector<std::string>& deleted = {}) {
+  return store.Write([&](Tx& tx) -> Status {
+    for (const auto& key : keys) GH_RETURN_IF_ERROR(tx.PutSigningKey(key));
+    for (const auto& kid : deleted) GH_RETURN_IF_ERROR(tx.DeleteSigningKey(kid));
+    return OkStatus();
+  });
+}
+
 TEST_P(StoreContract, SigningKeysRoundTripOldestFirst) {
-  ASSERT_TRUE(store_->SaveSigningKeys({Key("b", 20), Key("a", 10)}).ok());
+  ASSERT_TRUE(SaveKeys(*store_, {Key("b", 20), Key("a", 10)}).ok());
   auto keys = store_->ListSigningKeys().value();
   ASSERT_EQ(keys.size(), 2u);
   EXPECT_EQ(keys[0], Key("a", 10));  // binary fields survive, NUL bytes included
@@ -56,17 +66,27 @@ TEST_P(StoreContract, SigningKeysRoundTripOldestFirst) {
 }
 
 TEST_P(StoreContract, SigningKeysUpsertAndDelete) {
-  ASSERT_TRUE(store_->SaveSigningKeys({Key("a", 10)}).ok());
+  ASSERT_TRUE(SaveKeys(*store_, {Key("a", 10)}).ok());
   SigningKeyRecord retired = Key("a", 10);
   retired.sealed_private.clear();
   retired.retired_at = 99;
   retired.revoked = true;
-  ASSERT_TRUE(store_->SaveSigningKeys({retired}).ok());
+  ASSERT_TRUE(SaveKeys(*store_, {retired}).ok());
   auto keys = store_->ListSigningKeys().value();
   ASSERT_EQ(keys.size(), 1u);
   EXPECT_EQ(keys[0], retired);
-  ASSERT_TRUE(store_->DeleteSigningKeys({"a", "missing"}).ok());
+  ASSERT_TRUE(SaveKeys(*store_, {}, {"a", "missing"}).ok());
   EXPECT_TRUE(store_->ListSigningKeys()->empty());
+  // A key written in a transaction that fails later is not kept.
+  Status failed = store_->Write([&](Tx& tx) -> Status {
+    GH_RETURN_IF_ERROR(tx.PutSigningKey(Key("c", 30)));
+    return Unavailable("later step failed");
+  });
+  EXPECT_FALSE(failed.ok());
+  EXPECT_TRUE(store_->ListSigningKeys()->empty());
+  // A read transaction cannot write keys.
+  EXPECT_EQ(store_->Read([&](Tx& tx) { return tx.PutSigningKey(Key("d", 40)); }).error().code(),
+            ErrorCode::kFailedPrecondition);
 }
 
 SessionRecord Session(std::string handle, std::string user, std::int64_t created) {

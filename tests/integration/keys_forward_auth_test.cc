@@ -1,6 +1,8 @@
 // Key rotation with the emergency switch, and forward auth for reverse proxies.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
 #include "tests/support/server_process.h"
@@ -52,8 +54,17 @@ TEST_F(KeysAndForwardAuth, RotationKeepsOldTokensAndTheEmergencySwitchRefreshesT
            R"({"refresh_token":")" + Str(s.at("refresh_token"), "token") + "\"}");
   ASSERT_EQ(refreshed.status, 200);
   EXPECT_EQ(VerifyError(Str(Json(refreshed.body).at("access_token"), "token")), "ok");
-  auto events = Json(Call("GET", "/v1/audit?limit=10").body);
-  EXPECT_NE(Dump(events).find("key_revoked"), std::string::npos);
+  auto audit = Json(Call("GET", "/v1/audit?limit=10").body);
+  EXPECT_NE(Dump(audit).find("key_revoked"), std::string::npos);
+  // The feed carries one key_revoked per revoked key (the original and the one retired above),
+  // for verifiers elsewhere.
+  auto feed = Json(Call("GET", "/v1/revocations?after=0").body).at("events").as_array();
+  std::vector<std::string> revoked;
+  for (const auto& e : feed) {
+    if (Str(e, "type") == "key_revoked") revoked.push_back(Str(e, "kid"));
+  }
+  EXPECT_EQ(revoked.size(), 2u);
+  EXPECT_NE(std::find(revoked.begin(), revoked.end(), kids_before[0]), revoked.end());
   EXPECT_EQ(Call("POST", "/v1/keys/rotate", R"({"revoke_previous":"yes"})").status, 400);
 }
 

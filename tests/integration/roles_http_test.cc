@@ -3,6 +3,9 @@
 // the new roles; /v1/authz/check always reflects the store.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
 #include "tests/support/server_process.h"
@@ -12,7 +15,8 @@ namespace {
 
 class RolesHttp : public ::testing::Test {
  protected:
-  RolesHttp() : client_(server_.port()) {}
+  explicit RolesHttp(std::map<std::string, std::string> settings = {})
+      : server_(std::move(settings)), client_(server_.port()) {}
   HttpResponse Call(const std::string& method, const std::string& target,
                     const std::string& body = "") {
     return client_.Send(method, target, body, server_.Auth());
@@ -89,6 +93,41 @@ TEST_F(RolesHttp, PermissionRemovedFromARoleAffectsEveryHolder) {
   EXPECT_EQ(Call("DELETE", "/v1/roles/viewer").status, 200);
   EXPECT_EQ(Call("GET", "/v1/roles/viewer").status, 404);
   EXPECT_EQ(Call("PUT", "/v1/users/a/roles/viewer").status, 404);
+}
+
+class RolesHttpWithPermissions : public RolesHttp {
+ protected:
+  RolesHttpWithPermissions() : RolesHttp({{"ACCESS_TOKEN_PERMISSIONS", "true"}}) {}
+  std::string Perms(const boost::json::value& s) {
+    HttpResponse v = Call("POST", "/v1/sessions/verify",
+                          R"({"access_token":")" + Str(s.at("access_token"), "token") + "\"}");
+    EXPECT_EQ(v.status, 200) << v.body;
+    return Dump(Json(v.body).at("claims").at("perms"));
+  }
+};
+
+TEST_F(RolesHttpWithPermissions, TokensCarryThePermissionsAndARefreshBringsTheNewOnes) {
+  ASSERT_EQ(Call("PUT", "/v1/roles/viewer", R"({"permissions":["doc:read"]})").status, 200);
+  ASSERT_EQ(Call("PUT", "/v1/roles/editor", R"({"permissions":["doc:write","doc:read"]})").status,
+            200);
+  Call("PUT", "/v1/users/p/roles/viewer");
+  Call("PUT", "/v1/users/p/roles/editor");
+  auto s = Session("p");
+  EXPECT_EQ(Perms(s), R"(["doc:read","doc:write"])");  // the union, sorted, without repeats
+  ASSERT_EQ(Call("PUT", "/v1/roles/editor", R"({"permissions":["doc:publish"]})").status, 200);
+  EXPECT_EQ(VerifyError(s), "try_refresh_token");
+  EXPECT_EQ(Perms(Refresh(s)), R"(["doc:publish","doc:read"])");
+}
+
+TEST_F(RolesHttp, TokensCarryNoPermissionsUnlessConfigured) {
+  ASSERT_EQ(Call("PUT", "/v1/roles/viewer", R"({"permissions":["doc:read"]})").status, 200);
+  Call("PUT", "/v1/users/q/roles/viewer");
+  auto s = Session("q");
+  HttpResponse v = Call("POST", "/v1/sessions/verify",
+                        R"({"access_token":")" + Str(s.at("access_token"), "token") + "\"}");
+  ASSERT_EQ(v.status, 200);
+  EXPECT_FALSE(Json(v.body).at("claims").as_object().contains("perms"));
+  EXPECT_EQ(Dump(Json(v.body).at("roles")), R"(["viewer"])");
 }
 
 TEST_F(RolesHttp, BadInput) {

@@ -205,6 +205,16 @@ class MemoryTx final : public Tx {
     s_.audit.push_back(a);
     return OkStatus();
   }
+  Status PutSigningKey(const SigningKeyRecord& key) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    s_.keys[key.kid] = key;
+    return OkStatus();
+  }
+  Status DeleteSigningKey(std::string_view kid) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    if (auto it = s_.keys.find(kid); it != s_.keys.end()) s_.keys.erase(it);
+    return OkStatus();
+  }
 
  private:
   UserRecord WithBan(UserRecord u) const {
@@ -246,18 +256,6 @@ Result<std::vector<SigningKeyRecord>> MemoryStore::ListSigningKeys() {
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
   return out;
-}
-
-Status MemoryStore::SaveSigningKeys(const std::vector<SigningKeyRecord>& keys) {
-  MutexLock lock(mu_);
-  for (const auto& key : keys) state_.keys[key.kid] = key;
-  return OkStatus();
-}
-
-Status MemoryStore::DeleteSigningKeys(const std::vector<std::string>& kids) {
-  MutexLock lock(mu_);
-  for (const auto& kid : kids) state_.keys.erase(kid);
-  return OkStatus();
 }
 
 Result<std::vector<EventRecord>> MemoryStore::ReadEvents(std::int64_t after, int limit) {

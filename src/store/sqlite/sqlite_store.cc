@@ -169,38 +169,6 @@ Result<std::vector<SigningKeyRecord>> SqliteStore::ListSigningKeys() {
   });
 }
 
-Status SqliteStore::SaveSigningKeys(const std::vector<SigningKeyRecord>& keys) {
-  return Write([&](Tx&) -> Status {
-    for (const auto& key : keys) {
-      GH_ASSIGN_OR_RETURN(
-          Statement * q,
-          writer_db_->Prepare("INSERT OR REPLACE INTO signing_keys (kid, alg, public_key, "
-                              "sealed_private, created_at, retired_at, revoked) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?)"));
-      q->Bind(1, key.kid).Bind(2, key.alg).BindBlob(3, key.public_key);
-      if (key.sealed_private.empty()) {
-        q->BindNull(4);
-      } else {
-        q->BindBlob(4, key.sealed_private);
-      }
-      q->Bind(5, key.created_at).Bind(6, key.retired_at).Bind(7, std::int64_t{key.revoked});
-      GH_RETURN_IF_ERROR(q->Run());
-    }
-    return OkStatus();
-  });
-}
-
-Status SqliteStore::DeleteSigningKeys(const std::vector<std::string>& kids) {
-  return Write([&](Tx&) -> Status {
-    for (const auto& kid : kids) {
-      GH_ASSIGN_OR_RETURN(Statement * q,
-                          writer_db_->Prepare("DELETE FROM signing_keys WHERE kid = ?"));
-      GH_RETURN_IF_ERROR(q->Bind(1, kid).Run());
-    }
-    return OkStatus();
-  });
-}
-
 Result<std::vector<EventRecord>> SqliteStore::ReadEvents(std::int64_t after, int limit) {
   return WithReader([&](SqliteDb& db) -> Result<std::vector<EventRecord>> {
     GH_ASSIGN_OR_RETURN(Statement * q, db.Prepare("SELECT seq, type, at, payload FROM events "

@@ -40,8 +40,6 @@ class SqliteStore final : public Store {
   Status Read(std::function<Status(Tx&)> fn) override;
 
   Result<std::vector<SigningKeyRecord>> ListSigningKeys() override;
-  Status SaveSigningKeys(const std::vector<SigningKeyRecord>& keys) override;
-  Status DeleteSigningKeys(const std::vector<std::string>& kids) override;
 
   Result<std::vector<EventRecord>> ReadEvents(std::int64_t after, int limit) override;
   Result<std::int64_t> LastEventSeq() override;

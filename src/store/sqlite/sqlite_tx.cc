@@ -403,4 +403,28 @@ Status SqliteTx::AppendAudit(const AuditRecord& a) {
       .Run();
 }
 
+Status SqliteTx::PutSigningKey(const SigningKeyRecord& key) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(Statement * q,
+                      db_.Prepare("INSERT OR REPLACE INTO signing_keys (kid, alg, public_key, "
+                                  "sealed_private, created_at, retired_at, revoked) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  q->Bind(1, key.kid).Bind(2, key.alg).BindBlob(3, key.public_key);
+  if (key.sealed_private.empty()) {
+    q->BindNull(4);
+  } else {
+    q->BindBlob(4, key.sealed_private);
+  }
+  return q->Bind(5, key.created_at)
+      .Bind(6, key.retired_at)
+      .Bind(7, std::int64_t{key.revoked})
+      .Run();
+}
+
+Status SqliteTx::DeleteSigningKey(std::string_view kid) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare("DELETE FROM signing_keys WHERE kid = ?"));
+  return q->Bind(1, kid).Run();
+}
+
 }  // namespace gatehouse::store

@@ -48,6 +48,8 @@ class SqliteTx final : public Tx {
 
   Result<std::int64_t> AppendEvent(const EventRecord& event) override;
   Status AppendAudit(const AuditRecord& entry) override;
+  Status PutSigningKey(const SigningKeyRecord& key) override;
+  Status DeleteSigningKey(std::string_view kid) override;
 
  private:
   Status CheckWritable() const;
