@@ -60,7 +60,7 @@ Verdict RevocationState::Check(const TokenFacts& token) const {
       it != versions_.end() && token.version < it->second.version) {
     return Verdict::kStale;
   }
-  if (!token.key_id.empty() && revoked_keys_.find(token.key_id) != revoked_keys_.end()) {
+  if (!revoked_keys_.empty() && revoked_keys_.find(token.key_id) != revoked_keys_.end()) {
     return Verdict::kStale;
   }
   return Verdict::kValid;
