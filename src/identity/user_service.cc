@@ -24,23 +24,16 @@ UserService::UserService(Deps deps)
       clock_(deps.clock),
       random_(deps.random),
       argon2_(deps.argon2),
-      hashing_(std::make_unique<std::counting_semaphore<>>(
-          std::max<std::ptrdiff_t>(1, std::thread::hardware_concurrency()))) {
+      hashing_(std::make_unique<FixedPool>(std::thread::hardware_concurrency())) {
   dummy_hash_ = Hash(crypto::Base64UrlEncode(random_.Bytes(16))).value();
 }
 
 Result<std::string> UserService::Hash(std::string_view password) {
-  hashing_->acquire();
-  Result<std::string> hash = crypto::Argon2idHash(password, argon2_, random_);
-  hashing_->release();
-  return hash;
+  return hashing_->Run([&] { return crypto::Argon2idHash(password, argon2_, random_); });
 }
 
 bool UserService::Verify(std::string_view phc, std::string_view password) {
-  hashing_->acquire();
-  const bool ok = crypto::Argon2idVerify(phc, password);
-  hashing_->release();
-  return ok;
+  return hashing_->Run([&] { return crypto::Argon2idVerify(phc, password); });
 }
 
 Status UserService::Audit(std::string_view type, std::string_view user_id, std::string_view session,
@@ -168,10 +161,13 @@ Result<SignedIn> UserService::SignIn(std::string_view email, std::string_view pa
       (void)store_.Write([&](Tx& tx) { return tx.UpdateUser(*user); });
     }
   }
-  GH_ASSIGN_OR_RETURN(
-      sessions::IssuedSession session,
-      sessions_.Create({.user_id = user->id, .device = {client.user_agent, client.ip}}));
-  (void)Audit("signin_succeeded", user->id, session.session.handle, "user", client);
+  GH_ASSIGN_OR_RETURN(sessions::IssuedSession session,
+                      sessions_.Create({.user_id = user->id,
+                                        .device = {client.user_agent, client.ip},
+                                        .audit = store::AuditRecord{.type = "signin_succeeded",
+                                                                    .user_id = user->id,
+                                                                    .actor = "user",
+                                                                    .ip = client.ip}}));
   return SignedIn{std::move(*user), std::move(session)};
 }
 

@@ -13,11 +13,11 @@
 
 #include <memory>
 #include <optional>
-#include <semaphore>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
+#include "common/fixed_pool.h"
 #include "common/random.h"
 #include "crypto/argon2.h"
 #include "identity/signin_throttle.h"
@@ -86,9 +86,9 @@ class UserService {
   RandomSource& random_;
   const crypto::Argon2Params argon2_;
   std::string dummy_hash_;  // verified against for unknown emails
-  // Argon2 runs at most one per core at a time: more would only thrash the caches with
-  // 19 MiB working sets and slow every sign-in down.
-  std::unique_ptr<std::counting_semaphore<>> hashing_;
+  // Argon2 runs on one thread per core, callers served in arrival order: more at once would
+  // only thrash the caches with 19 MiB working sets, and waiting callers sleep rather than spin.
+  std::unique_ptr<FixedPool> hashing_;
 };
 
 }  // namespace gatehouse::identity

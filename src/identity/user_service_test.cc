@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sessions/test_fixture.h"
 
 namespace gatehouse::identity {
@@ -37,6 +39,15 @@ TEST_F(UserServiceTest, SignUpThenSignIn) {
   EXPECT_EQ(in.session.session.ip, "198.51.100.4");
   EXPECT_EQ(users_.SignUp("ann@example.com", "another secret here", client_).error().code(),
             ErrorCode::kAlreadyExists);
+  // The sign-in's audit entry names the session it made (written in the same transaction).
+  auto entries = f_.memory().ListAudit(up.user.id, 0, 10).value();
+  auto it = std::find_if(entries.begin(), entries.end(),
+                         [](const auto& e) { return e.type == "signin_succeeded"; });
+  ASSERT_NE(it, entries.end());
+  EXPECT_EQ(it->session_handle, in.session.session.handle);
+  EXPECT_EQ(it->ip, "198.51.100.4");
+  EXPECT_EQ(it->actor, "user");
+  EXPECT_GT(it->at, 0);
 }
 
 TEST_F(UserServiceTest, WrongPasswordAndUnknownEmailLookTheSame) {

@@ -170,6 +170,12 @@ Result<IssuedSession> SessionService::Create(const CreateParams& params) {
                                               .session_handle = session.handle,
                                               .state = RefreshState::kCommitted,
                                               .created_at = now}));
+    if (params.audit) {
+      store::AuditRecord entry = *params.audit;
+      entry.at = now;
+      entry.session_handle = session.handle;
+      GH_RETURN_IF_ERROR(tx.AppendAudit(entry));
+    }
     GH_ASSIGN_OR_RETURN(claims, claims_.Load(tx, session.user_id));
     return OkStatus();
   }));

@@ -47,6 +47,9 @@ struct CreateParams {
   boost::json::object access_payload;
   boost::json::object session_data;
   Device device;
+  // Written in the session's own transaction (its session_handle filled in), e.g. the
+  // signin_succeeded entry, so a sign-in costs one durable write, not two.
+  std::optional<store::AuditRecord> audit;
 };
 
 // A session with the tokens just issued for it.
