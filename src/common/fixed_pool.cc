@@ -2,12 +2,19 @@
 
 #include <algorithm>
 
+#include "common/thread_name.h"
+
 namespace gatehouse {
 
 FixedPool::FixedPool(unsigned threads) {
   threads = std::max(1u, threads);
   threads_.reserve(threads);
-  for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
+  for (unsigned i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] {
+      SetThreadName("gh-pool");
+      Loop();
+    });
+  }
 }
 
 FixedPool::~FixedPool() {

@@ -1,13 +1,17 @@
 #include "common/periodic_task.h"
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace gatehouse {
 
 PeriodicTask::PeriodicTask(std::string name, std::chrono::milliseconds interval,
                            std::function<void()> fn)
     : name_(std::move(name)), interval_(interval), fn_(std::move(fn)) {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    SetThreadName("gh-" + name_);
+    Loop();
+  });
 }
 
 PeriodicTask::~PeriodicTask() {

@@ -36,6 +36,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/thread_name.h"
 #include "http/reasons.h"
 
 namespace gatehouse::http {
@@ -285,7 +286,12 @@ void Server::Impl::Run(bool handle_signals) {
     });
   }
   std::vector<std::thread> threads;
-  for (int i = 1; i < io_threads; ++i) threads.emplace_back([this] { RunIo(); });
+  for (int i = 1; i < io_threads; ++i) {
+    threads.emplace_back([this] {
+      SetThreadName("gh-io");  // the calling thread, io thread 0, keeps the process's name
+      RunIo();
+    });
+  }
   RunIo();
   for (std::thread& thread : threads) thread.join();
   // No io thread runs now: the acceptor and signal set can be touched from here.
@@ -448,12 +454,15 @@ asio::awaitable<Response> Server::Impl::Dispatch(Request& request) {
   // The connection's coroutine waits here, its strand free; it resumes on that strand.
   co_return co_await asio::co_spawn(
       *pool,
-      [route, &request]() -> asio::awaitable<Response> { co_return Invoke(*route, request); },
+      [route, &request]() -> asio::awaitable<Response> {
+        static thread_local const bool named = (SetThreadName("gh-worker"), true);
+        (void)named;
+        co_return Invoke(*route, request);
+      },
       asio::use_awaitable);
 }
 
-// The one place a Response becomes bytes on the wire. A streaming variant (Server-Sent Events)
-// will write the header with bhttp::async_write_header and then the body in chunks.
+// The one place a Response becomes bytes on the wire (a streaming one goes to WriteStream).
 asio::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& response,
                                           unsigned version, bool keep_alive) {
   if (response.stream != nullptr) co_return co_await WriteStream(stream, response, version);

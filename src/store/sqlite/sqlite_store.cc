@@ -2,6 +2,7 @@
 
 #include <future>
 
+#include "common/thread_name.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_tx.h"
 
@@ -20,7 +21,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
 
 SqliteStore::SqliteStore(std::string path, Options options, std::unique_ptr<SqliteDb> writer)
     : path_(std::move(path)), options_(options), writer_db_(std::move(writer)) {
-  writer_ = std::thread([this] { WriterLoop(); });
+  writer_ = std::thread([this] {
+    SetThreadName("gh-sql-writer");
+    WriterLoop();
+  });
 }
 
 SqliteStore::~SqliteStore() {
@@ -91,7 +95,7 @@ void SqliteStore::RunBatch(std::deque<WriteJob*>& batch) {
     std::lock_guard lock(queue_mu_);
     ++commits_;
   }
-  if (commit && listener_) listener_();
+  if (commit && tx.appended_events() && listener_) listener_();
   for (std::size_t i = 0; i < batch.size(); ++i) {
     batch[i]->done.set_value(commit ? std::move(results[i]) : commit);
   }

@@ -73,6 +73,19 @@ TEST_F(SqliteStoreTest, AFailingWriteDoesNotSinkItsBatch) {
   }
 }
 
+// The commit listener (the feed pump's wake-up) hears of commits that appended events, and of
+// no others: a refresh-heavy load does not wake the pump for nothing.
+TEST_F(SqliteStoreTest, CommitListenerHearsOnlyOfEvents) {
+  auto store = SqliteStore::Open(Path()).value();
+  std::atomic<int> heard{0};
+  store->SetCommitListener([&] { heard.fetch_add(1); });
+  ASSERT_TRUE(store->Write([](Tx& tx) { return tx.PutBan("u", "", 1); }));
+  EXPECT_EQ(heard.load(), 0);
+  ASSERT_TRUE(store->Write(
+      [](Tx& tx) { return tx.AppendEvent({.type = "x", .at = 1, .payload = "{}"}).status(); }));
+  EXPECT_EQ(heard.load(), 1);  // called on the writer thread before Write returns
+}
+
 TEST_F(SqliteStoreTest, DataSurvivesReopen) {
   {
     auto store = SqliteStore::Open(Path()).value();

@@ -383,6 +383,7 @@ Result<std::int64_t> SqliteTx::AppendEvent(const EventRecord& event) {
                       db_.Prepare("INSERT INTO events (seq, type, at, payload) VALUES (?,?,?,?)"));
   GH_RETURN_IF_ERROR(
       q->Bind(1, seq).Bind(2, event.type).Bind(3, event.at).Bind(4, event.payload).Run());
+  appended_events_ = true;
   return seq;
 }
 

@@ -51,6 +51,9 @@ class SqliteTx final : public Tx {
   Status PutSigningKey(const SigningKeyRecord& key) override;
   Status DeleteSigningKey(std::string_view kid) override;
 
+  // True once AppendEvent has run in this transaction (the commit listener is told only then).
+  bool appended_events() const { return appended_events_; }
+
  private:
   Status CheckWritable() const;
   Result<std::int64_t> NextCounter(std::string_view name);
@@ -61,6 +64,7 @@ class SqliteTx final : public Tx {
 
   SqliteDb& db_;
   bool writable_;
+  bool appended_events_ = false;
 };
 
 // Column list and row reader shared by every session query.
