@@ -6,12 +6,12 @@
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -202,16 +202,21 @@ void LogEscaped(const char* what, const std::exception_ptr& e) {
 
 }  // namespace
 
-// Declared in this order so that destruction runs pool, signals, acceptor, then the io_context
+// Declared in this order so that destruction runs pool, signals, acceptor, then the io_contexts
 // (whose pending handlers own connection frames that touch `connections`, `router`, `options`).
+//
+// One io_context per io thread, each run by that thread alone: a connection lives on one
+// context (chosen round robin at accept), so its handlers never run concurrently and it needs
+// no strand, and no context's queue is shared between threads.
 struct Server::Impl {
   enum RunState : int { kIdle, kRunning, kDone };
 
   Impl(ServerOptions o, const Router& r)
       : options(std::move(o)),
         router(r),
-        io_threads(options.io_threads > 0 ? options.io_threads : HardwareThreads()),
-        ioc(io_threads) {}
+        io_threads(options.io_threads > 0 ? options.io_threads : HardwareThreads()) {
+    for (int i = 0; i < io_threads; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
+  }
 
   ~Impl() {
     pool.reset();
@@ -222,7 +227,9 @@ struct Server::Impl {
   Status Start();
   void Run(bool handle_signals);
   void Stop();
-  void RunIo();
+  void RunIo(asio::io_context& ioc);
+  bool OnIoThread() const;
+  asio::io_context& ioc() { return *contexts.front(); }  // the acceptor's and signals' context
 
   asio::awaitable<void> Accept();
   asio::awaitable<void> Serve(beast::tcp_stream stream, ConnectionSlot slot);
@@ -247,7 +254,8 @@ struct Server::Impl {
   std::atomic<int> run_state{kIdle};
   std::uint16_t port = 0;
 
-  asio::io_context ioc;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::size_t next_context = 0;  // round robin; touched by the accept loop only
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::signal_set> signals;
   std::optional<asio::thread_pool> pool;  // blocking routes
@@ -259,7 +267,7 @@ Status Server::Impl::Start() {
     return InvalidArgument("ServerOptions.on_response needs ServerOptions.clock");
   }
   GH_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ParseListen(options.listen));
-  acceptor.emplace(ioc);
+  acceptor.emplace(ioc());
   beast::error_code ec;
   acceptor->open(endpoint.protocol(), ec);
   if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
@@ -271,28 +279,33 @@ Status Server::Impl::Start() {
     return Unavailable("cannot listen on " + options.listen + ": " + ec.message());
   }
   pool.emplace(options.worker_threads > 0 ? options.worker_threads : 16 * HardwareThreads());
-  asio::co_spawn(ioc, Accept(), [](const std::exception_ptr& e) { LogEscaped("accept loop", e); });
+  asio::co_spawn(ioc(), Accept(),
+                 [](const std::exception_ptr& e) { LogEscaped("accept loop", e); });
   return OkStatus();
 }
 
 void Server::Impl::Run(bool handle_signals) {
   run_state.store(kRunning);
   if (handle_signals) {
-    signals.emplace(ioc, SIGINT, SIGTERM);
+    signals.emplace(ioc(), SIGINT, SIGTERM);
     signals->async_wait([this](const beast::error_code& ec, int signal) {
       if (ec) return;
       spdlog::info("signal {} received, stopping", signal);
       Stop();
     });
   }
+  // A context with no connection yet must not let its thread return: keep each one busy until
+  // Stop() stops it.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep;
+  for (auto& context : contexts) keep.push_back(asio::make_work_guard(*context));
   std::vector<std::thread> threads;
   for (int i = 1; i < io_threads; ++i) {
-    threads.emplace_back([this] {
+    threads.emplace_back([this, i] {
       SetThreadName("gh-io");  // the calling thread, io thread 0, keeps the process's name
-      RunIo();
+      RunIo(*contexts[static_cast<std::size_t>(i)]);
     });
   }
-  RunIo();
+  RunIo(ioc());
   for (std::thread& thread : threads) thread.join();
   // No io thread runs now: the acceptor and signal set can be touched from here.
   beast::error_code ignored;
@@ -306,7 +319,7 @@ void Server::Impl::Run(bool handle_signals) {
   run_state.notify_all();
 }
 
-void Server::Impl::RunIo() {
+void Server::Impl::RunIo(asio::io_context& ioc) {
   for (;;) {
     try {
       ioc.run();
@@ -317,22 +330,31 @@ void Server::Impl::RunIo() {
   }
 }
 
+bool Server::Impl::OnIoThread() const {
+  for (const auto& ioc : contexts) {
+    if (ioc->get_executor().running_in_this_thread()) return true;
+  }
+  return false;
+}
+
 void Server::Impl::Stop() {
-  ioc.stop();
+  for (auto& ioc : contexts) ioc->stop();
   // From an io or worker thread (a signal, a handler) Run() finishes the job; waiting here would
   // wait for ourselves.
-  if (ioc.get_executor().running_in_this_thread()) return;
+  if (OnIoThread()) return;
   if (pool && pool->get_executor().running_in_this_thread()) return;
   run_state.wait(kRunning);
 }
 
 asio::awaitable<void> Server::Impl::Accept() {
   for (;;) {
-    auto [ec, socket] = co_await acceptor->async_accept(asio::make_strand(ioc), kAsTuple);
+    asio::io_context& home = *contexts[next_context];
+    next_context = (next_context + 1) % contexts.size();
+    auto [ec, socket] = co_await acceptor->async_accept(home, kAsTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
       spdlog::warn("accept failed: {}", ec.message());
-      asio::steady_timer backoff(ioc, std::chrono::milliseconds(50));  // e.g. out of descriptors
+      asio::steady_timer backoff(ioc(), std::chrono::milliseconds(50));  // e.g. out of descriptors
       co_await backoff.async_wait(kAsTuple);
       continue;
     }
@@ -451,7 +473,7 @@ asio::awaitable<Response> Server::Impl::Dispatch(Request& request) {
   const bool blocking = route->options.blocking ||
                         (route->options.blocking_if && route->options.blocking_if(request));
   if (!blocking) co_return Invoke(*route, request);
-  // The connection's coroutine waits here, its strand free; it resumes on that strand.
+  // The connection's coroutine waits here, its io thread free; it resumes on that thread.
   co_return co_await asio::co_spawn(
       *pool,
       [route, &request]() -> asio::awaitable<Response> {

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <memory>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -215,6 +218,30 @@ TEST_F(ServerTest, RefusesConnectionsBeyondTheLimit) {
   EXPECT_TRUE(second.WaitClosed());
   ASSERT_TRUE(first.Send(Get("/hello")));
   EXPECT_EQ(first.Read().status, 200);
+}
+
+// Each io thread runs its own context and connections are spread over them: every connection is
+// served, on both threads, also those that arrive after a thread's context went idle.
+TEST_F(ServerTest, ServesConnectionsOnEveryIoThread) {
+  std::mutex mu;
+  std::set<std::thread::id> threads;
+  router_.Add(Method::kGet, "/where", [&](Request&) {
+    std::lock_guard lock(mu);
+    threads.insert(std::this_thread::get_id());
+    return JsonResponse(200, {});
+  });
+  ServerOptions options;
+  options.io_threads = 2;
+  StartServer(std::move(options));
+  std::this_thread::yield();
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 6; ++i) {
+    clients.push_back(std::make_unique<Client>(server_->port()));
+    ASSERT_TRUE(clients.back()->Send(Get("/where")));
+  }
+  for (auto& client : clients) EXPECT_EQ(client->Read().status, 200);
+  std::lock_guard lock(mu);
+  EXPECT_EQ(threads.size(), 2u);
 }
 
 TEST_F(ServerTest, ReportsEveryResponse) {

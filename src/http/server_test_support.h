@@ -195,7 +195,7 @@ class ServerTest : public ::testing::Test {
 
   void StartServer(ServerOptions options) {
     options.listen = "127.0.0.1:0";
-    options.io_threads = 1;
+    if (options.io_threads == 0) options.io_threads = 1;
     options.worker_threads = 2;
     options.clock = &clock_;
     options.on_response = [this](const Request& request, int status, std::chrono::nanoseconds) {
