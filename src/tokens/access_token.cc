@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "tokens/jws.h"
 
@@ -131,6 +132,7 @@ Result<std::shared_ptr<const AccessClaims>> VerifyAccessToken(std::string_view t
   if (!VerifySignature(jws, key->public_key)) return Bad("bad signature");
   GH_ASSIGN_OR_RETURN(AccessClaims claims, ReadClaims(std::move(jws.claims), options, now));
   claims.kid = std::move(jws.kid);
+  claims.all_json = bj::serialize(claims.all);
   return std::make_shared<const AccessClaims>(std::move(claims));
 }
 

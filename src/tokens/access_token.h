@@ -49,6 +49,7 @@ struct AccessClaims {
   std::int64_t version = 0;  // ver
   std::vector<std::string> roles;
   boost::json::object all;  // every claim, as signed
+  std::string all_json;     // `all` serialised once, so answers can embed it without copying
   VerdictMemo memo;
 };
 

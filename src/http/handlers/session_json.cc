@@ -2,6 +2,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace gatehouse::http {
 namespace {
@@ -33,13 +34,19 @@ boost::json::object IssuedSessionJson(const sessions::IssuedSession& issued) {
            {{"token", issued.refresh_token}, {"expires_at", issued.refresh_expires_at_ms}}}};
 }
 
-boost::json::object VerifiedJson(const tokens::AccessClaims& claims) {
+std::string VerifiedBody(const tokens::AccessClaims& claims) {
   boost::json::array roles;
   for (const auto& role : claims.roles) roles.emplace_back(role);
-  return {{"user_id", claims.user_id},
-          {"session_handle", claims.session_handle},
-          {"roles", std::move(roles)},
-          {"claims", claims.all}};
+  std::string body = R"({"user_id":)";
+  body += boost::json::serialize(boost::json::string_view(claims.user_id));
+  body += R"(,"session_handle":)";
+  body += boost::json::serialize(boost::json::string_view(claims.session_handle));
+  body += R"(,"roles":)";
+  body += boost::json::serialize(roles);
+  body += R"(,"claims":)";
+  body += claims.all_json;
+  body += '}';
+  return body;
 }
 
 }  // namespace gatehouse::http

@@ -13,7 +13,8 @@ namespace gatehouse::http {
 boost::json::object SessionJson(const store::SessionRecord& session);
 // {session, access_token: {token, expires_at}, refresh_token: {token, expires_at}}
 boost::json::object IssuedSessionJson(const sessions::IssuedSession& issued);
-// {user_id, session_handle, roles, claims}
-boost::json::object VerifiedJson(const tokens::AccessClaims& claims);
+// {user_id, session_handle, roles, claims}, serialised (the hot path of verify: the claims are
+// embedded as the text serialised once when the token was first verified).
+std::string VerifiedBody(const tokens::AccessClaims& claims);
 
 }  // namespace gatehouse::http

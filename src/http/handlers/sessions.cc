@@ -50,7 +50,7 @@ Result<Response> Verify(SessionService& svc, Request& req) {
   GH_ASSIGN_OR_RETURN(auto mode_name, body.OptionalString("mode"));
   GH_ASSIGN_OR_RETURN(VerifyMode mode, ParseMode(mode_name));
   GH_ASSIGN_OR_RETURN(auto claims, svc.Verify(token, mode));
-  return JsonResponse(200, VerifiedJson(*claims));
+  return TextResponse(200, VerifiedBody(*claims), "application/json");
 }
 
 Result<Response> Refresh(SessionService& svc, Request& req) {
