@@ -40,7 +40,8 @@ class Tx {
   virtual Result<std::optional<SessionRecord>> GetSession(std::string_view handle) = 0;
   // kAlreadyExists when the handle is taken.
   virtual Status InsertSession(const SessionRecord& session) = 0;
-  // Replaces the row with this handle; kNotFound when there is none.
+  // Replaces the row with this handle; kNotFound when there is none. A session's user_id and
+  // created_at are fixed at insert: a record that changes them is kNotFound too.
   virtual Status UpdateSession(const SessionRecord& session) = 0;
   // Sessions of a user that are neither revoked nor expired at `now`, newest first.
   virtual Result<std::vector<SessionRecord>> ListLiveSessions(std::string_view user_id,

@@ -133,6 +133,15 @@ TEST_P(StoreContract, SessionsInsertGetUpdate) {
   EXPECT_EQ(dup.error().code(), ErrorCode::kAlreadyExists);
   Status missing = store_->Write([&](Tx& tx) { return tx.UpdateSession(Session("no", "u", 1)); });
   EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+  // user_id and created_at are fixed at insert: an update that changes them finds no row.
+  SessionRecord moved = changed;
+  moved.user_id = "someone-else";
+  EXPECT_EQ(store_->Write([&](Tx& tx) { return tx.UpdateSession(moved); }).error().code(),
+            ErrorCode::kNotFound);
+  SessionRecord redated = changed;
+  redated.created_at += 1;
+  EXPECT_EQ(store_->Write([&](Tx& tx) { return tx.UpdateSession(redated); }).error().code(),
+            ErrorCode::kNotFound);
   ASSERT_TRUE(store_
                   ->Read([&](Tx& tx) -> Status {
                     GH_ASSIGN_OR_RETURN(got, tx.GetSession("nope"));

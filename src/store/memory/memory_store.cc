@@ -23,7 +23,10 @@ class MemoryTx final : public Tx {
   Status UpdateSession(const SessionRecord& session) override {
     GH_RETURN_IF_ERROR(CheckWritable());
     auto it = s_.sessions.find(session.handle);
-    if (it == s_.sessions.end()) return NotFound("no such session");
+    if (it == s_.sessions.end() || it->second.user_id != session.user_id ||
+        it->second.created_at != session.created_at) {
+      return NotFound("no such session");
+    }
     it->second = session;
     return OkStatus();
   }

@@ -78,11 +78,13 @@ Status SqliteTx::UpdateSession(const SessionRecord& session) {
   GH_RETURN_IF_ERROR(CheckWritable());
   GH_ASSIGN_OR_RETURN(
       Statement * q,
-      db_.Prepare("UPDATE sessions SET user_id = ?2, created_at = ?3, last_active_at = ?4, "
+      // user_id and created_at never change (they are matched, not set), so the sessions_user
+      // index is not rewritten on every refresh.
+      db_.Prepare("UPDATE sessions SET last_active_at = ?4, "
                   "idle_expires_at = ?5, absolute_expires_at = ?6, user_agent = ?7, ip = ?8, "
                   "session_data = ?9, access_payload = ?10, refresh_hash = ?11, "
                   "refresh_promoted_at = ?12, revoked_at = ?13, revoke_reason = ?14, "
-                  "expires_at = ?15 WHERE handle = ?1"));
+                  "expires_at = ?15 WHERE handle = ?1 AND user_id = ?2 AND created_at = ?3"));
   BindSession(*q, session);
   GH_RETURN_IF_ERROR(q->Run());
   if (sqlite3_changes(db_.handle()) == 0) return NotFound("no such session");
