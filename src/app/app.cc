@@ -44,6 +44,7 @@ struct App::Parts {
   std::unique_ptr<sessions::SessionService> sessions;
   std::unique_ptr<authz::AuthzService> authz;
   std::unique_ptr<identity::SigninThrottle> throttle;
+  std::unique_ptr<identity::SigninThrottle> refresh_guard;  // unknown refresh tokens per IP
   std::unique_ptr<identity::UserService> users;
   http::BrowserOptions browser;
   ApiKeys api_keys;
@@ -117,6 +118,9 @@ Status BuildServices(App::Parts& p) {
   p.authz = std::make_unique<authz::AuthzService>(*p.store, *p.revocations, p.clock);
   p.throttle = std::make_unique<identity::SigninThrottle>(config.signin_max_failures,
                                                           config.signin_window, p.clock);
+  p.refresh_guard = std::make_unique<identity::SigninThrottle>(
+      config.refresh_max_failures, config.signin_window, p.clock, 100'000,
+      "too many refused refresh tokens from this address; try again later");
   p.users = std::make_unique<identity::UserService>(identity::UserService::Deps{
       .store = *p.store,
       .sessions = *p.sessions,
@@ -195,7 +199,7 @@ void BuildRouter(App::Parts& p) {
                p.auth->Require([table = p.sessions->policy().security.TableJson()](http::Request&) {
                  return http::TextResponse(200, table, "application/json");
                }));
-  http::AddBrowserRoutes(p.router, *p.users, *p.sessions, p.browser);
+  http::AddBrowserRoutes(p.router, *p.users, *p.sessions, *p.refresh_guard, p.browser);
 }
 
 }  // namespace

@@ -153,6 +153,7 @@ const std::vector<KeyDef>& Keys() {
       IntKey("ARGON2_MEMORY_KIB", &Config::argon2_memory_kib, 8, 4 * 1024 * 1024),
       IntKey("ARGON2_ITERATIONS", &Config::argon2_iterations, 1, 100),
       IntKey("SIGNIN_MAX_FAILURES", &Config::signin_max_failures, 1, 1'000'000),
+      IntKey("REFRESH_MAX_FAILURES", &Config::refresh_max_failures, 1, 1'000'000),
       DurationKey("SIGNIN_WINDOW", &Config::signin_window),
       {"LOG_FORMAT",
        [](Config& c, std::string_view v) -> Status {

@@ -63,9 +63,10 @@ struct Config {
   std::vector<std::string> cors_origins;  // CORS_ORIGINS; default none
 
   // Passwords and sign-in.
-  int argon2_memory_kib = 19456;                    // ARGON2_MEMORY_KIB
-  int argon2_iterations = 2;                        // ARGON2_ITERATIONS
-  int signin_max_failures = 10;                     // SIGNIN_MAX_FAILURES
+  int argon2_memory_kib = 19456;   // ARGON2_MEMORY_KIB
+  int argon2_iterations = 2;       // ARGON2_ITERATIONS
+  int signin_max_failures = 10;    // SIGNIN_MAX_FAILURES
+  int refresh_max_failures = 100;  // REFRESH_MAX_FAILURES: unknown refresh tokens per IP/window
   Millis signin_window = std::chrono::minutes(15);  // SIGNIN_WINDOW
 
   // Operations.

@@ -27,7 +27,7 @@ Result<SigninThrottle::Slot> SigninThrottle::Acquire(std::vector<std::string> ke
   }
   if (retry_at > 0) {
     const std::int64_t seconds = std::max<std::int64_t>(1, (retry_at - now + 999) / 1000);
-    Error e = ResourceExhausted("too many sign-in attempts; try again later");
+    Error e = ResourceExhausted(refused_);
     e.WithField("retry_after", std::to_string(seconds));
     return e;
   }

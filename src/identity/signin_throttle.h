@@ -28,8 +28,14 @@ namespace gatehouse::identity {
 
 class SigninThrottle {
  public:
-  SigninThrottle(int max_failures, Millis window, Clock& clock, std::size_t max_keys = 100'000)
-      : max_failures_(max_failures), window_(window), clock_(clock), max_keys_(max_keys) {}
+  // `refused`: the message of the 429 (the same class also guards refresh-token guessing).
+  SigninThrottle(int max_failures, Millis window, Clock& clock, std::size_t max_keys = 100'000,
+                 std::string refused = "too many sign-in attempts; try again later")
+      : max_failures_(max_failures),
+        window_(window),
+        clock_(clock),
+        max_keys_(max_keys),
+        refused_(std::move(refused)) {}
 
   struct Slot {
     std::vector<std::string> keys;
@@ -51,6 +57,7 @@ class SigninThrottle {
   const Millis window_;
   Clock& clock_;
   const std::size_t max_keys_;
+  const std::string refused_;
   Mutex mu_;
   std::unordered_map<std::string, Entry> entries_ GUARDED_BY(mu_);
 };

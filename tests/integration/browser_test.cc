@@ -246,6 +246,52 @@ TEST_F(BrowserApi, ParallelWrongPasswordsAreThrottled) {
   EXPECT_LE(failed, 10);
 }
 
+// Guessing refresh tokens: refused tokens count per client address (REFRESH_MAX_FAILURES), then
+// /v1/auth/refresh answers 429 from that address only, and says so in the audit.
+class RefreshGuessing : public BrowserApi {
+ protected:
+  RefreshGuessing()
+      : BrowserApi({{"COOKIE_SECURE", "false"},
+                    {"REFRESH_MAX_FAILURES", "5"},
+                    {"TRUSTED_PROXIES", "127.0.0.0/8"}}) {}
+};
+
+TEST_F(RefreshGuessing, RefusedTokensFromOneAddressAreThrottled) {
+  Device victim = NewDevice();
+  SignUp(victim, "guessed@example.com");
+  Device attacker = NewDevice();
+  const Headers from_attacker = {{"X-Forwarded-For", "198.51.100.7"}};
+  for (int i = 0; i < 5; ++i) {
+    HttpResponse r =
+        attacker.Send("POST", "/v1/auth/refresh",
+                      R"({"refresh_token":"guess-)" + std::to_string(i) + "\"}", from_attacker);
+    EXPECT_EQ(r.status, 401) << i;
+  }
+  HttpResponse blocked =
+      attacker.Send("POST", "/v1/auth/refresh", R"({"refresh_token":"guess-6"})", from_attacker);
+  EXPECT_EQ(blocked.status, 429);
+  EXPECT_EQ(Str(Json(blocked.body), "error"), "rate_limited");
+  EXPECT_TRUE(blocked.Header("retry-after").has_value());
+  // Even a real token is refused from the throttled address; the victim's own address is not.
+  const std::string real = victim.jar().at("gh_refresh");
+  EXPECT_EQ(
+      attacker
+          .Send("POST", "/v1/auth/refresh", R"({"refresh_token":")" + real + "\"}", from_attacker)
+          .status,
+      429);
+  EXPECT_EQ(victim.Send("POST", "/v1/auth/refresh", "{}").status, 200);
+  HttpClient admin = Admin();
+  auto audit = Json(admin.Send("GET", "/v1/audit?limit=100", "", server_.Auth()).body);
+  int throttled = 0;
+  for (const auto& e : audit.at("entries").as_array()) {
+    if (Str(e, "type") == "refresh_throttled") {
+      ++throttled;
+      EXPECT_EQ(Str(e, "ip"), "198.51.100.7");
+    }
+  }
+  EXPECT_EQ(throttled, 2);
+}
+
 class TimingApi : public BrowserApi {
  protected:
   TimingApi() : BrowserApi({{"COOKIE_SECURE", "false"}, {"SIGNIN_MAX_FAILURES", "1000"}}) {}

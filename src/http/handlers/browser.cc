@@ -20,6 +20,7 @@ using sessions::SessionService;
 struct Context {
   UserService& users;
   SessionService& sessions;
+  identity::SigninThrottle& refresh_guard;
   const BrowserOptions& options;
 };
 
@@ -121,7 +122,19 @@ Response Refresh(Context& c, Request& req) {
     ClearCookies(c, r);
     return r;
   }
+  const identity::ClientInfo client = Client(c, req);
+  const std::string guard_key = "refresh-ip:" + client.ip;
+  Result<identity::SigninThrottle::Slot> slot = c.refresh_guard.Acquire({guard_key});
+  if (!slot) {
+    (void)c.users.Audit("refresh_throttled", "", "", "user", client);
+    return ErrorResponse(slot.error());
+  }
   Result<sessions::IssuedSession> issued = c.sessions.Refresh(*token);
+  // A token the server does not accept counts against the address (theft is not guessing: the
+  // token was real). Successes do not forget earlier failures.
+  const bool refused = !issued && issued.error().code() == ErrorCode::kUnauthenticated &&
+                       issued.error().reason() != reason::kTokenTheftDetected;
+  c.refresh_guard.Finish(*slot, !refused);
   if (!issued) {
     Response r = ErrorResponse(issued.error());
     if (issued.error().code() == ErrorCode::kUnauthenticated) ClearCookies(c, r);
@@ -219,8 +232,8 @@ Handler Browser(const BrowserOptions& options, Handler handler) {
 }  // namespace
 
 void AddBrowserRoutes(Router& router, UserService& users, SessionService& sessions,
-                      const BrowserOptions& options) {
-  auto c = std::make_shared<Context>(Context{users, sessions, options});
+                      identity::SigninThrottle& refresh_guard, const BrowserOptions& options) {
+  auto c = std::make_shared<Context>(Context{users, sessions, refresh_guard, options});
   const RouteOptions blocking{.blocking = true};
   auto add = [&](Method m, const char* path, Result<Response> (*fn)(Context&, Request&)) {
     router.Add(m, path,

@@ -19,11 +19,15 @@
 
 #include "http/handlers/browser_support.h"
 #include "http/router.h"
+#include "identity/signin_throttle.h"
 #include "identity/user_service.h"
 
 namespace gatehouse::http {
 
+// `refresh_guard` counts refresh attempts with a token the server does not accept, per client
+// IP; once it trips, /v1/auth/refresh answers 429 (guessing refresh tokens is throttled).
 void AddBrowserRoutes(Router& router, identity::UserService& users,
-                      sessions::SessionService& sessions, const BrowserOptions& options);
+                      sessions::SessionService& sessions, identity::SigninThrottle& refresh_guard,
+                      const BrowserOptions& options);
 
 }  // namespace gatehouse::http
