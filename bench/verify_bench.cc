@@ -16,8 +16,9 @@ struct Fixture {
     token = f.service().Create({.user_id = "bench-user"}).value().access_token;
     // A realistic state: many revoked sessions and changed users that are not this one.
     for (int i = 0; i < 10'000; ++i) {
-      f.revocations().RevokeSession("handle-" + std::to_string(i), f.clock().Now());
-      f.revocations().SetClaimsVersion("user-" + std::to_string(i), 3, f.clock().Now());
+      f.ApplyEvent(
+          revocation::SessionRevoked("handle-" + std::to_string(i), "someone", f.clock().Now()));
+      f.ApplyEvent(revocation::ClaimsChanged("user-" + std::to_string(i), 3, f.clock().Now()));
     }
   }
 };
@@ -43,7 +44,8 @@ void BM_VerifyLocalUnderChurn(benchmark::State& state) {
   std::uint64_t n = 0;
   for (auto _ : state) {
     if (++n % 100 == 0) {
-      fx.f.revocations().RevokeSession("churn-" + std::to_string(n), fx.f.clock().Now());
+      fx.f.ApplyEvent(
+          revocation::SessionRevoked("churn-" + std::to_string(n), "someone", fx.f.clock().Now()));
     }
     auto r = fx.f.service().Verify(fx.token, sessions::VerifyMode::kLocal);
     if (!r) state.SkipWithError("verify failed");

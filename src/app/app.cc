@@ -3,7 +3,6 @@
 #include <iostream>
 
 #include "app/api_keys.h"
-#include "app/feed_pump.h"
 #include "app/store_factory.h"
 #include "authz/authz_service.h"
 #include "common/clock.h"
@@ -26,6 +25,7 @@
 #include "identity/user_service.h"
 #include "keys/key_manager.h"
 #include "keys/master_key.h"
+#include "revocation/feed/feed.h"
 #include "revocation/revocation_state.h"
 #include "sessions/session_service.h"
 #include "tokens/token_verifier.h"
@@ -37,9 +37,10 @@ struct App::Parts {
   Clock& clock = Clock::Real();
   crypto::CsprngRandom random;
   std::unique_ptr<store::Store> store;
+  std::unique_ptr<revocation::RevocationState> revocations;
+  std::unique_ptr<revocation::Feed> feed;  // the revocation state's only writer
   std::unique_ptr<keys::KeyManager> keys;
   std::unique_ptr<tokens::TokenVerifier> verifier;
-  std::unique_ptr<revocation::RevocationState> revocations;
   std::unique_ptr<sessions::StoreClaimsSource> claims;
   std::unique_ptr<sessions::SessionService> sessions;
   std::unique_ptr<authz::AuthzService> authz;
@@ -52,8 +53,6 @@ struct App::Parts {
   http::Metrics metrics;
   http::Router router;
   std::unique_ptr<http::Server> server;
-  std::shared_ptr<revocation::EventBus> bus = revocation::EventBus::Create();
-  std::unique_ptr<FeedPump> pump;
   std::unique_ptr<PeriodicTask> key_rotation;
   std::unique_ptr<PeriodicTask> collector;
 };
@@ -77,11 +76,22 @@ sessions::SessionPolicy PolicyFrom(const Config& c) {
 
 Status BuildServices(App::Parts& p) {
   const Config& config = p.config;
+  const sessions::SessionPolicy policy = PolicyFrom(config);
+  if (config.event_retention < policy.MaxAccessTokenLifetime()) {
+    // A restart rebuilds the revocation state from the log: it must hold every event that may
+    // still concern an unexpired token.
+    return InvalidArgument("EVENT_RETENTION must be at least ACCESS_TOKEN_TTL + CLOCK_LEEWAY");
+  }
   GH_ASSIGN_OR_RETURN(p.store, OpenStore(config.DatabaseUrl()));
+  // The feed hooks onto the store's commits before anything writes, and rebuilds the state.
+  p.revocations = std::make_unique<revocation::RevocationState>(policy.MaxAccessTokenLifetime());
+  p.feed = std::make_unique<revocation::Feed>(
+      *p.store, *p.revocations, p.clock,
+      revocation::Feed::Options{.token_lifetime = policy.MaxAccessTokenLifetime()});
+  GH_RETURN_IF_ERROR(p.feed->Start());
   GH_ASSIGN_OR_RETURN(std::string master_key,
                       keys::LoadOrCreateMasterKey(config.MasterKeyPath(), p.random));
   GH_ASSIGN_OR_RETURN(crypto::SignatureAlg alg, crypto::ParseAlg(config.signing_alg));
-  const sessions::SessionPolicy policy = PolicyFrom(config);
   p.keys = std::make_unique<keys::KeyManager>(
       *p.store, std::move(master_key),
       tokens::KeyRing::Options{.alg = alg,
@@ -94,13 +104,10 @@ Status BuildServices(App::Parts& p) {
   auto ring = [key_manager] { return key_manager->Ring(); };
   p.verifier = std::make_unique<tokens::TokenVerifier>(
       ring, tokens::VerifierOptions{.issuer = config.issuer, .leeway = config.clock_leeway});
-  p.revocations = std::make_unique<revocation::RevocationState>(policy.MaxAccessTokenLifetime());
-  // A revoked key leaves the ring (the verifier drops its cache) and enters the revocation state,
-  // as a remote verifier following the feed would record it.
+  // A revoked key leaves the ring, so the verifier drops its cache; its key_revoked event reached
+  // the revocation state through the feed when the change committed.
   p.keys->SetListener([&p](const std::vector<std::string>& revoked) {
-    if (revoked.empty()) return;
-    p.verifier->OnKeysChanged();
-    for (const auto& kid : revoked) p.revocations->RevokeKey(kid, p.clock.Now());
+    if (!revoked.empty()) p.verifier->OnKeysChanged();
   });
   p.claims = std::make_unique<sessions::StoreClaimsSource>(config.access_token_permissions);
   p.sessions = std::make_unique<sessions::SessionService>(
@@ -113,9 +120,7 @@ Status BuildServices(App::Parts& p) {
                                      .random = p.random,
                                      .issuer = config.issuer},
       policy);
-  GH_ASSIGN_OR_RETURN(int restored, p.sessions->RestoreRevocations());
-  spdlog::info("revocation state restored from {} recent events", restored);
-  p.authz = std::make_unique<authz::AuthzService>(*p.store, *p.revocations, p.clock);
+  p.authz = std::make_unique<authz::AuthzService>(*p.store, p.clock);
   p.throttle = std::make_unique<identity::SigninThrottle>(config.signin_max_failures,
                                                           config.signin_window, p.clock);
   p.refresh_guard = std::make_unique<identity::SigninThrottle>(
@@ -167,6 +172,12 @@ void AddMetrics(App::Parts& p) {
                         [&c] { return static_cast<double>(c.revoked.load()); }});
   p.metrics.AddCounter({"token_theft_detected_total", "Refresh-token reuse detections.",
                         [&c] { return static_cast<double>(c.theft.load()); }});
+  const revocation::Feed& feed = *p.feed;
+  p.metrics.AddCounter({"feed_undecodable_events_total",
+                        "Feed events that could not be decoded (skipped; subscribers resync).",
+                        [&feed] { return static_cast<double>(feed.undecodable_events()); }});
+  p.metrics.AddCounter({"feed_position", "The last event seq applied to the revocation state.",
+                        [&feed] { return static_cast<double>(feed.position()); }});
 }
 
 void BuildRouter(App::Parts& p) {
@@ -187,14 +198,9 @@ void BuildRouter(App::Parts& p) {
   http::AddRoleRoutes(p.router, *p.authz, *p.auth);
   http::AddKeyRoutes(p.router, *p.keys, *p.auth);
   http::AddForwardAuthRoute(p.router, *p.sessions, p.browser);
-  http::AddFeedRoutes(p.router, *p.store, *p.revocations, *p.auth);
-  http::AddFeedStreamRoutes(p.router,
-                            {.store = *p.store,
-                             .bus = *p.bus,
-                             .state = *p.revocations,
-                             .sessions = *p.sessions,
-                             .browser = p.browser},
-                            *p.auth);
+  http::AddFeedRoutes(p.router, *p.feed, *p.auth);
+  http::AddFeedStreamRoutes(
+      p.router, {.feed = *p.feed, .sessions = *p.sessions, .browser = p.browser}, *p.auth);
   p.router.Add(http::Method::kGet, "/v1/policy",
                p.auth->Require([table = p.sessions->policy().security.TableJson()](http::Request&) {
                  return http::TextResponse(200, table, "application/json");
@@ -230,9 +236,6 @@ App::~App() = default;
 
 Status App::Start() {
   GH_RETURN_IF_ERROR(parts_->server->Start());
-  parts_->pump = std::make_unique<FeedPump>(*parts_->store, *parts_->bus);
-  FeedPump* pump = parts_->pump.get();
-  parts_->store->SetCommitListener([pump] { pump->Poke(); });
   keys::KeyManager* key_manager = parts_->keys.get();
   parts_->key_rotation =
       std::make_unique<PeriodicTask>("key-rotation", std::chrono::minutes(1), [key_manager] {
@@ -242,10 +245,12 @@ Status App::Start() {
       });
   sessions::SessionService* sessions = parts_->sessions.get();
   store::Store* store = parts_->store.get();
+  revocation::Feed* feed = parts_->feed.get();
   Clock* clock = &parts_->clock;
   const Millis event_retention = parts_->config.event_retention;
   parts_->collector = std::make_unique<PeriodicTask>(
-      "collector", parts_->config.gc_interval, [sessions, store, clock, event_retention] {
+      "collector", parts_->config.gc_interval, [sessions, store, feed, clock, event_retention] {
+        feed->Prune(clock->Now());
         const std::int64_t horizon = ToUnixMillis(clock->Now()) - event_retention.count();
         if (Result<int> pruned = store->PruneEvents(horizon, 5000); !pruned) {
           spdlog::error("collector: {}", pruned.error().message());
@@ -271,8 +276,6 @@ Status App::Start() {
 
 void App::Run() {
   parts_->server->Run(/*handle_signals=*/true);
-  parts_->store->SetCommitListener(nullptr);
-  parts_->pump.reset();
   parts_->collector.reset();
   parts_->key_rotation.reset();
   spdlog::info("gatehouse stopped");

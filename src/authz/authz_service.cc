@@ -36,21 +36,16 @@ bool IsValidName(std::string_view name) {
 Status AuthzService::WriteAndBump(
     const std::function<Status(store::Tx&, std::vector<std::string>&)>& fn) {
   const SystemTime now = clock_.Now();
-  std::vector<std::pair<std::string, std::int64_t>> bumped;
-  GH_RETURN_IF_ERROR(store_.Write([&](store::Tx& tx) -> Status {
-    bumped.clear();
+  return store_.Write([&](store::Tx& tx) -> Status {
     std::vector<std::string> touched;
     GH_RETURN_IF_ERROR(fn(tx, touched));
     std::sort(touched.begin(), touched.end());
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
     for (const auto& user : touched) {
-      GH_ASSIGN_OR_RETURN(std::int64_t version, sessions::BumpClaims(tx, user, now));
-      bumped.emplace_back(user, version);
+      GH_RETURN_IF_ERROR(sessions::BumpClaims(tx, user, now).status());
     }
     return OkStatus();
-  }));
-  for (const auto& [user, version] : bumped) revocations_.SetClaimsVersion(user, version, now);
-  return OkStatus();
+  });
 }
 
 Result<store::RoleRecord> AuthzService::PutRole(std::string_view name,

@@ -6,7 +6,8 @@
 // deleting a role (for every holder) — bumps each affected user's claims version in the same
 // transaction and appends a claims_changed event, so their older tokens answer
 // try_refresh_token at once and the refresh carries the new roles. Check() always reads the
-// current state from the store, never a token.
+// current state from the store, never a token. The events reach the revocation state through
+// the feed (the store hands it each commit's events); this service never touches the state.
 //
 // Ownership: borrows everything. Thread-safety: safe to call concurrently (blocks on the store).
 
@@ -14,15 +15,13 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "revocation/revocation_state.h"
 #include "store/store.h"
 
 namespace gatehouse::authz {
 
 class AuthzService {
  public:
-  AuthzService(store::Store& store, revocation::RevocationState& revocations, Clock& clock)
-      : store_(store), revocations_(revocations), clock_(clock) {}
+  AuthzService(store::Store& store, Clock& clock) : store_(store), clock_(clock) {}
 
   // Creates or replaces a role. Names: 1-128 bytes of [A-Za-z0-9_.:-]; permissions likewise,
   // at most 1,000. Returns the role as stored.
@@ -42,11 +41,10 @@ class AuthzService {
 
  private:
   // Runs `fn` in a write transaction; every user id it adds to `touched` gets its claims version
-  // bumped (with events) in the same transaction and applied to the state after the commit.
+  // bumped (with its claims_changed event) in the same transaction.
   Status WriteAndBump(const std::function<Status(store::Tx&, std::vector<std::string>&)>& fn);
 
   store::Store& store_;
-  revocation::RevocationState& revocations_;
   Clock& clock_;
 };
 

@@ -11,7 +11,7 @@ using sessions::VerifyMode;
 
 class AuthzServiceTest : public ::testing::Test {
  protected:
-  AuthzServiceTest() : authz_(f_.memory(), f_.revocations(), f_.clock()) {}
+  AuthzServiceTest() : authz_(f_.memory(), f_.clock()) {}
   sessions::IssuedSession Session(const std::string& user) {
     return f_.service().Create({.user_id = user}).value();
   }

@@ -2,8 +2,9 @@
 // Server: the HTTP/1.1 listener (Boost.Beast, C++20 coroutines). The only code in Gatehouse that
 // touches sockets.
 //
-// Each connection is a coroutine on its own strand: read a request within the limits, find the
-// route, run the handler (inline, or on the worker pool when the route is blocking), write the
+// Each connection is a coroutine on one io thread's own io_context (one context per io thread,
+// connections dealt round robin, so no strand is needed): read a request within the limits, find
+// the route, run the handler (inline, or on the worker pool when the route is blocking), write the
 // response, repeat while keep-alive. Every failure becomes a JSON error response (400 for a
 // malformed request, 413 for an oversized body, 431 for oversized headers) or a closed
 // connection (timeouts); exceptions never escape a connection.

@@ -5,7 +5,7 @@
 // stream is over or the client goes away.
 //
 // Thread-safety: Wake (set by the server) may be called from any thread; Next and Heartbeat are
-// called on the connection's strand only.
+// called on the connection's own io thread only (its coroutine), never concurrently.
 
 #include <chrono>
 #include <functional>

@@ -6,7 +6,7 @@
 
 #include "common/log.h"
 #include "crypto/aes_gcm.h"
-#include "revocation/event.h"
+#include "revocation/feed/event_log.h"
 
 namespace gatehouse::keys {
 namespace {
@@ -138,10 +138,7 @@ Status KeyManager::Commit(tokens::KeyRing ring, const Change& change) {
     for (const auto& kid : change.dropped) GH_RETURN_IF_ERROR(tx.DeleteSigningKey(kid));
     if (!change.rotated_to.empty()) GH_RETURN_IF_ERROR(audit(tx, "key_rotated", change.rotated_to));
     for (const auto& kid : change.revoked) {
-      const revocation::Event event = revocation::KeyRevoked(kid, now);
-      GH_RETURN_IF_ERROR(
-          tx.AppendEvent({.type = event.type, .at = event.at_ms, .payload = event.PayloadJson()})
-              .status());
+      GH_RETURN_IF_ERROR(revocation::AppendEvent(tx, revocation::KeyRevoked(kid, now)));
       GH_RETURN_IF_ERROR(audit(tx, "key_revoked", kid));
     }
     return OkStatus();

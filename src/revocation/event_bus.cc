@@ -1,6 +1,7 @@
 #include "revocation/event_bus.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace gatehouse::revocation {
 
@@ -38,10 +39,7 @@ void Subscription::Deliver(const std::vector<Event>& events) {
     if (overflowed_) return;
     bool added = false;
     for (const Event& e : events) {
-      if (!user_filter_.empty()) {
-        const auto* user = e.fields.if_contains("user_id");
-        if (user == nullptr || !user->is_string() || user->as_string() != user_filter_) continue;
-      }
+      if (!user_filter_.empty() && e.user_id != user_filter_) continue;
       if (queue_.size() >= max_queue_) {
         overflowed_ = true;
         queue_.clear();
@@ -55,6 +53,21 @@ void Subscription::Deliver(const std::vector<Event>& events) {
   if (wake) wake();
 }
 
+bool Subscription::TakeResync() {
+  MutexLock lock(mu_);
+  return std::exchange(resync_, false);
+}
+
+void Subscription::RequestResync() {
+  std::function<void()> wake;
+  {
+    MutexLock lock(mu_);
+    resync_ = true;
+    wake = wake_;
+  }
+  if (wake) wake();
+}
+
 std::shared_ptr<Subscription> EventBus::Subscribe(std::string user_id, std::size_t max_queue) {
   std::shared_ptr<Subscription> s(
       new Subscription(weak_from_this(), std::move(user_id), max_queue));  // NOLINT
@@ -64,16 +77,22 @@ std::shared_ptr<Subscription> EventBus::Subscribe(std::string user_id, std::size
   return s;
 }
 
+std::vector<std::shared_ptr<Subscription>> EventBus::Targets() const {
+  std::vector<std::shared_ptr<Subscription>> targets;
+  MutexLock lock(mu_);
+  for (const auto& weak : handles_) {
+    if (auto s = weak.lock()) targets.push_back(std::move(s));
+  }
+  return targets;
+}
+
 void EventBus::Publish(const std::vector<Event>& events) {
   if (events.empty()) return;
-  std::vector<std::shared_ptr<Subscription>> targets;
-  {
-    MutexLock lock(mu_);
-    for (const auto& weak : handles_) {
-      if (auto s = weak.lock()) targets.push_back(std::move(s));
-    }
-  }
-  for (const auto& s : targets) s->Deliver(events);  // outside the lock
+  for (const auto& s : Targets()) s->Deliver(events);  // outside the lock
+}
+
+void EventBus::RequestResync() {
+  for (const auto& s : Targets()) s->RequestResync();
 }
 
 void EventBus::Leave(Subscription* s) {

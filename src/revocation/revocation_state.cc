@@ -3,64 +3,68 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "common/json.h"
+
 namespace gatehouse::revocation {
+namespace {
 
-void RevocationState::RevokeSession(std::string_view handle, SystemTime at) {
-  {
-    MutexLock lock(mu_);
-    revoked_handles_.insert_or_assign(std::string(handle), ToUnixMillis(at));
-  }
-  Bump();
+namespace bj = boost::json;
+
+template <typename V>
+void KeepLater(V& slot, std::int64_t at) {
+  if (at > slot) slot = at;
 }
 
-void RevocationState::RevokeUserSessions(std::string_view user_id, SystemTime before,
-                                         std::optional<std::string> except) {
+}  // namespace
+
+void RevocationState::Apply(const Event& event) {
   MutexLock lock(mu_);
-  UserCut& cut = user_cuts_[std::string(user_id)];
-  const std::int64_t before_ms = ToUnixMillis(before);
-  if (before_ms >= cut.before_ms) {
-    // A later cut replaces the earlier one; the earlier `except` session, if it survives, was
-    // not exempted by the later call.
-    cut = {.before_ms = before_ms, .except = std::move(except)};
-  }
-  Bump();  // still under the lock here, which is harmless
+  ApplyLocked(event);
+  Bump();  // under the lock: whoever sees the new generation sees the change
 }
 
-void RevocationState::SetClaimsVersion(std::string_view user_id, std::int64_t version,
-                                       SystemTime at) {
-  MutexLock lock(mu_);
-  Version& v = versions_[std::string(user_id)];
-  if (version >= v.version) v = {.version = version, .at_ms = ToUnixMillis(at)};
-  Bump();
-}
-
-void RevocationState::RevokeKey(std::string_view kid, SystemTime at) {
-  {
-    MutexLock lock(mu_);
-    revoked_keys_.insert_or_assign(std::string(kid), ToUnixMillis(at));
+void RevocationState::ApplyLocked(const Event& e) {
+  switch (e.type) {
+    case EventType::kSessionRevoked:
+      KeepLater(maps_.revoked_handles[e.session_handle], e.at_ms);
+      break;
+    case EventType::kUserBanned:
+      KeepLater(maps_.banned_users[e.user_id], e.at_ms);
+      [[fallthrough]];
+    case EventType::kUserSessionsRevoked:
+      for (const std::string& handle : e.sessions) {
+        KeepLater(maps_.revoked_handles[handle], e.at_ms);
+      }
+      break;
+    case EventType::kUserUnbanned:
+      maps_.banned_users.erase(e.user_id);
+      break;
+    case EventType::kClaimsChanged: {
+      Version& v = maps_.versions[e.user_id];
+      if (e.version >= v.version) v = {.version = e.version, .at_ms = e.at_ms};
+      break;
+    }
+    case EventType::kKeyRevoked:
+      KeepLater(maps_.revoked_keys[e.kid], e.at_ms);
+      break;
   }
-  Bump();
 }
 
 Verdict RevocationState::Check(const TokenFacts& token) const {
   ReaderLock lock(mu_);
-  if (revoked_handles_.find(token.session_handle) != revoked_handles_.end()) {
+  if (maps_.revoked_handles.find(token.session_handle) != maps_.revoked_handles.end()) {
     return Verdict::kRevoked;
   }
-  if (auto it = user_cuts_.find(token.user_id); it != user_cuts_.end()) {
-    const UserCut& cut = it->second;
-    // iat has whole seconds: only a token certainly issued before the cut is refused here.
-    // Sessions revoked by the same call are also listed by handle, which covers the boundary.
-    const bool before_cut = token.issued_at_s * 1000 + 999 < cut.before_ms;
-    if (before_cut && (!cut.except || *cut.except != token.session_handle)) {
-      return Verdict::kRevoked;
-    }
+  if (!maps_.banned_users.empty() &&
+      maps_.banned_users.find(token.user_id) != maps_.banned_users.end()) {
+    return Verdict::kRevoked;
   }
-  if (auto it = versions_.find(token.user_id);
-      it != versions_.end() && token.version < it->second.version) {
+  if (auto it = maps_.versions.find(token.user_id);
+      it != maps_.versions.end() && token.version < it->second.version) {
     return Verdict::kStale;
   }
-  if (!revoked_keys_.empty() && revoked_keys_.find(token.key_id) != revoked_keys_.end()) {
+  if (!maps_.revoked_keys.empty() &&
+      maps_.revoked_keys.find(token.key_id) != maps_.revoked_keys.end()) {
     return Verdict::kStale;
   }
   return Verdict::kValid;
@@ -68,41 +72,86 @@ Verdict RevocationState::Check(const TokenFacts& token) const {
 
 std::size_t RevocationState::Prune(SystemTime now) {
   const std::int64_t horizon = ToUnixMillis(now) - retention_.count();
+  const auto old = [horizon](const auto& kv) { return kv.second < horizon; };
   MutexLock lock(mu_);
-  std::size_t n =
-      std::erase_if(revoked_handles_, [&](const auto& kv) { return kv.second < horizon; });
-  n += std::erase_if(user_cuts_, [&](const auto& kv) { return kv.second.before_ms < horizon; });
+  std::size_t n = std::erase_if(maps_.revoked_handles, old);
+  n += std::erase_if(maps_.banned_users, old);
   // Once every token issued before the change has expired, no older `ver` can be presented.
-  n += std::erase_if(versions_, [&](const auto& kv) { return kv.second.at_ms < horizon; });
+  n += std::erase_if(maps_.versions, [&](const auto& kv) { return kv.second.at_ms < horizon; });
   // A key revoked longer ago than a token lives signed nothing that is still unexpired.
-  n += std::erase_if(revoked_keys_, [&](const auto& kv) { return kv.second < horizon; });
+  n += std::erase_if(maps_.revoked_keys, old);
   return n;
 }
 
 std::size_t RevocationState::size() const {
   ReaderLock lock(mu_);
-  return revoked_handles_.size() + user_cuts_.size() + versions_.size() + revoked_keys_.size();
+  return maps_.revoked_handles.size() + maps_.banned_users.size() + maps_.versions.size() +
+         maps_.revoked_keys.size();
 }
 
-}  // namespace gatehouse::revocation
-
-namespace gatehouse::revocation {
-
 std::string RevocationState::SnapshotJson() const {
-  boost::json::object sessions, cuts, versions, keys;
+  bj::object sessions, banned, versions, keys;
   ReaderLock lock(mu_);
-  for (const auto& [handle, at] : revoked_handles_) sessions[handle] = at;
-  for (const auto& [user, cut] : user_cuts_) {
-    boost::json::object c{{"before", cut.before_ms}};
-    if (cut.except) c["except"] = *cut.except;
-    cuts[user] = std::move(c);
+  for (const auto& [handle, at] : maps_.revoked_handles) sessions[handle] = at;
+  for (const auto& [user, at] : maps_.banned_users) banned[user] = at;
+  for (const auto& [user, v] : maps_.versions) {
+    versions[user] = bj::object{{"ver", v.version}, {"at", v.at_ms}};
   }
-  for (const auto& [user, v] : versions_) versions[user] = v.version;
-  for (const auto& [kid, at] : revoked_keys_) keys[kid] = at;
-  return boost::json::serialize(boost::json::object{{"revoked_sessions", std::move(sessions)},
-                                                    {"user_cuts", std::move(cuts)},
-                                                    {"claims_versions", std::move(versions)},
-                                                    {"revoked_keys", std::move(keys)}});
+  for (const auto& [kid, at] : maps_.revoked_keys) keys[kid] = at;
+  return bj::serialize(bj::object{{"revoked_sessions", std::move(sessions)},
+                                  {"banned_users", std::move(banned)},
+                                  {"claims_versions", std::move(versions)},
+                                  {"revoked_keys", std::move(keys)}});
+}
+
+namespace {
+
+Error NotASnapshot(std::string_view what) {
+  return InvalidArgument("not a revocation snapshot: " + std::string(what));
+}
+
+Result<const bj::object*> Member(const bj::object& o, std::string_view name) {
+  const bj::value* v = o.if_contains(name);
+  if (v == nullptr || !v->is_object()) return NotASnapshot(std::string(name) + " is missing");
+  return &v->as_object();
+}
+
+template <typename Map>
+Status ReadTimes(const bj::object& o, Map& out) {
+  for (const auto& [key, at] : o) {
+    if (!at.is_int64()) return NotASnapshot("a time is not an integer");
+    out[std::string(key)] = at.as_int64();
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status RevocationState::LoadSnapshot(std::string_view snapshot_json) {
+  GH_ASSIGN_OR_RETURN(bj::value parsed, json::ParseStrict(snapshot_json));
+  if (!parsed.is_object()) return NotASnapshot("not an object");
+  const bj::object& root = parsed.as_object();
+  Maps maps;
+  GH_ASSIGN_OR_RETURN(const bj::object* sessions, Member(root, "revoked_sessions"));
+  GH_ASSIGN_OR_RETURN(const bj::object* banned, Member(root, "banned_users"));
+  GH_ASSIGN_OR_RETURN(const bj::object* versions, Member(root, "claims_versions"));
+  GH_ASSIGN_OR_RETURN(const bj::object* keys, Member(root, "revoked_keys"));
+  GH_RETURN_IF_ERROR(ReadTimes(*sessions, maps.revoked_handles));
+  GH_RETURN_IF_ERROR(ReadTimes(*banned, maps.banned_users));
+  GH_RETURN_IF_ERROR(ReadTimes(*keys, maps.revoked_keys));
+  for (const auto& [user, v] : *versions) {
+    const bj::object* o = v.if_object();
+    const bj::value* ver = o != nullptr ? o->if_contains("ver") : nullptr;
+    const bj::value* at = o != nullptr ? o->if_contains("at") : nullptr;
+    if (ver == nullptr || at == nullptr || !ver->is_int64() || !at->is_int64()) {
+      return NotASnapshot("a claims version is not {ver, at}");
+    }
+    maps.versions[std::string(user)] = {.version = ver->as_int64(), .at_ms = at->as_int64()};
+  }
+  MutexLock lock(mu_);
+  maps_ = std::move(maps);
+  Bump();
+  return OkStatus();
 }
 
 }  // namespace gatehouse::revocation

@@ -113,7 +113,7 @@ TEST_P(FaultInjection, EveryStoreFailureLeavesAConsistentStore) {
       inner = std::make_unique<MemoryStore>();
     }
     store::FaultInjectingStore faulty(*inner);
-    testing::ServiceFixture f({}, &faulty);
+    testing::ServiceFixture f({}, &faulty, inner.get());
     faulty.FailAt(n);
     Outcome out = RunScenario(f.service(), n);
     const bool tripped = faulty.calls() >= n;

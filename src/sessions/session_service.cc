@@ -6,7 +6,7 @@
 #include "common/log.h"
 #include "crypto/base64url.h"
 #include "crypto/hash.h"
-#include "revocation/event.h"
+#include "revocation/feed/event_log.h"
 #include "sessions/json_patch.h"
 #include "sessions/rotation.h"
 
@@ -25,11 +25,6 @@ constexpr std::size_t kMaxUserIdBytes = 256;
 
 Error Unauthorised(std::string message) { return Unauthenticated(std::move(message)); }
 
-Status AppendEvent(Tx& tx, const revocation::Event& event) {
-  return tx.AppendEvent({.type = event.type, .at = event.at_ms, .payload = event.PayloadJson()})
-      .status();
-}
-
 Status AppendAudit(Tx& tx, std::string_view type, const SessionRecord& s, std::int64_t now,
                    std::string detail = "{}") {
   return tx.AppendAudit({.at = now,
@@ -46,8 +41,8 @@ Status EndSession(Tx& tx, SessionRecord& s, std::string_view reason, std::int64_
   s.revoked_at = now;
   s.revoke_reason = std::string(reason);
   GH_RETURN_IF_ERROR(tx.UpdateSession(s));
-  GH_RETURN_IF_ERROR(
-      AppendEvent(tx, revocation::SessionRevoked(s.handle, s.user_id, FromUnixMillis(now))));
+  GH_RETURN_IF_ERROR(revocation::AppendEvent(
+      tx, revocation::SessionRevoked(s.handle, s.user_id, FromUnixMillis(now))));
   const std::string_view audit_type =
       reason == "theft" ? std::string_view("token_theft_detected") : "session_revoked";
   return AppendAudit(tx, audit_type, s, now,
@@ -58,7 +53,7 @@ Status EndSession(Tx& tx, SessionRecord& s, std::string_view reason, std::int64_
 
 Result<std::int64_t> BumpClaims(Tx& tx, std::string_view user_id, SystemTime at) {
   GH_ASSIGN_OR_RETURN(std::int64_t version, tx.BumpClaimsVersion(user_id));
-  GH_RETURN_IF_ERROR(AppendEvent(tx, revocation::ClaimsChanged(user_id, version, at)));
+  GH_RETURN_IF_ERROR(revocation::AppendEvent(tx, revocation::ClaimsChanged(user_id, version, at)));
   return version;
 }
 
@@ -112,7 +107,9 @@ Result<IssuedSession> SessionService::Issue(const SessionRecord& session, const 
   if (signer == nullptr) return Unavailable("no active signing key");
   GH_ASSIGN_OR_RETURN(bj::object payload, StoredObject(session.access_payload));
   const SystemTime now = FromUnixMillis(session.last_active_at);
-  const SystemTime expires = AccessExpiry(now);
+  // No access token outlives its session's absolute lifetime (ASVS 3.3.2).
+  const SystemTime expires =
+      std::min(AccessExpiry(now), FromUnixMillis(session.absolute_expires_at));
   tokens::AccessTokenSpec spec{.user_id = session.user_id,
                                .session_handle = session.handle,
                                .version = claims.version,
@@ -149,9 +146,7 @@ Result<IssuedSession> SessionService::Create(const CreateParams& params) {
                         .refresh_hash = crypto::Sha256Bytes(refresh_token),
                         .refresh_promoted_at = now};
   UserClaims claims;
-  std::vector<SessionRecord> evicted;
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
-    evicted.clear();
     GH_ASSIGN_OR_RETURN(bool banned, tx.IsBanned(session.user_id));
     if (banned) return PermissionDenied("this user is banned");
     if (policy_.max_sessions_per_user > 0) {
@@ -162,7 +157,6 @@ Result<IssuedSession> SessionService::Create(const CreateParams& params) {
       const std::size_t cap = static_cast<std::size_t>(policy_.max_sessions_per_user);
       for (std::size_t i = 0; live.size() - i >= cap && i < live.size(); ++i) {
         GH_RETURN_IF_ERROR(EndSession(tx, live[i], "limit", now));
-        evicted.push_back(live[i]);
       }
     }
     GH_RETURN_IF_ERROR(tx.InsertSession(session));
@@ -179,7 +173,6 @@ Result<IssuedSession> SessionService::Create(const CreateParams& params) {
     GH_ASSIGN_OR_RETURN(claims, claims_.Load(tx, session.user_id));
     return OkStatus();
   }));
-  for (const auto& s : evicted) revocations_.RevokeSession(s.handle, FromUnixMillis(now));
   counters_.created.fetch_add(1, std::memory_order_relaxed);
   return Issue(session, claims, std::move(refresh_token));
 }
@@ -196,7 +189,6 @@ Result<std::shared_ptr<const tokens::AccessClaims>> SessionService::Verify(
   if (claims->memo.valid_at_generation.load(std::memory_order_relaxed) != generation) {
     const revocation::TokenFacts facts{.user_id = claims->user_id,
                                        .session_handle = claims->session_handle,
-                                       .issued_at_s = claims->issued_at_s,
                                        .version = claims->version,
                                        .key_id = claims->kid};
     switch (revocations_.Check(facts)) {
@@ -292,7 +284,6 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
   }));
 
   if (theft) {
-    revocations_.RevokeSession(session.handle, FromUnixMillis(now));
     counters_.theft.fetch_add(1, std::memory_order_relaxed);
     spdlog::warn("refresh token reuse: session {} of user {} revoked", session.handle,
                  session.user_id);
@@ -325,12 +316,12 @@ Result<bool> SessionService::Revoke(std::string_view handle, std::string_view re
     ended = false;
     GH_ASSIGN_OR_RETURN(std::optional<SessionRecord> session, tx.GetSession(handle));
     if (!session) return NotFound("no such session");
-    if (!session->live(now)) return OkStatus();
-    ended = true;
+    if (session->revoked_at) return OkStatus();  // its session_revoked event is in the log
+    // An expired session may still have an access token within the clock leeway: it is
+    // revoked too (and its event written), though the call reports it as already ended.
+    ended = session->live(now);
     return EndSession(tx, *session, reason, now);
   }));
-  // Even an already-ended session is marked, so a token issued just before is refused at once.
-  revocations_.RevokeSession(handle, FromUnixMillis(now));
   if (ended) counters_.revoked.fetch_add(1, std::memory_order_relaxed);
   return ended;
 }
@@ -339,7 +330,6 @@ Result<SessionRecord> SessionService::Update(std::string_view handle, const Sess
   const SystemTime now_time = clock_.Now();
   const std::int64_t now = ToUnixMillis(now_time);
   SessionRecord updated;
-  std::int64_t version = 0;
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
     GH_ASSIGN_OR_RETURN(std::optional<SessionRecord> session, tx.GetSession(handle));
     if (!session || !session->live(now)) return NotFound("no such live session");
@@ -352,12 +342,11 @@ Result<SessionRecord> SessionService::Update(std::string_view handle, const Sess
       const bj::object merged = MergePatch(payload, *patch.access_payload);
       GH_RETURN_IF_ERROR(CheckAccessPayload(merged));
       session->access_payload = bj::serialize(merged);
-      GH_ASSIGN_OR_RETURN(version, BumpClaims(tx, session->user_id, now_time));
+      GH_RETURN_IF_ERROR(BumpClaims(tx, session->user_id, now_time).status());
     }
     updated = *session;
     return tx.UpdateSession(*session);
   }));
-  if (version > 0) revocations_.SetClaimsVersion(updated.user_id, version, now_time);
   return updated;
 }
 
@@ -371,63 +360,67 @@ Result<std::vector<SessionRecord>> SessionService::ListLive(std::string_view use
   return sessions;
 }
 
+Result<SessionService::EndedSessions> SessionService::EndUserSessions(
+    Tx& tx, std::string_view user_id, const std::optional<std::string>& except,
+    std::string_view reason, std::int64_t now) {
+  EndedSessions ended;
+  // Sessions that expired within the clock leeway may still have an accepted token: end them
+  // too. A verifier needs to hear only of sessions that may have an unexpired token (issued at
+  // their last activity); twice a token's lifetime leaves room for clocks that disagree.
+  const std::int64_t leeway = policy_.clock_leeway.count();
+  const std::int64_t active_after = now - 2 * policy_.MaxAccessTokenLifetime().count();
+  GH_ASSIGN_OR_RETURN(std::vector<SessionRecord> sessions,
+                      tx.ListLiveSessions(user_id, now - leeway));
+  for (SessionRecord& s : sessions) {
+    if (except && s.handle == *except) continue;
+    if (s.live(now)) ++ended.live;
+    s.revoked_at = now;
+    s.revoke_reason = std::string(reason);
+    GH_RETURN_IF_ERROR(tx.UpdateSession(s));
+    if (s.last_active_at >= active_after) ended.named.push_back(s.handle);
+  }
+  return ended;
+}
+
 Result<int> SessionService::RevokeAll(std::string_view user_id,
                                       const std::optional<std::string>& except,
                                       std::string_view reason) {
   const SystemTime now_time = clock_.Now();
   const std::int64_t now = ToUnixMillis(now_time);
-  std::vector<std::string> ended;
+  EndedSessions ended;
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
-    ended.clear();
-    GH_ASSIGN_OR_RETURN(std::vector<SessionRecord> live, tx.ListLiveSessions(user_id, now));
-    for (SessionRecord& s : live) {
-      if (except && s.handle == *except) continue;
-      s.revoked_at = now;
-      s.revoke_reason = std::string(reason);
-      GH_RETURN_IF_ERROR(tx.UpdateSession(s));
-      ended.push_back(s.handle);
-    }
-    GH_RETURN_IF_ERROR(
-        AppendEvent(tx, revocation::UserSessionsRevoked(user_id, now_time, except, now_time)));
+    GH_ASSIGN_OR_RETURN(ended, EndUserSessions(tx, user_id, except, reason, now));
+    GH_RETURN_IF_ERROR(revocation::AppendEvents(
+        tx, revocation::UserSessionsRevoked(user_id, ended.named, except, now_time)));
     return tx.AppendAudit({.at = now,
                            .type = "user_sessions_revoked",
                            .user_id = std::string(user_id),
                            .actor = "api",
-                           .detail = bj::serialize(bj::object{{"revoked", ended.size()},
+                           .detail = bj::serialize(bj::object{{"revoked", ended.live},
                                                               {"reason", std::string(reason)}})});
   }));
-  for (const auto& handle : ended) revocations_.RevokeSession(handle, now_time);
-  revocations_.RevokeUserSessions(user_id, now_time, except);
-  counters_.revoked.fetch_add(ended.size(), std::memory_order_relaxed);
-  return static_cast<int>(ended.size());
+  counters_.revoked.fetch_add(static_cast<std::uint64_t>(ended.live), std::memory_order_relaxed);
+  return ended.live;
 }
 
 Result<int> SessionService::Ban(std::string_view user_id, std::string_view reason) {
   const SystemTime now_time = clock_.Now();
   const std::int64_t now = ToUnixMillis(now_time);
-  std::vector<std::string> ended;
+  EndedSessions ended;
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
-    ended.clear();
     GH_RETURN_IF_ERROR(tx.PutBan(user_id, reason, now));
-    GH_ASSIGN_OR_RETURN(std::vector<SessionRecord> live, tx.ListLiveSessions(user_id, now));
-    for (SessionRecord& s : live) {
-      s.revoked_at = now;
-      s.revoke_reason = "banned";
-      GH_RETURN_IF_ERROR(tx.UpdateSession(s));
-      ended.push_back(s.handle);
-    }
-    GH_RETURN_IF_ERROR(AppendEvent(tx, revocation::UserBanned(user_id, now_time)));
+    GH_ASSIGN_OR_RETURN(ended, EndUserSessions(tx, user_id, std::nullopt, "banned", now));
+    GH_RETURN_IF_ERROR(
+        revocation::AppendEvents(tx, revocation::UserBanned(user_id, ended.named, now_time)));
     return tx.AppendAudit({.at = now,
                            .type = "user_banned",
                            .user_id = std::string(user_id),
                            .actor = "api",
                            .detail = bj::serialize(bj::object{{"reason", std::string(reason)},
-                                                              {"revoked", ended.size()}})});
+                                                              {"revoked", ended.live}})});
   }));
-  for (const auto& handle : ended) revocations_.RevokeSession(handle, now_time);
-  revocations_.RevokeUserSessions(user_id, now_time, std::nullopt);
-  counters_.revoked.fetch_add(ended.size(), std::memory_order_relaxed);
-  return static_cast<int>(ended.size());
+  counters_.revoked.fetch_add(static_cast<std::uint64_t>(ended.live), std::memory_order_relaxed);
+  return ended.live;
 }
 
 Result<bool> SessionService::Unban(std::string_view user_id) {
@@ -436,7 +429,7 @@ Result<bool> SessionService::Unban(std::string_view user_id) {
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
     GH_ASSIGN_OR_RETURN(lifted, tx.DeleteBan(user_id));
     if (!lifted) return OkStatus();
-    GH_RETURN_IF_ERROR(AppendEvent(tx, revocation::UserUnbanned(user_id, now_time)));
+    GH_RETURN_IF_ERROR(revocation::AppendEvent(tx, revocation::UserUnbanned(user_id, now_time)));
     return tx.AppendAudit({.at = ToUnixMillis(now_time),
                            .type = "user_unbanned",
                            .user_id = std::string(user_id),
@@ -451,7 +444,6 @@ Result<int> SessionService::PatchUserAccessPayload(std::string_view user_id,
   const SystemTime now_time = clock_.Now();
   const std::int64_t now = ToUnixMillis(now_time);
   int changed = 0;
-  std::int64_t version = 0;
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
     changed = 0;
     GH_ASSIGN_OR_RETURN(std::vector<SessionRecord> live, tx.ListLiveSessions(user_id, now));
@@ -463,41 +455,18 @@ Result<int> SessionService::PatchUserAccessPayload(std::string_view user_id,
       GH_RETURN_IF_ERROR(tx.UpdateSession(s));
       ++changed;
     }
-    GH_ASSIGN_OR_RETURN(version, BumpClaims(tx, user_id, now_time));
-    return OkStatus();
+    return BumpClaims(tx, user_id, now_time).status();
   }));
-  revocations_.SetClaimsVersion(user_id, version, now_time);
   return changed;
-}
-
-Result<int> SessionService::RestoreRevocations() {
-  const SystemTime now = clock_.Now();
-  const std::int64_t horizon = ToUnixMillis(now) - policy_.MaxAccessTokenLifetime().count();
-  std::int64_t after = 0;
-  int applied = 0;
-  while (true) {
-    GH_ASSIGN_OR_RETURN(std::vector<store::EventRecord> page, store_.ReadEvents(after, 1000));
-    if (page.empty()) break;
-    for (const store::EventRecord& record : page) {
-      after = record.seq;
-      if (record.at < horizon) continue;
-      GH_ASSIGN_OR_RETURN(
-          revocation::Event event,
-          revocation::Event::FromStored(record.seq, record.type, record.at, record.payload));
-      event.Apply(revocations_);
-      ++applied;
-    }
-  }
-  return applied;
 }
 
 Result<int> SessionService::CollectGarbage(int batch) {
   const SystemTime now = clock_.Now();
-  revocations_.Prune(now);
   verifier_.cache().EvictExpired(now);
-  const std::int64_t now_ms = ToUnixMillis(now);
-  return store_.DeleteDeadSessions(now_ms, now_ms - policy_.MaxAccessTokenLifetime().count(),
-                                   batch);
+  // A dead session's row stays until none of its tokens can be accepted any more, so that a
+  // revocation can still name it.
+  const std::int64_t horizon = ToUnixMillis(now) - policy_.MaxAccessTokenLifetime().count();
+  return store_.DeleteDeadSessions(horizon, horizon, batch);
 }
 
 }  // namespace gatehouse::sessions

@@ -2,9 +2,11 @@
 // SessionService: create, verify, refresh, get, update, list and revoke sessions (DESIGN.md
 // items 1-6). The HTTP handlers (and later the SuperTokens adapter) are thin faces over it.
 //
-// Every change is one store transaction that also appends its feed event and audit entry; the
-// in-memory revocation state is updated after the commit and before the call returns, so in one
-// instance a revoke that has returned is seen by the very next `local` verify.
+// Every change is one store transaction that also appends its feed events and audit entry. The
+// service never writes the revocation state: the store hands each commit's events to the feed,
+// which applies them before the Write returns, so in one instance a revoke that has returned is
+// seen by the very next `local` verify (DESIGN.md items 6 and 9). The service only reads the
+// state, in Verify.
 // Tokens: a refresh token is 32 random bytes (base64url), stored only as its SHA-256; a session
 // handle is 16 random bytes (base64url).
 //
@@ -34,7 +36,7 @@ namespace gatehouse::sessions {
 enum class VerifyMode { kStateless, kLocal, kStrict };
 
 // Bumps the user's claims version inside `tx` and appends its claims_changed event; returns the
-// new version. The caller applies it to the revocation state after the commit.
+// new version.
 Result<std::int64_t> BumpClaims(store::Tx& tx, std::string_view user_id, SystemTime at);
 
 struct Device {
@@ -75,7 +77,7 @@ class SessionService {
     store::Store& store;
     RingSource ring;
     tokens::TokenVerifier& verifier;
-    revocation::RevocationState& revocations;
+    const revocation::RevocationState& revocations;  // read only: the feed writes it
     ClaimsSource& claims;
     Clock& clock;
     RandomSource& random;
@@ -105,8 +107,6 @@ class SessionService {
   // Merges `patch` into the access payload of every live session of the user.
   Result<int> PatchUserAccessPayload(std::string_view user_id, const boost::json::object& patch);
 
-  // Rebuilds the revocation state from the feed after a restart; returns events applied.
-  Result<int> RestoreRevocations();
   // Deletes up to `batch` dead sessions and their tokens; returns how many.
   Result<int> CollectGarbage(int batch);
 
@@ -122,12 +122,22 @@ class SessionService {
   Result<IssuedSession> Issue(const store::SessionRecord& session, const UserClaims& claims,
                               std::string refresh_token);
   std::string NewSecret(std::size_t bytes);
+  // What EndUserSessions did: the sessions live at `now` that it ended, and the handles the
+  // event must name (those that may have an unexpired access token).
+  struct EndedSessions {
+    int live = 0;
+    std::vector<std::string> named;
+  };
+  // Ends every session of the user but `except` inside `tx` (no event written).
+  Result<EndedSessions> EndUserSessions(store::Tx& tx, std::string_view user_id,
+                                        const std::optional<std::string>& except,
+                                        std::string_view reason, std::int64_t now);
   SystemTime AccessExpiry(SystemTime now);
 
   store::Store& store_;
   RingSource ring_;
   tokens::TokenVerifier& verifier_;
-  revocation::RevocationState& revocations_;
+  const revocation::RevocationState& revocations_;
   ClaimsSource& claims_;
   Clock& clock_;
   RandomSource& random_;

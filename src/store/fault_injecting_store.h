@@ -63,7 +63,7 @@ class FaultInjectingStore final : public Store {
     return inner_.Stats();
   }
 
-  void SetCommitListener(std::function<void()> listener) override {
+  void SetCommitListener(CommitListener listener) override {
     inner_.SetCommitListener(std::move(listener));
   }
 

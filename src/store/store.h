@@ -135,9 +135,13 @@ class Store {
                                          int limit) = 0;
   virtual Result<StoreStats> Stats() = 0;
 
-  // Called after every commit that may have appended events (from the committing thread; keep
-  // it cheap). Set once, before use.
-  virtual void SetCommitListener(std::function<void()> listener) = 0;
+  // Called after every commit that appended events, with those events (seq assigned, in seq
+  // order; only the events of writes that committed), on the committing thread, before any
+  // Write of that commit returns: this is how a write's events reach this process's revocation
+  // state before the call that made them returns (DESIGN.md item 6). Keep it short; it must
+  // not call Write. Set once, before use.
+  using CommitListener = std::function<void(const std::vector<EventRecord>& committed)>;
+  virtual void SetCommitListener(CommitListener listener) = 0;
 };
 
 }  // namespace gatehouse::store

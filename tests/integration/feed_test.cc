@@ -74,9 +74,14 @@ TEST(Feed, EveryEventInOrderAcrossARestart) {
   }
 }
 
+// Retention may not be shorter than a token lifetime (a restart rebuilds the state from the
+// log), so both are short here: once the first event is pruned, a reader at 0 gets a snapshot as
+// of the head of the log, holding what the retained events did.
 TEST(Feed, ResyncOncePruned) {
-  ServerProcess server(
-      std::map<std::string, std::string>{{"EVENT_RETENTION", "300ms"}, {"GC_INTERVAL", "100ms"}});
+  ServerProcess server(std::map<std::string, std::string>{{"EVENT_RETENTION", "300ms"},
+                                                          {"ACCESS_TOKEN_TTL", "300ms"},
+                                                          {"CLOCK_LEEWAY", "0s"},
+                                                          {"GC_INTERVAL", "100ms"}});
   HttpClient c(server.port());
   const std::string h = NewSessionHandle(c, server, "r");
   c.Send("DELETE", "/v1/sessions/" + h, "", server.Auth());
@@ -89,11 +94,27 @@ TEST(Feed, ResyncOncePruned) {
   }
   ASSERT_TRUE(feed.at("resync").as_bool());
   EXPECT_EQ(feed.at("last_seq").as_int64(), 1);
-  EXPECT_TRUE(feed.at("snapshot").at("revoked_sessions").as_object().contains(h));
+  const std::string h2 = NewSessionHandle(c, server, "r");
+  c.Send("DELETE", "/v1/sessions/" + h2, "", server.Auth());
+  feed = Feed(c, server, 0);
+  ASSERT_TRUE(feed.at("resync").as_bool());
+  EXPECT_EQ(feed.at("last_seq").as_int64(), 2);
+  const auto& revoked = feed.at("snapshot").at("revoked_sessions").as_object();
+  EXPECT_TRUE(revoked.contains(h2));
+  EXPECT_FALSE(revoked.contains(h));  // aged out with its event: no token of it is unexpired
   // A subscriber that is up to date needs no resync.
-  EXPECT_FALSE(Feed(c, server, 1).at("resync").as_bool());
+  EXPECT_FALSE(Feed(c, server, 2).at("resync").as_bool());
   EXPECT_EQ(c.Send("GET", "/v1/revocations?after=-1", "", server.Auth()).status, 400);
   EXPECT_EQ(c.Send("GET", "/v1/revocations").status, 401);
+}
+
+// Retention shorter than a token lifetime would let a restart forget revocations: refused.
+TEST(Feed, RetentionShorterThanATokenLifetimeIsRefused) {
+  using Settings = std::map<std::string, std::string>;
+  EXPECT_THROW(ServerProcess(Settings{{"EVENT_RETENTION", "10m"}, {"ACCESS_TOKEN_TTL", "10m"}}),
+               std::runtime_error);  // the 5 s clock leeway is part of the lifetime
+  EXPECT_NO_THROW(
+      ServerProcess(Settings{{"EVENT_RETENTION", "605s"}, {"ACCESS_TOKEN_TTL", "10m"}}));
 }
 
 }  // namespace

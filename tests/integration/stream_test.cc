@@ -75,10 +75,12 @@ TEST(StreamRestart, ResumesAcrossARestartWithoutAGap) {
 }
 
 TEST(StreamPruned, ResyncThenLive) {
-  ServerProcess server(
-      std::map<std::string, std::string>{{"EVENT_RETENTION", "300ms"}, {"GC_INTERVAL", "100ms"}});
+  ServerProcess server(std::map<std::string, std::string>{{"EVENT_RETENTION", "300ms"},
+                                                          {"ACCESS_TOKEN_TTL", "300ms"},
+                                                          {"CLOCK_LEEWAY", "0s"},
+                                                          {"GC_INTERVAL", "100ms"}});
   HttpClient client(server.port());
-  const std::string pruned = Revoke(server, Session(server, "p"));
+  Revoke(server, Session(server, "p"));
   bool resync = false;
   for (int i = 0; i < 50 && !resync; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -87,13 +89,15 @@ TEST(StreamPruned, ResyncThenLive) {
                  .as_bool();
   }
   ASSERT_TRUE(resync);
+  // Event 1 is gone from the log; event 2 is there: a subscriber at 0 starts from a snapshot.
+  const std::string retained = Revoke(server, Session(server, "p"));
   SseClient sse(server.port(), "/v1/revocations/stream?after=0", server.Auth());
-  EXPECT_EQ(sse.WaitForEvents(1, seconds(10)), (std::vector<long>{1}));
-  EXPECT_NE(sse.text().find("id: 1\nevent: resync\ndata: {\"last_seq\":1,\"snapshot\":"),
+  EXPECT_EQ(sse.WaitForEvents(1, seconds(10)), (std::vector<long>{2}));
+  EXPECT_NE(sse.text().find("id: 2\nevent: resync\ndata: {\"last_seq\":2,\"snapshot\":"),
             std::string::npos);
-  EXPECT_NE(sse.text().find(pruned), std::string::npos);  // revoked, in the snapshot
+  EXPECT_NE(sse.text().find(retained), std::string::npos);  // revoked, in the snapshot
   const std::string live = Revoke(server, Session(server, "p"));
-  EXPECT_EQ(sse.WaitForEvents(2, seconds(10)), (std::vector<long>{1, 2}));
+  EXPECT_EQ(sse.WaitForEvents(2, seconds(10)), (std::vector<long>{2, 3}));
   EXPECT_NE(sse.text().find(live), std::string::npos);
 }
 

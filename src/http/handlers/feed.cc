@@ -1,61 +1,41 @@
 #include "http/handlers/feed.h"
 
-#include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
-#include <charconv>
+#include <limits>
 
 #include "http/handlers/answer.h"
+#include "http/handlers/query.h"
 
 namespace gatehouse::http {
 namespace {
 
 namespace bj = boost::json;
 
-Result<std::int64_t> IntQuery(const Request& req, std::string_view name, std::int64_t fallback,
-                              std::int64_t lo, std::int64_t hi) {
-  const auto text = req.Query(name);
-  if (!text) return fallback;
-  std::int64_t n = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-  if (ec != std::errc() || end != text->data() + text->size() || n < lo || n > hi) {
-    return InvalidArgument("'" + std::string(name) + "' must be an integer from " +
-                           std::to_string(lo) + " to " + std::to_string(hi));
-  }
-  return n;
-}
-
-Result<Response> Revocations(store::Store& store, const revocation::RevocationState& state,
-                             Request& req) {
-  GH_ASSIGN_OR_RETURN(std::int64_t after, IntQuery(req, "after", 0, 0, INT64_MAX));
+Result<Response> Revocations(revocation::Feed& feed, Request& req) {
+  GH_ASSIGN_OR_RETURN(std::int64_t after,
+                      IntQuery(req, "after", 0, 0, std::numeric_limits<std::int64_t>::max()));
   GH_ASSIGN_OR_RETURN(std::int64_t limit, IntQuery(req, "limit", 1000, 1, 10'000));
-  GH_ASSIGN_OR_RETURN(std::int64_t last, store.LastEventSeq());
-  GH_ASSIGN_OR_RETURN(std::int64_t first, store.FirstEventSeq());
-  if (after + 1 < first) {
+  GH_ASSIGN_OR_RETURN(revocation::FeedPage page, feed.Read(after, static_cast<int>(limit)));
+  if (page.resync) {
     return JsonResponse(200, bj::object{{"resync", true},
-                                        {"snapshot", bj::parse(state.SnapshotJson())},
-                                        {"last_seq", last}});
+                                        {"snapshot", bj::parse(page.resync->json)},
+                                        {"last_seq", page.last_seq}});
   }
-  GH_ASSIGN_OR_RETURN(auto records, store.ReadEvents(after, static_cast<int>(limit)));
-  bj::array events;
-  for (const auto& r : records) {
-    bj::object e{{"seq", r.seq}, {"type", r.type}, {"at", r.at}};
-    bj::error_code ec;
-    bj::value fields = bj::parse(r.payload, ec);
-    if (!ec && fields.is_object()) {
-      for (const auto& [k, v] : fields.as_object()) e[k] = v;
-    }
-    events.push_back(std::move(e));
+  // The events in their one wire encoding, spliced in as they are.
+  std::string body = "{\"events\":[";
+  for (std::size_t i = 0; i < page.events.size(); ++i) {
+    if (i > 0) body += ',';
+    body += page.events[i].WireJson();
   }
-  return JsonResponse(
-      200, bj::object{{"events", std::move(events)}, {"last_seq", last}, {"resync", false}});
+  body += "],\"last_seq\":" + std::to_string(page.last_seq) + ",\"resync\":false}";
+  return TextResponse(200, std::move(body), "application/json");
 }
 
 }  // namespace
 
-void AddFeedRoutes(Router& router, store::Store& store, const revocation::RevocationState& state,
-                   const ApiAuth& auth) {
-  router.Add(Method::kGet, "/v1/revocations", auth.Require([&store, &state](Request& r) {
-    return Answer([&] { return Revocations(store, state, r); });
+void AddFeedRoutes(Router& router, revocation::Feed& feed, const ApiAuth& auth) {
+  router.Add(Method::kGet, "/v1/revocations", auth.Require([&feed](Request& r) {
+    return Answer([&] { return Revocations(feed, r); });
   }),
              {.blocking = true});
 }

@@ -1,24 +1,38 @@
 #include "http/handlers/feed_stream.h"
 
-#include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <charconv>
+#include <limits>
 
 #include "http/handlers/answer.h"
+#include "http/handlers/query.h"
 
 namespace gatehouse::http {
 namespace {
 
-// Follows a subscription, skipping what the replay already sent.
+// `resync` in SSE form: the position to resume after, and for the full feed the snapshot.
+std::string SseResync(const revocation::Snapshot& snapshot) {
+  std::string data = "{\"last_seq\":" + std::to_string(snapshot.seq);
+  if (!snapshot.json.empty()) data += ",\"snapshot\":" + snapshot.json;
+  return "id: " + std::to_string(snapshot.seq) + "\nevent: resync\ndata: " + data + "}\n\n";
+}
+
+// Follows a subscription from a known position, skipping what the opening already covered.
 class SseStream final : public ResponseStream {
  public:
-  SseStream(std::shared_ptr<revocation::Subscription> sub, std::int64_t last_sent)
-      : sub_(std::move(sub)), last_sent_(last_sent) {}
+  SseStream(revocation::Feed& feed, revocation::Opening opening, bool with_snapshot)
+      : feed_(feed),
+        sub_(std::move(opening.live)),
+        last_sent_(opening.position),
+        with_snapshot_(with_snapshot) {}
   void SetWaker(std::function<void()> wake) override { sub_->SetWaker(std::move(wake)); }
   std::optional<std::string> Next() override {
     if (sub_->Overflowed()) return std::nullopt;
     std::string out;
+    if (sub_->TakeResync()) {
+      revocation::Snapshot snapshot = feed_.TakeSnapshot();
+      if (!with_snapshot_) snapshot.json.clear();
+      last_sent_ = snapshot.seq;
+      out += SseResync(snapshot);
+    }
     for (const auto& e : sub_->Take()) {
       if (e.seq <= last_sent_) continue;
       last_sent_ = e.seq;
@@ -28,70 +42,47 @@ class SseStream final : public ResponseStream {
   }
 
  private:
+  revocation::Feed& feed_;
   std::shared_ptr<revocation::Subscription> sub_;
-  std::int64_t last_sent_;  // only touched on the connection's strand
+  std::int64_t last_sent_;  // only touched by the connection's coroutine
+  const bool with_snapshot_;
 };
 
 Result<std::int64_t> After(const Request& req) {
   std::optional<std::string_view> text = req.Query("after");
   if (!text) text = req.Header("last-event-id");
   if (!text) return std::int64_t{0};
-  std::int64_t n = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-  if (ec != std::errc() || end != text->data() + text->size() || n < 0) {
-    return InvalidArgument("'after' (or Last-Event-ID) must be a sequence number");
-  }
-  return n;
+  if (auto n = ParseInteger(*text, 0, std::numeric_limits<std::int64_t>::max())) return *n;
+  return InvalidArgument("'after' (or Last-Event-ID) must be a sequence number");
 }
 
-bool ForUser(const revocation::Event& e, const std::string& user) {
-  if (user.empty()) return true;
-  const auto* u = e.fields.if_contains("user_id");
-  return u != nullptr && u->is_string() && u->as_string() == user;
-}
-
-// Subscribes, replays the log after `after` (or a resync snapshot), and returns the stream.
-Result<Response> Open(FeedStreamDeps& d, const Request& req, const std::string& user) {
+// Replays the log after `after` (or a resync snapshot), then streams live events.
+Result<Response> Open(revocation::Feed& feed, const Request& req, const std::string& user) {
   GH_ASSIGN_OR_RETURN(std::int64_t after, After(req));
-  auto sub = d.bus.Subscribe(user);  // first, so nothing published meanwhile is missed
-  GH_ASSIGN_OR_RETURN(std::int64_t first, d.store.FirstEventSeq());
+  GH_ASSIGN_OR_RETURN(revocation::Opening opening, feed.Follow(after, user));
   std::string body = "retry: 1000\n\n";
-  std::int64_t last_sent = after;
-  if (after + 1 < first) {
-    GH_ASSIGN_OR_RETURN(std::int64_t last, d.store.LastEventSeq());
-    boost::json::object resync{{"last_seq", last}};
-    if (user.empty()) resync["snapshot"] = boost::json::parse(d.state.SnapshotJson());
-    body += "id: " + std::to_string(last) +
-            "\nevent: resync\ndata: " + boost::json::serialize(resync) + "\n\n";
-    last_sent = last;
+  if (opening.resync) {
+    body += SseResync(*opening.resync);
   } else {
-    while (true) {
-      GH_ASSIGN_OR_RETURN(auto page, d.store.ReadEvents(last_sent, 1000));
-      if (page.empty()) break;
-      for (const auto& r : page) {
-        last_sent = r.seq;
-        GH_ASSIGN_OR_RETURN(revocation::Event e,
-                            revocation::Event::FromStored(r.seq, r.type, r.at, r.payload));
-        if (ForUser(e, user)) body += SseEvent(e);
-      }
-    }
+    for (const revocation::Event& e : opening.backlog) body += SseEvent(e);
   }
   Response r = TextResponse(200, std::move(body), "text/event-stream");
-  r.stream = std::make_shared<SseStream>(std::move(sub), last_sent);
+  r.stream = std::make_shared<SseStream>(feed, std::move(opening), /*with_snapshot=*/user.empty());
   return r;
 }
 
 }  // namespace
 
 std::string SseEvent(const revocation::Event& event) {
-  return "id: " + std::to_string(event.seq) + "\nevent: " + event.type +
+  return "id: " + std::to_string(event.seq) + "\nevent: " + std::string(event.type_name()) +
          "\ndata: " + event.WireJson() + "\n\n";
 }
 
 void AddFeedStreamRoutes(Router& router, FeedStreamDeps deps, const ApiAuth& auth) {
   auto d = std::make_shared<FeedStreamDeps>(deps);
-  router.Add(Method::kGet, "/v1/revocations/stream",
-             auth.Require([d](Request& req) { return Answer([&] { return Open(*d, req, ""); }); }),
+  router.Add(Method::kGet, "/v1/revocations/stream", auth.Require([d](Request& req) {
+    return Answer([&] { return Open(d->feed, req, ""); });
+  }),
              {.blocking = true});
   router.Add(Method::kGet, "/v1/me/events",
              [d](Request& req) {
@@ -103,7 +94,7 @@ void AddFeedStreamRoutes(Router& router, FeedStreamDeps deps, const ApiAuth& aut
                  if (!token) return Unauthenticated("sign in first");
                  GH_ASSIGN_OR_RETURN(auto claims,
                                      d->sessions.Verify(*token, sessions::VerifyMode::kLocal));
-                 return Open(*d, req, claims->user_id);
+                 return Open(d->feed, req, claims->user_id);
                });
              },
              {.blocking = true});

@@ -4,23 +4,20 @@
 //   GET /v1/me/events?after=SEQ (or Last-Event-ID)            browser session: its user's events
 // Each event is `id: <seq>` / `event: <type>` / `data: <the event object>`; a comment
 // heartbeat every 5 s. The stream first replays the log after SEQ (or sends one `resync` event
-// with the snapshot when SEQ was pruned), then follows live events. A subscriber that falls too
-// far behind is disconnected and resumes with `after=`.
+// with the snapshot when SEQ was pruned), then follows live events; a `resync` also comes when
+// the feed met an event it could not decode. A subscriber that falls too far behind is
+// disconnected and resumes with `after=`. Everything comes from the revocation::Feed.
 
 #include "http/handlers/api_auth.h"
 #include "http/handlers/browser_support.h"
 #include "http/router.h"
-#include "revocation/event_bus.h"
-#include "revocation/revocation_state.h"
+#include "revocation/feed/feed.h"
 #include "sessions/session_service.h"
-#include "store/store.h"
 
 namespace gatehouse::http {
 
 struct FeedStreamDeps {
-  store::Store& store;
-  revocation::EventBus& bus;
-  const revocation::RevocationState& state;
+  revocation::Feed& feed;
   sessions::SessionService& sessions;
   const BrowserOptions& browser;
 };

@@ -235,14 +235,20 @@ class MemoryTx final : public Tx {
 }  // namespace
 
 Status MemoryStore::Write(std::function<Status(Tx&)> fn) {
+  std::vector<EventRecord> appended;
   {
     MutexLock lock(mu_);
     State copy = state_;
     MemoryTx tx(copy, /*writable=*/true);
     GH_RETURN_IF_ERROR(fn(tx));
+    for (const EventRecord& e : copy.events) {
+      if (e.seq > state_.last_event_seq) appended.push_back(e);
+    }
     state_ = std::move(copy);
   }
-  if (listener_) listener_();
+  // Outside the lock (the listener may read): concurrent writers may call it out of seq order,
+  // which the feed tolerates by reading any gap from the store.
+  if (!appended.empty() && listener_) listener_(appended);
   return OkStatus();
 }
 

@@ -44,9 +44,7 @@ class MemoryStore final : public Store {
   Result<int> DeleteDeadSessions(std::int64_t now, std::int64_t revoked_before, int limit) override;
   Result<StoreStats> Stats() override;
 
-  void SetCommitListener(std::function<void()> listener) override {
-    listener_ = std::move(listener);
-  }
+  void SetCommitListener(CommitListener listener) override { listener_ = std::move(listener); }
 
   // A copy of everything, for tests that check invariants.
   State Snapshot();
@@ -54,7 +52,7 @@ class MemoryStore final : public Store {
  private:
   Mutex mu_;
   State state_ GUARDED_BY(mu_);
-  std::function<void()> listener_;
+  CommitListener listener_;
 };
 
 }  // namespace gatehouse::store

@@ -76,6 +76,7 @@ void SqliteStore::RunBatch(std::deque<WriteJob*>& batch) {
   SqliteTx tx(db, /*writable=*/true);
   for (std::size_t i = 0; i < batch.size(); ++i) {
     Status s = db.Run("SAVEPOINT w");
+    const std::size_t events_before = tx.appended_events().size();
     if (s) {
       try {
         s = batch[i]->fn(tx);
@@ -83,7 +84,10 @@ void SqliteStore::RunBatch(std::deque<WriteJob*>& batch) {
         s = Internal(std::string("write failed: ") + e.what());
       }
       db.ResetAll();
-      if (!s) (void)db.Run("ROLLBACK TO w");
+      if (!s) {
+        (void)db.Run("ROLLBACK TO w");
+        tx.DiscardEventsFrom(events_before);
+      }
       if (Status r = db.Run("RELEASE w"); !r && s) s = r;
     }
     results[i] = std::move(s);
@@ -95,7 +99,7 @@ void SqliteStore::RunBatch(std::deque<WriteJob*>& batch) {
     std::lock_guard lock(queue_mu_);
     ++commits_;
   }
-  if (commit && tx.appended_events() && listener_) listener_();
+  if (commit && !tx.appended_events().empty() && listener_) listener_(tx.appended_events());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     batch[i]->done.set_value(commit ? std::move(results[i]) : commit);
   }

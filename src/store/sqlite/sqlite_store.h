@@ -50,9 +50,7 @@ class SqliteStore final : public Store {
   Result<int> DeleteDeadSessions(std::int64_t now, std::int64_t revoked_before, int limit) override;
   Result<StoreStats> Stats() override;
 
-  void SetCommitListener(std::function<void()> listener) override {
-    listener_ = std::move(listener);
-  }
+  void SetCommitListener(CommitListener listener) override { listener_ = std::move(listener); }
 
   // Commits made so far (for tests and metrics: writes / commits = batching factor).
   std::uint64_t commits() const;
@@ -73,10 +71,10 @@ class SqliteStore final : public Store {
 
   mutable std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::deque<WriteJob*> queue_;     // guarded by queue_mu_
-  bool stopping_ = false;           // guarded by queue_mu_
-  std::uint64_t commits_ = 0;       // guarded by queue_mu_
-  std::function<void()> listener_;  // set before use; called on the writer thread
+  std::deque<WriteJob*> queue_;  // guarded by queue_mu_
+  bool stopping_ = false;        // guarded by queue_mu_
+  std::uint64_t commits_ = 0;    // guarded by queue_mu_
+  CommitListener listener_;      // set before use; called on the writer thread
   std::thread writer_;
 
   Mutex readers_mu_;

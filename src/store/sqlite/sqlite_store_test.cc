@@ -73,17 +73,54 @@ TEST_F(SqliteStoreTest, AFailingWriteDoesNotSinkItsBatch) {
   }
 }
 
-// The commit listener (the feed pump's wake-up) hears of commits that appended events, and of
-// no others: a refresh-heavy load does not wake the pump for nothing.
+// The commit listener (how committed events reach the revocation state) hears of commits that
+// appended events, and of no others: a refresh-heavy load does not wake the feed for nothing. It
+// is given exactly the committed events, and runs before Write returns.
 TEST_F(SqliteStoreTest, CommitListenerHearsOnlyOfEvents) {
   auto store = SqliteStore::Open(Path()).value();
   std::atomic<int> heard{0};
-  store->SetCommitListener([&] { heard.fetch_add(1); });
+  std::vector<EventRecord> got;
+  store->SetCommitListener([&](const std::vector<EventRecord>& committed) {
+    heard.fetch_add(1);
+    got = committed;
+  });
   ASSERT_TRUE(store->Write([](Tx& tx) { return tx.PutBan("u", "", 1); }));
   EXPECT_EQ(heard.load(), 0);
   ASSERT_TRUE(store->Write(
       [](Tx& tx) { return tx.AppendEvent({.type = "x", .at = 1, .payload = "{}"}).status(); }));
   EXPECT_EQ(heard.load(), 1);  // called on the writer thread before Write returns
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], (EventRecord{.seq = 1, .type = "x", .at = 1, .payload = "{}"}));
+}
+
+// Writes batched into one commit: the listener gets the events of the writes that committed, in
+// seq order, and none of a write that rolled back to its savepoint.
+TEST_F(SqliteStoreTest, CommitListenerGetsOnlyCommittedEventsOfABatch) {
+  auto store = SqliteStore::Open(Path()).value();
+  Mutex mu;
+  std::vector<EventRecord> got;
+  store->SetCommitListener([&](const std::vector<EventRecord>& committed) {
+    MutexLock lock(mu);
+    got.insert(got.end(), committed.begin(), committed.end());
+  });
+  std::vector<std::thread> writers;
+  for (int i = 0; i < 40; ++i) {
+    writers.emplace_back([&store, i] {
+      (void)store->Write([i](Tx& tx) -> Status {
+        GH_RETURN_IF_ERROR(tx.AppendEvent({.type = "w", .at = i, .payload = "{}"}).status());
+        if (i % 3 == 0) return Unavailable("this one rolls back");
+        return OkStatus();
+      });
+    });
+  }
+  for (auto& t : writers) t.join();
+  MutexLock lock(mu);
+  const std::vector<EventRecord> stored = store->ReadEvents(0, 100).value();
+  ASSERT_EQ(got.size(), stored.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i], stored[i]);
+    EXPECT_NE(got[i].at % 3, 0);
+  }
 }
 
 TEST_F(SqliteStoreTest, DataSurvivesReopen) {

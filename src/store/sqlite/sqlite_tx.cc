@@ -385,7 +385,9 @@ Result<std::int64_t> SqliteTx::AppendEvent(const EventRecord& event) {
                       db_.Prepare("INSERT INTO events (seq, type, at, payload) VALUES (?,?,?,?)"));
   GH_RETURN_IF_ERROR(
       q->Bind(1, seq).Bind(2, event.type).Bind(3, event.at).Bind(4, event.payload).Run());
-  appended_events_ = true;
+  EventRecord appended = event;
+  appended.seq = seq;
+  appended_.push_back(std::move(appended));
   return seq;
 }
 

@@ -51,8 +51,10 @@ class SqliteTx final : public Tx {
   Status PutSigningKey(const SigningKeyRecord& key) override;
   Status DeleteSigningKey(std::string_view kid) override;
 
-  // True once AppendEvent has run in this transaction (the commit listener is told only then).
-  bool appended_events() const { return appended_events_; }
+  // The events appended so far (seq assigned), for the commit listener. A write that rolls back
+  // to its savepoint discards its own with DiscardEventsFrom(the size before it ran).
+  const std::vector<EventRecord>& appended_events() const { return appended_; }
+  void DiscardEventsFrom(std::size_t n) { appended_.resize(std::min(n, appended_.size())); }
 
  private:
   Status CheckWritable() const;
@@ -64,7 +66,7 @@ class SqliteTx final : public Tx {
 
   SqliteDb& db_;
   bool writable_;
-  bool appended_events_ = false;
+  std::vector<EventRecord> appended_;
 };
 
 // Column list and row reader shared by every session query.
