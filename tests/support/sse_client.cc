@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <sstream>
 
 namespace gatehouse::testing {
 
@@ -48,6 +49,57 @@ std::vector<long> SseClient::WaitForEvents(std::size_t count, std::chrono::milli
     const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
     if (n <= 0) return ids;
     text_.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+bool SseClient::ReadSome(std::chrono::milliseconds timeout) {
+  pollfd p{.fd = fd_, .events = POLLIN, .revents = 0};
+  if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return false;
+  char buf[65536];
+  const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+  if (n <= 0) return false;
+  text_.append(buf, static_cast<std::size_t>(n));
+  return true;
+}
+
+std::vector<SseClient::Record> SseClient::Records() const {
+  // The body after the head, de-chunked as far as whole chunks go.
+  std::string body;
+  std::size_t at = text_.find("\r\n\r\n");
+  if (at == std::string::npos) return {};
+  at += 4;
+  while (true) {
+    const std::size_t line_end = text_.find("\r\n", at);
+    if (line_end == std::string::npos) break;
+    const std::size_t size = std::strtoul(text_.c_str() + at, nullptr, 16);
+    if (size == 0 || line_end + 2 + size + 2 > text_.size()) break;
+    body.append(text_, line_end + 2, size);
+    at = line_end + 2 + size + 2;
+  }
+  std::vector<Record> out;
+  std::size_t start = 0;
+  for (std::size_t end = body.find("\n\n"); end != std::string::npos;
+       start = end + 2, end = body.find("\n\n", start)) {
+    Record r;
+    std::istringstream lines(body.substr(start, end - start));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("id: ", 0) == 0) r.id = std::atol(line.c_str() + 4);
+      if (line.rfind("event: ", 0) == 0) r.event = line.substr(7);
+      if (line.rfind("data: ", 0) == 0) r.data = line.substr(6);
+    }
+    if (!r.event.empty()) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<SseClient::Record> SseClient::WaitForId(long id, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    std::vector<Record> records = Records();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if ((!records.empty() && records.back().id >= id) || left.count() <= 0) return records;
+    if (!ReadSome(left)) return records;
   }
 }
 
