@@ -1,6 +1,7 @@
 # Gatehouse front door. Every target installs what is missing first (scripts/install-deps).
 #   make run    release build, then start the server on 127.0.0.1:3567 (SQLite in ./gatehouse-data)
-#   make test   debug build (ASan + UBSan), every test suite, format and banned-call checks
+#   make test   debug build (ASan + UBSan), every test suite, TSan suites, the clang
+#               thread-safety build, format and banned-call checks
 #   make bench  release build, benchmarks; see docs/benchmarks.md
 SHELL := /bin/bash
 # ccache hits across clones in other directories (CI builds a fresh clone each time).
@@ -12,7 +13,7 @@ FUZZ_SECONDS ?= 60
 # The suites labelled `concurrency`: they run again under ThreadSanitizer in `make test`.
 TSAN_TESTS := common_test store_test tokens_test sessions_test revocation_test http_test identity_test
 
-.PHONY: all deps build run test unit tsan bench fmt format-check lint banned fuzz clean
+.PHONY: all deps build run test unit tsan thread-safety bench fmt format-check lint banned fuzz clean
 
 all: build
 
@@ -31,12 +32,17 @@ unit: deps
 	@cmake --build build/debug -j $(JOBS)
 	@ctest --test-dir build/debug --output-on-failure -j $(JOBS)
 
-test: unit tsan format-check banned
+test: unit tsan thread-safety format-check banned
 
 tsan: deps
 	@cmake --preset tsan -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
 	@cmake --build build/tsan -j $(JOBS) --target $(TSAN_TESTS)
 	@ctest --test-dir build/tsan --output-on-failure -L concurrency
+
+# clang's -Wthread-safety -Werror over every target: GUARDED_BY/REQUIRES are checked, not comments.
+thread-safety: deps
+	@cmake --preset thread-safety >/dev/null
+	@cmake --build build/thread-safety -j $(JOBS)
 
 bench: build
 	@scripts/run-bench

@@ -7,6 +7,11 @@ target_compile_options(gatehouse_options INTERFACE
   -Wformat-security -Wvla -Wno-missing-field-initializers
   # g++ 12 false positive inside libstdc++ string code at -O2 (GCC bug 105329).
   $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>)
+# clang's thread-safety analysis: GUARDED_BY / REQUIRES (common/mutex.h) checked at compile time.
+option(GATEHOUSE_THREAD_SAFETY "Build with clang -Wthread-safety (the thread-safety preset)" OFF)
+if(GATEHOUSE_THREAD_SAFETY)
+  target_compile_options(gatehouse_options INTERFACE -Wthread-safety -Wthread-safety-beta)
+endif()
 if(GATEHOUSE_WERROR)
   target_compile_options(gatehouse_options INTERFACE -Werror)
 endif()

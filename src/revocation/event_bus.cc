@@ -10,13 +10,13 @@ Subscription::~Subscription() {
 }
 
 void Subscription::SetWaker(std::function<void()> wake) {
-  bool ready = false;
+  std::function<void()> now;  // called outside the lock, as Deliver does
   {
     MutexLock lock(mu_);
     wake_ = std::move(wake);
-    ready = !queue_.empty();
+    if (!queue_.empty() || resync_) now = wake_;
   }
-  if (ready) wake_();
+  if (now) now();
 }
 
 std::vector<Event> Subscription::Take() {
