@@ -18,7 +18,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "build", "bin")
+# GATEHOUSE_BIN_DIR: another build to measure (e.g. an earlier commit, beside this one).
+BIN = os.environ.get("GATEHOUSE_BIN_DIR", os.path.join(ROOT, "build", "bin"))
 KEY = "bench-api-key-0123456789"
 
 

@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
 #include "tests/support/server_process.h"
+#include "tests/support/sse_client.h"
 
 namespace gatehouse::testing {
 namespace {
@@ -115,6 +117,47 @@ TEST(Feed, RetentionShorterThanATokenLifetimeIsRefused) {
                std::runtime_error);  // the 5 s clock leeway is part of the lifetime
   EXPECT_NO_THROW(
       ServerProcess(Settings{{"EVENT_RETENTION", "605s"}, {"ACCESS_TOKEN_TTL", "10m"}}));
+}
+
+// An event the server cannot decode (here: written into the log by another program, as a newer
+// version might) is not dropped silently: it is counted in /metrics, the live subscriber is told
+// to resync, a catch-up reader that reaches it gets a resync, and what came after it still
+// arrives.
+TEST(Feed, AnUndecodableEventMakesSubscribersResync) {
+  ServerProcess server;
+  HttpClient c(server.port());
+  const std::string first = NewSessionHandle(c, server, "r");
+  ASSERT_EQ(c.Send("DELETE", "/v1/sessions/" + first, "", server.Auth()).status, 200);
+  SseClient sse(server.port(), "/v1/revocations/stream?after=0", server.Auth());
+  ASSERT_EQ(sse.WaitForId(1, std::chrono::seconds(10)).size(), 1u);
+  const std::string insert =
+      "sqlite3 -cmd '.timeout 5000' '" + server.data_dir() +
+      "/gatehouse.db' \"BEGIN IMMEDIATE; UPDATE counters SET value = value + 1 WHERE name = "
+      "'event_seq'; INSERT INTO events (seq, type, at, payload) SELECT value, "
+      "'from_a_newer_version', 0, '{}' FROM counters WHERE name = 'event_seq'; COMMIT;\"";
+  ASSERT_EQ(std::system(insert.c_str()), 0);
+  const std::string later = NewSessionHandle(c, server, "r");
+  ASSERT_EQ(c.Send("DELETE", "/v1/sessions/" + later, "", server.Auth()).status, 200);
+
+  const auto records = sse.WaitForId(3, std::chrono::seconds(10));
+  ASSERT_GE(records.size(), 2u);
+  EXPECT_EQ(records[0].event, "session_revoked");
+  EXPECT_EQ(records[1].event, "resync");
+  EXPECT_GE(records[1].id, 2);
+  std::string after_resync;
+  for (std::size_t i = 1; i < records.size(); ++i) after_resync += records[i].data;
+  EXPECT_NE(after_resync.find(later), std::string::npos);  // in the snapshot, or live after it
+  EXPECT_EQ(records.back().id, 3);
+
+  const std::string metrics = c.Send("GET", "/metrics").body;
+  EXPECT_NE(metrics.find("feed_undecodable_events_total 1"), std::string::npos) << metrics;
+  EXPECT_TRUE(Feed(c, server, 1).at("resync").as_bool());
+  auto before = Feed(c, server, 0);
+  EXPECT_FALSE(before.at("resync").as_bool());
+  EXPECT_EQ(before.at("events").as_array().size(), 1u);  // up to the undecodable one
+  auto rest = Feed(c, server, 2);
+  ASSERT_EQ(rest.at("events").as_array().size(), 1u);
+  EXPECT_EQ(Str(rest.at("events").as_array()[0], "session_handle"), later);
 }
 
 }  // namespace
