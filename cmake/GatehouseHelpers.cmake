@@ -78,21 +78,18 @@ function(gh_interface)
   gh_module_headers(gh_${GH_NAME} ${GH_FOLDER})
 endfunction()
 
-# gh_forbidden_include(<target> <header>): a test that compiling `#include "<header>"` with
-# <target>'s include directory fails, beside a control that its own header compiles.
-function(gh_forbidden_include target header)
-  string(MAKE_C_IDENTIFIER "${target}_cannot_include_${header}" name)
-  add_test(NAME ${name}
-           COMMAND ${CMAKE_CXX_COMPILER} -std=c++20 -fsyntax-only
-                   -I${CMAKE_BINARY_DIR}/modules/${target} -include ${header} -x c++ /dev/null)
-  set_tests_properties(${name} PROPERTIES WILL_FAIL TRUE LABELS architecture)
-endfunction()
-function(gh_allowed_include target header)
-  string(MAKE_C_IDENTIFIER "${target}_can_include_${header}" name)
+# gh_include_test(<target> <header> FORBIDDEN|ALLOWED): a test that compiling
+# `#include "<header>"` with <target>'s include directory fails (or, for a control, succeeds).
+function(gh_include_test target header verdict)
+  string(TOLOWER "${target}_${verdict}_${header}" label)
+  string(MAKE_C_IDENTIFIER "${label}" name)
   add_test(NAME ${name}
            COMMAND ${CMAKE_CXX_COMPILER} -std=c++20 -fsyntax-only
                    -I${CMAKE_BINARY_DIR}/modules/${target} -include ${header} -x c++ /dev/null)
   set_tests_properties(${name} PROPERTIES LABELS architecture)
+  if(verdict STREQUAL "FORBIDDEN")
+    set_tests_properties(${name} PROPERTIES WILL_FAIL TRUE)
+  endif()
 endfunction()
 
 # gh_test(NAME <name> SRCS <files...> DEPS <targets...> [LABELS <labels...>])

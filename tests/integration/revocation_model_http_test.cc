@@ -21,6 +21,7 @@
 #include "tests/support/json.h"
 #include "tests/support/server_process.h"
 #include "tests/support/sse_client.h"
+#include "tests/support/verdict.h"
 
 namespace gatehouse::testing {
 namespace {
@@ -133,18 +134,10 @@ class HttpModel {
     const HttpResponse& stateless = *t.stateless;
     if (stateless.status != 200) return Str(Json(stateless.body), "error");
     const boost::json::value claims = Json(stateless.body).at("claims");
-    switch (state_.Check({.user_id = Str(claims, "sub"),
-                          .session_handle = Str(claims, "sid"),
-                          .version = claims.at("ver").as_int64(),
-                          .key_id = t.kid})) {
-      case revocation::Verdict::kRevoked:
-        return "unauthorised";
-      case revocation::Verdict::kStale:
-        return "try_refresh_token";
-      case revocation::Verdict::kValid:
-        break;
-    }
-    return "ok";
+    return VerdictCode(state_.Check({.user_id = Str(claims, "sub"),
+                                     .session_handle = Str(claims, "sid"),
+                                     .version = claims.at("ver").as_int64(),
+                                     .key_id = t.kid}));
   }
 
   void Track(const HttpResponse& r) {

@@ -30,6 +30,7 @@
 #include "sessions/session_service.h"
 #include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
+#include "tests/support/verdict.h"
 
 namespace gatehouse {
 namespace {
@@ -106,18 +107,10 @@ std::string StateVerdict(const revocation::RevocationState& state,
                          const Result<std::shared_ptr<const tokens::AccessClaims>>& stateless) {
   if (!stateless) return Code(stateless.error());
   const tokens::AccessClaims& c = **stateless;
-  switch (state.Check({.user_id = c.user_id,
-                       .session_handle = c.session_handle,
-                       .version = c.version,
-                       .key_id = c.kid})) {
-    case revocation::Verdict::kRevoked:
-      return "unauthorised";
-    case revocation::Verdict::kStale:
-      return "try_refresh_token";
-    case revocation::Verdict::kValid:
-      break;
-  }
-  return "ok";
+  return testing::VerdictCode(state.Check({.user_id = c.user_id,
+                                           .session_handle = c.session_handle,
+                                           .version = c.version,
+                                           .key_id = c.kid}));
 }
 
 // True for a Result<bool> that holds true.
