@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/private_files.h"
 #include "crypto/base64url.h"
 
 namespace gatehouse::app {
@@ -13,8 +14,7 @@ namespace gatehouse::app {
 Result<ApiKeys> LoadApiKeys(const Config& config, RandomSource& random) {
   if (!config.api_keys.empty()) return ApiKeys{.keys = config.api_keys};
   const std::string path = config.data_dir + "/api-key";
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
+  GH_RETURN_IF_ERROR(MakePrivateDirectories(config.data_dir));
   if (!std::filesystem::exists(path)) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) {

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "common/private_files.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace gatehouse::app {
@@ -12,8 +13,9 @@ Result<std::unique_ptr<store::Store>> OpenStore(const std::string& url) {
     const std::string path = url.substr(kSqlite.size());
     if (path.empty()) return InvalidArgument("DATABASE: sqlite:// needs a file path");
     const auto parent = std::filesystem::path(path).parent_path();
-    std::error_code ec;
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (!parent.empty()) GH_RETURN_IF_ERROR(MakePrivateDirectories(parent.string()));
+    // Password hashes, emails, IPs and audit: 0600 (the -wal and -shm files take its mode).
+    GH_RETURN_IF_ERROR(MakePrivateFile(path));
     GH_ASSIGN_OR_RETURN(auto sqlite, store::SqliteStore::Open(path));
     return std::unique_ptr<store::Store>(std::move(sqlite));
   }

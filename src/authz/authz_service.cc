@@ -100,6 +100,7 @@ Status AuthzService::DeleteRole(std::string_view name) {
 }
 
 Result<bool> AuthzService::Grant(std::string_view user_id, std::string_view role) {
+  GH_RETURN_IF_ERROR(sessions::CheckUserId(user_id));
   const std::int64_t now = ToUnixMillis(clock_.Now());
   bool added = false;
   GH_RETURN_IF_ERROR(WriteAndBump([&](store::Tx& tx, std::vector<std::string>& touched) -> Status {

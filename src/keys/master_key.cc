@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/log.h"
+#include "common/private_files.h"
 #include "crypto/base64url.h"
 
 namespace gatehouse::keys {
@@ -43,11 +44,7 @@ Result<std::string> LoadOrCreateMasterKey(const std::string& path, RandomSource&
 
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
   std::error_code ec;
-  if (!parent.empty() && !std::filesystem::exists(parent)) {
-    std::filesystem::create_directories(parent, ec);
-    if (ec) return FailedPrecondition("cannot create " + parent.string() + ": " + ec.message());
-    std::filesystem::permissions(parent, std::filesystem::perms::owner_all, ec);
-  }
+  if (!parent.empty()) GH_RETURN_IF_ERROR(MakePrivateDirectories(parent.string()));
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     if (errno == EEXIST) return ReadKey(path);  // another process won the race

@@ -1,5 +1,6 @@
 #include "sessions/session_service.h"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 
 #include "common/json.h"
@@ -50,6 +51,17 @@ Status EndSession(Tx& tx, SessionRecord& s, std::string_view reason, std::int64_
 }
 
 }  // namespace
+
+Status CheckUserId(std::string_view user_id) {
+  const bool control = std::any_of(user_id.begin(), user_id.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+  if (user_id.empty() || user_id.size() > kMaxUserIdBytes || control) {
+    return InvalidArgument("user_id must be 1 to 256 bytes without control characters");
+  }
+  return OkStatus();
+}
 
 Result<std::int64_t> BumpClaims(Tx& tx, std::string_view user_id, SystemTime at) {
   GH_ASSIGN_OR_RETURN(std::int64_t version, tx.BumpClaimsVersion(user_id));
@@ -127,9 +139,7 @@ Result<IssuedSession> SessionService::Issue(const SessionRecord& session, const 
 }
 
 Result<IssuedSession> SessionService::Create(const CreateParams& params) {
-  if (params.user_id.empty() || params.user_id.size() > kMaxUserIdBytes) {
-    return InvalidArgument("user_id must be 1 to 256 bytes");
-  }
+  GH_RETURN_IF_ERROR(CheckUserId(params.user_id));
   GH_RETURN_IF_ERROR(CheckAccessPayload(params.access_payload));
   const std::int64_t now = ToUnixMillis(clock_.Now());
   std::string refresh_token = NewSecret(kRefreshTokenBytes);
@@ -305,7 +315,8 @@ Result<SessionRecord> SessionService::Get(std::string_view handle) {
     GH_ASSIGN_OR_RETURN(session, tx.GetSession(handle));
     return OkStatus();
   }));
-  if (!session) return NotFound("no such session");
+  // An ended session (revoked or expired) is not there, as for PATCH and every other route.
+  if (!session || !session->live(ToUnixMillis(clock_.Now()))) return NotFound("no such session");
   return std::move(*session);
 }
 
@@ -406,6 +417,7 @@ Result<int> SessionService::RevokeAll(std::string_view user_id,
 Result<int> SessionService::Ban(std::string_view user_id, std::string_view reason) {
   const SystemTime now_time = clock_.Now();
   const std::int64_t now = ToUnixMillis(now_time);
+  GH_RETURN_IF_ERROR(CheckUserId(user_id));
   EndedSessions ended;
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
     GH_RETURN_IF_ERROR(tx.PutBan(user_id, reason, now));

@@ -39,6 +39,10 @@ enum class VerifyMode { kStateless, kLocal, kStrict };
 // new version.
 Result<std::int64_t> BumpClaims(store::Tx& tx, std::string_view user_id, SystemTime at);
 
+// A user id any route can address and any header or log line can carry: 1 to 256 bytes, no
+// control characters. kInvalidArgument otherwise.
+Status CheckUserId(std::string_view user_id);
+
 struct Device {
   std::string user_agent;
   std::string ip;
@@ -90,6 +94,7 @@ class SessionService {
   Result<std::shared_ptr<const tokens::AccessClaims>> Verify(std::string_view access_token,
                                                              VerifyMode mode);
   Result<IssuedSession> Refresh(std::string_view refresh_token);
+  // A live session; kNotFound when unknown or ended (revoked or expired).
   Result<store::SessionRecord> Get(std::string_view handle);
   // True when this call ended the session; false when it had already ended. kNotFound if unknown.
   Result<bool> Revoke(std::string_view handle, std::string_view reason = "revoked");

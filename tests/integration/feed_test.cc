@@ -119,6 +119,27 @@ TEST(Feed, RetentionShorterThanATokenLifetimeIsRefused) {
       ServerProcess(Settings{{"EVENT_RETENTION", "605s"}, {"ACCESS_TOKEN_TTL", "10m"}}));
 }
 
+// Attack 18 of the hardening issue: a subscriber whose position is ahead of the head (the database
+// was restored from a backup) is told to resync — in the catch-up form and on the stream — instead
+// of waiting silently forever for seqs that will mean other events.
+TEST(Feed, APositionAheadOfTheHeadIsToldToResync) {
+  ServerProcess server;
+  HttpClient c(server.port());
+  const std::string h = NewSessionHandle(c, server, "r");
+  ASSERT_EQ(c.Send("DELETE", "/v1/sessions/" + h, "", server.Auth()).status, 200);
+  auto ahead = Feed(c, server, 1001);
+  ASSERT_TRUE(ahead.at("resync").as_bool());
+  EXPECT_EQ(ahead.at("last_seq").as_int64(), 1);
+  EXPECT_TRUE(ahead.at("snapshot").at("revoked_sessions").as_object().contains(h));
+  SseClient sse(server.port(), "/v1/revocations/stream",
+                {{"Authorization", "Bearer " + server.api_key()}, {"Last-Event-ID", "1001"}});
+  const auto records = sse.WaitForId(1, std::chrono::seconds(10));
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].event, "resync");
+  EXPECT_EQ(records[0].id, 1);
+  EXPECT_FALSE(Feed(c, server, 1).at("resync").as_bool());
+}
+
 // An event the server cannot decode (here: written into the log by another program, as a newer
 // version might) is not dropped silently: it is counted in /metrics, the live subscriber is told
 // to resync, a catch-up reader that reaches it gets a resync, and what came after it still

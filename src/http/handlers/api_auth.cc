@@ -31,33 +31,51 @@ bool ApiAuth::Allows(const Request& request) const {
   return allowed;
 }
 
+namespace {
+
+// Backend answers carry tokens (create, refresh) or users' data (admin reads): no cache keeps
+// them, whoever asked (ASVS 8.1.1).
+Response NoStore(Response r) {
+  for (const auto& [name, value] : r.headers) {
+    if (name == "Cache-Control") return r;
+  }
+  r.SetHeader("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace
+
 Handler ApiAuth::RequireKey(Handler handler) const {
   return [this, handler = std::move(handler)](Request& request) {
     if (!Allows(request)) {
       return ErrorResponse(Unauthenticated("a valid API key is required"));
     }
-    return handler(request);
+    return NoStore(handler(request));
   };
 }
 
 Handler ApiAuth::Require(Handler handler) const {
   return [this, handler = std::move(handler)](Request& request) {
-    if (Allows(request)) return handler(request);
-    const AdminCheck check = admin_ ? admin_(request) : AdminCheck{};
-    switch (check.result) {
-      case Admin::kNoSession:
-        return ErrorResponse(Unauthenticated("an API key or an admin session is required"));
-      case Admin::kNotAdmin:
-        return ErrorResponse(PermissionDenied("this needs the permission gatehouse:admin"));
-      case Admin::kAdmin:
-        break;
-    }
-    const auto csrf = request.Header("x-gatehouse-csrf");
-    if (check.via_cookie && request.method != Method::kGet && !(csrf && *csrf == "1")) {
-      return ErrorResponse(PermissionDenied("the X-Gatehouse-CSRF: 1 header is required"));
-    }
-    return handler(request);
+    return NoStore(Authorise(handler, request));
   };
+}
+
+Response ApiAuth::Authorise(const Handler& handler, Request& request) const {
+  if (Allows(request)) return handler(request);
+  const AdminCheck check = admin_ ? admin_(request) : AdminCheck{};
+  switch (check.result) {
+    case Admin::kNoSession:
+      return ErrorResponse(Unauthenticated("an API key or an admin session is required"));
+    case Admin::kNotAdmin:
+      return ErrorResponse(PermissionDenied("this needs the permission gatehouse:admin"));
+    case Admin::kAdmin:
+      break;
+  }
+  const auto csrf = request.Header("x-gatehouse-csrf");
+  if (check.via_cookie && request.method != Method::kGet && !(csrf && *csrf == "1")) {
+    return ErrorResponse(PermissionDenied("the X-Gatehouse-CSRF: 1 header is required"));
+  }
+  return handler(request);
 }
 
 }  // namespace gatehouse::http

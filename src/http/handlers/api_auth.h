@@ -32,11 +32,13 @@ class ApiAuth {
   void SetAdminCheck(AdminHook hook) { admin_ = std::move(hook); }
 
   // Wraps a handler that runs on the worker pool: an API key or an admin browser session.
+  // Both wrappers mark the answer Cache-Control: no-store (unless the handler set its own).
   Handler Require(Handler handler) const;
   // For handlers that run on an io thread: the API key only (no store read for a session).
   Handler RequireKey(Handler handler) const;
 
  private:
+  Response Authorise(const Handler& handler, Request& request) const;
   std::vector<std::string> keys_;
   AdminHook admin_;
 };

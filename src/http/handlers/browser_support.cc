@@ -65,6 +65,7 @@ std::string SetCookieValue(const BrowserOptions& o, std::string_view name, std::
 }
 
 std::optional<std::string> CookieValue(const Request& request, std::string_view name) {
+  std::optional<std::string> found;
   for (const auto& [header, value] : request.headers) {
     if (header != "cookie") continue;
     std::string_view rest = value;
@@ -75,11 +76,14 @@ std::optional<std::string> CookieValue(const Request& request, std::string_view 
       while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
       const std::size_t eq = pair.find('=');
       if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
-        return std::string(pair.substr(eq + 1));
+        // Twice: one of them was planted (cookie tossing from a sibling subdomain), and which
+        // one a browser sends first is not ours to guess. Neither is used.
+        if (found) return std::nullopt;
+        found = std::string(pair.substr(eq + 1));
       }
     }
   }
-  return std::nullopt;
+  return found;
 }
 
 bool HasCsrfHeader(const Request& request) {

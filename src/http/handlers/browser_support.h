@@ -46,6 +46,8 @@ inline constexpr std::string_view kCsrfHeader = "x-gatehouse-csrf";
 // A `Set-Cookie` value; max_age_s 0 clears the cookie.
 std::string SetCookieValue(const BrowserOptions& o, std::string_view name, std::string_view value,
                            std::string_view path, std::int64_t max_age_s);
+// The value of cookie `name`; nullopt when absent, and when it appears more than once (a planted
+// duplicate is refused, not guessed at).
 std::optional<std::string> CookieValue(const Request& request, std::string_view name);
 bool HasCsrfHeader(const Request& request);
 // The peer address, or — when the peer is a trusted proxy — the right-most address of

@@ -1,6 +1,7 @@
 #include "revocation/feed/feed.h"
 
 #include <limits>
+#include <utility>
 
 #include "common/log.h"
 
@@ -79,7 +80,6 @@ Status Feed::CatchUpLocked() {
 
 void Feed::ApplyLocked(const std::vector<store::EventRecord>& records, std::int64_t horizon) {
   std::vector<Event> applied;
-  bool undecodable = false;
   for (const store::EventRecord& r : records) {
     if (r.seq <= position_) continue;
     position_ = r.seq;
@@ -87,16 +87,17 @@ void Feed::ApplyLocked(const std::vector<store::EventRecord>& records, std::int6
     Result<Event> event = Event::FromStored(r.seq, r.type, r.at, r.payload);
     if (!event) {
       undecodable_.fetch_add(1, std::memory_order_relaxed);
-      undecodable = true;
       spdlog::error("feed: event {} ({}) cannot be decoded and is skipped: {}", r.seq, r.type,
                     event.error().message());
+      // Subscribers hear of the hole before any event after it.
+      bus_->Publish(std::exchange(applied, {}));
+      bus_->RequestResync();
       continue;
     }
     state_.Apply(*event);
     applied.push_back(std::move(*event));
   }
   bus_->Publish(applied);
-  if (undecodable) bus_->RequestResync();
 }
 
 std::int64_t Feed::position() const {
@@ -111,7 +112,9 @@ Snapshot Feed::TakeSnapshot() const {
 
 Result<std::vector<Event>> Feed::ReadDecoded(std::int64_t after, std::int64_t until, int limit,
                                              const std::string& user_id, bool& resync) {
-  resync = false;
+  // A position ahead of the log (a restore from backup, another database) can never be caught up
+  // by waiting: the reader must start again from a snapshot.
+  resync = after > until;
   std::vector<Event> out;
   std::int64_t next = after;
   int read = 0;

@@ -104,7 +104,7 @@ class Feed {
   Status CatchUpLocked() REQUIRES(mu_);
   // The events in (after, until], oldest first, at most `limit`, those of `user_id` only when it
   // is set. Sets `resync` (and stops) where the next event is missing from the log (pruned) or
-  // cannot be decoded.
+  // cannot be decoded, and when `after` is ahead of `until`.
   Result<std::vector<Event>> ReadDecoded(std::int64_t after, std::int64_t until, int limit,
                                          const std::string& user_id, bool& resync);
 

@@ -147,6 +147,19 @@ TEST_F(FeedTest, PrunedPositionsGetASnapshotConsistentWithItsSeq) {
   EXPECT_TRUE(feed_.Read(3, 100).value().events.empty());
 }
 
+// A position ahead of the log (e.g. the database was restored from a backup) is told to resync,
+// never left waiting for events that will carry other meanings.
+TEST_F(FeedTest, APositionAheadOfTheLogIsToldToResync) {
+  ASSERT_TRUE(Revoke("h1"));
+  FeedPage page = feed_.Read(1000, 100).value();
+  ASSERT_TRUE(page.resync);
+  EXPECT_EQ(page.last_seq, 1);
+  Opening opening = feed_.Follow(1000, "").value();
+  ASSERT_TRUE(opening.resync);
+  EXPECT_EQ(opening.position, 1);
+  EXPECT_FALSE(feed_.Read(1, 100).value().resync);
+}
+
 // A live follower opened while writers run sees every event exactly once: the backlog up to its
 // position, then the live ones after it.
 TEST_F(FeedTest, FollowMissesNothingWhileWritersRun) {

@@ -1,0 +1,177 @@
+// The attacks of the hardening issue, each performed through the real server; every one must
+// fail. Numbers are the issue's; docs/security.md maps them to the security checklist's rows.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "tests/support/http_client.h"
+#include "tests/support/json.h"
+#include "tests/support/server_process.h"
+
+namespace gatehouse::testing {
+namespace {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+using Settings = std::map<std::string, std::string>;
+
+unsigned Mode(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & 0777;
+}
+
+std::string VerifyCode(HttpClient& c, const ServerProcess& s, const std::string& token) {
+  HttpResponse r =
+      c.Send("POST", "/v1/sessions/verify", R"({"access_token":")" + token + "\"}", s.Auth());
+  return r.status == 200 ? "ok" : Str(Json(r.body), "error");
+}
+
+// 6. Secrets readable by every local user: the data directory the server creates (here with
+// its parent) is 0700, the database, its -wal and -shm, the master key and API key 0600.
+TEST(Hardening, DataDirectoryAndFilesArePrivate) {
+  char parent[] = "/tmp/gh-perm-XXXXXX";
+  ASSERT_NE(::mkdtemp(parent), nullptr);
+  ::chmod(parent, 0755);
+  const std::string dir = std::string(parent) + "/new/data";
+  {
+    ServerProcess server({}, dir);
+    HttpClient c(server.port());
+    ASSERT_EQ(c.Send("POST", "/v1/sessions", R"({"user_id":"u"})", server.Auth()).status, 201);
+    EXPECT_EQ(Mode(std::string(parent) + "/new"), 0700u);
+    EXPECT_EQ(Mode(dir), 0700u);
+    for (const char* file :
+         {"gatehouse.db", "gatehouse.db-wal", "gatehouse.db-shm", "master.key", "api-key"}) {
+      EXPECT_EQ(Mode(dir + "/" + file), 0600u) << file;
+    }
+  }
+  std::filesystem::remove_all(parent);
+}
+
+// 7. Cookie tossing: a second gh_refresh (planted by a sibling subdomain) is refused, not
+// guessed at; the same request with one cookie works.
+TEST(Hardening, ADuplicateSessionCookieIsRefused) {
+  ServerProcess server(Settings{{"COOKIE_SECURE", "false"}});
+  HttpClient c(server.port());
+  const Headers csrf = {{"X-Gatehouse-CSRF", "1"}};
+  HttpResponse up =
+      c.Send("POST", "/v1/auth/signup",
+             R"({"email":"toss@example.com","password":"correct horse battery"})", csrf);
+  ASSERT_EQ(up.status, 201) << up.body;
+  std::string refresh, access;
+  for (const auto& [name, value] : up.headers) {
+    if (name != "set-cookie") continue;
+    const std::string pair = value.substr(0, value.find(';'));
+    if (pair.rfind("gh_refresh=", 0) == 0) refresh = pair;
+    if (pair.rfind("gh_access=", 0) == 0) access = pair;
+  }
+  ASSERT_FALSE(refresh.empty());
+  Headers tossed = csrf;
+  tossed.emplace_back("Cookie", refresh + "; gh_refresh=planted-by-a-sibling");
+  EXPECT_EQ(c.Send("POST", "/v1/auth/refresh", "", tossed).status, 401);
+  Headers tossed_first = csrf;
+  tossed_first.emplace_back("Cookie", "gh_refresh=planted-by-a-sibling; " + refresh);
+  EXPECT_EQ(c.Send("POST", "/v1/auth/refresh", "", tossed_first).status, 401);
+  Headers two_headers = csrf;
+  two_headers.emplace_back("Cookie", access);
+  two_headers.emplace_back("Cookie", "gh_access=planted");
+  EXPECT_EQ(c.Send("GET", "/v1/me", "", two_headers).status, 401);
+  Headers one = csrf;
+  one.emplace_back("Cookie", refresh);
+  EXPECT_EQ(c.Send("POST", "/v1/auth/refresh", "", one).status, 200);
+}
+
+// 14. A revoked or expired session is not reported live: GET answers 404, as PATCH does.
+TEST(Hardening, AnEndedSessionIsNotFoundEverywhere) {
+  ServerProcess server(Settings{{"SESSION_ABSOLUTE_TTL", "1s"}});
+  HttpClient c(server.port());
+  auto make = [&] {
+    return Str(Json(c.Send("POST", "/v1/sessions", R"({"user_id":"g"})", server.Auth()).body)
+                   .at("session"),
+               "handle");
+  };
+  const std::string revoked = make();
+  const std::string expiring = make();
+  ASSERT_EQ(c.Send("GET", "/v1/sessions/" + revoked, "", server.Auth()).status, 200);
+  ASSERT_EQ(c.Send("DELETE", "/v1/sessions/" + revoked, "", server.Auth()).status, 200);
+  EXPECT_EQ(c.Send("GET", "/v1/sessions/" + revoked, "", server.Auth()).status, 404);
+  EXPECT_EQ(
+      c.Send("PATCH", "/v1/sessions/" + revoked, R"({"session_data":{}})", server.Auth()).status,
+      404);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  EXPECT_EQ(c.Send("GET", "/v1/sessions/" + expiring, "", server.Auth()).status, 404);
+}
+
+// 15. User ids that no route could address, or that break a header: refused at every entry.
+TEST(Hardening, UserIdsWithControlCharactersAreRefused) {
+  ServerProcess server;
+  HttpClient c(server.port());
+  for (const char* id :
+       {R"(x\u0000y)", R"(a\r\nX-Gatehouse-User: admin)", R"(tab\there)", R"(del\u007f)"}) {
+    HttpResponse r =
+        c.Send("POST", "/v1/sessions", std::string(R"({"user_id":")") + id + "\"}", server.Auth());
+    EXPECT_EQ(r.status, 400) << id << ": " << r.body;
+    EXPECT_EQ(Str(Json(r.body), "error"), "bad_request");
+  }
+  EXPECT_EQ(c.Send("POST", "/v1/users/a%0Ab/ban", "{}", server.Auth()).status, 400);
+  // Unicode that is not a control character is an ordinary id, reachable by every route.
+  HttpResponse ok = c.Send("POST", "/v1/sessions", R"({"user_id":"zoë@例え"})", server.Auth());
+  EXPECT_EQ(ok.status, 201) << ok.body;
+}
+
+// 16. Access tokens outlive the session: exp is capped at the session's absolute end, so local
+// verify and forward auth refuse the token once the session has ended.
+TEST(Hardening, AccessTokensEndWithTheirSession) {
+  ServerProcess server(
+      Settings{{"SESSION_ABSOLUTE_TTL", "2s"}, {"ACCESS_TOKEN_TTL", "1m"}, {"CLOCK_LEEWAY", "0s"}});
+  HttpClient c(server.port());
+  const auto created = std::chrono::system_clock::now();
+  HttpResponse r = c.Send("POST", "/v1/sessions", R"({"user_id":"short"})", server.Auth());
+  ASSERT_EQ(r.status, 201);
+  const boost::json::value v = Json(r.body);
+  const std::string token = Str(v.at("access_token"), "token");
+  const std::int64_t expires = v.at("access_token").at("expires_at").as_int64();
+  EXPECT_LE(expires, v.at("session").at("expires_at").as_int64());
+  EXPECT_LE(expires, std::chrono::duration_cast<std::chrono::milliseconds>(
+                         (created + std::chrono::seconds(3)).time_since_epoch())
+                         .count());
+  EXPECT_EQ(VerifyCode(c, server, token), "ok");
+  std::this_thread::sleep_for(std::chrono::milliseconds(3100));
+  EXPECT_EQ(VerifyCode(c, server, token), "try_refresh_token");  // expired, not valid
+  EXPECT_EQ(c.Send("GET", "/v1/auth/check", "", {{"Authorization", "Bearer " + token}}).status,
+            401);
+}
+
+// 17. Backend answers that carry tokens or users' data are never cacheable.
+TEST(Hardening, BackendAnswersWithTokensAreNotCacheable) {
+  ServerProcess server;
+  HttpClient c(server.port());
+  HttpResponse created = c.Send("POST", "/v1/sessions", R"({"user_id":"nc"})", server.Auth());
+  ASSERT_EQ(created.status, 201);
+  EXPECT_EQ(created.Header("cache-control").value_or(""), "no-store");
+  const boost::json::value v = Json(created.body);
+  HttpResponse refreshed =
+      c.Send("POST", "/v1/sessions/refresh",
+             R"({"refresh_token":")" + Str(v.at("refresh_token"), "token") + "\"}", server.Auth());
+  ASSERT_EQ(refreshed.status, 200);
+  EXPECT_EQ(refreshed.Header("cache-control").value_or(""), "no-store");
+  for (const std::string target : {"/v1/users/nc/sessions", "/v1/audit", "/v1/roles"}) {
+    HttpResponse r = c.Send("GET", target, "", server.Auth());
+    EXPECT_EQ(r.status, 200) << target;
+    EXPECT_EQ(r.Header("cache-control").value_or(""), "no-store") << target;
+  }
+  HttpResponse verify =
+      c.Send("POST", "/v1/sessions/verify",
+             R"({"access_token":")" + Str(v.at("access_token"), "token") + "\"}", server.Auth());
+  EXPECT_EQ(verify.Header("cache-control").value_or(""), "no-store");
+  // The public key set stays cacheable.
+  EXPECT_EQ(c.Send("GET", "/.well-known/jwks.json").Header("cache-control").value_or(""),
+            "public, max-age=60");
+}
+
+}  // namespace
+}  // namespace gatehouse::testing
