@@ -244,8 +244,8 @@ Status ApplyToml(Config& config, const std::string& path) {
 bool IsLoopbackListen(std::string_view listen) {
   const auto colon = listen.rfind(':');
   const std::string_view host = listen.substr(0, colon == std::string_view::npos ? 0 : colon);
-  return host.empty() || host == "localhost" || host.starts_with("127.") || host == "[::1]" ||
-         host == "::1";
+  // An empty host (":3567") listens on every interface: not loopback.
+  return host == "localhost" || host.starts_with("127.") || host == "[::1]" || host == "::1";
 }
 
 }  // namespace

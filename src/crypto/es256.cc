@@ -38,12 +38,34 @@ bool Utf8ParamEquals(const EVP_PKEY* key, const char* param, std::string_view ex
 
 }  // namespace
 
+namespace {
+
+// The order n of P-256 and n / 2: a signature (r, s) is also valid as (r, n - s), so only the
+// low-S form (s <= n / 2) is accepted and produced, and a token has one signature, not two.
+struct P256Order {
+  BignumPtr n, half;
+  P256Order() {
+    BIGNUM* value = nullptr;
+    BN_hex2bn(&value, "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551");
+    n.reset(value);
+    half.reset(BN_new());
+    BN_rshift1(half.get(), n.get());
+  }
+};
+
+const P256Order& Order() {
+  static const P256Order order;  // thread-safe initialisation, read-only afterwards
+  return order;
+}
+
+}  // namespace
+
 std::optional<EcdsaDer> EcdsaRawToDer(std::string_view raw) {
   if (raw.size() != kEs256SignatureSize) return std::nullopt;
   EcdsaSigPtr sig(ECDSA_SIG_new());
   BignumPtr r(BN_bin2bn(Uchars(raw), kP256FieldSize, nullptr));
   BignumPtr s(BN_bin2bn(Uchars(raw) + kP256FieldSize, kP256FieldSize, nullptr));
-  if (sig == nullptr || r == nullptr || s == nullptr ||
+  if (sig == nullptr || r == nullptr || s == nullptr || BN_cmp(s.get(), Order().half.get()) > 0 ||
       ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) {
     return std::nullopt;
   }
@@ -69,9 +91,14 @@ Result<std::string> EcdsaDerToRaw(std::string_view der) {
   const BIGNUM* r = nullptr;
   const BIGNUM* s = nullptr;
   ECDSA_SIG_get0(sig.get(), &r, &s);
+  BignumPtr low(BN_dup(s));
+  if (low == nullptr) return Internal("ES256: out of memory");
+  if (BN_cmp(s, Order().half.get()) > 0 && BN_sub(low.get(), Order().n.get(), s) != 1) {
+    return Internal("ES256: cannot normalise the signature");
+  }
   std::string raw(kEs256SignatureSize, '\0');
   if (BN_bn2binpad(r, Uchars(raw), kP256FieldSize) < 0 ||
-      BN_bn2binpad(s, Uchars(raw) + kP256FieldSize, kP256FieldSize) < 0) {
+      BN_bn2binpad(low.get(), Uchars(raw) + kP256FieldSize, kP256FieldSize) < 0) {
     return Internal("ES256: signature value out of range");
   }
   return raw;

@@ -26,10 +26,12 @@ struct EcdsaDer {
   std::size_t size = 0;
 };
 
-// nullopt unless `raw` is exactly 64 bytes. Values of r and s are not range-checked here; OpenSSL
-// refuses 0 and anything >= the group order when it verifies.
+// nullopt unless `raw` is exactly 64 bytes with a low S (s <= n / 2: the malleated twin
+// (r, n - s) of a valid signature is refused). Otherwise r and s are not range-checked here;
+// OpenSSL refuses 0 and anything >= the group order when it verifies.
 std::optional<EcdsaDer> EcdsaRawToDer(std::string_view raw);
-// The 64-byte r‖s form of a DER signature that OpenSSL produced with a P-256 key.
+// The 64-byte r‖s form of a DER signature that OpenSSL produced with a P-256 key, with S
+// normalised to the low form.
 Result<std::string> EcdsaDerToRaw(std::string_view der);
 
 // kInvalidArgument unless `key` is an EC key on the named curve P-256.

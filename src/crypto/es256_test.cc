@@ -38,14 +38,33 @@ PublicKey Rfc7515Key() {
   return PublicKey::Import(SignatureAlg::kES256, spki).value();
 }
 
+// The same signature with S replaced by n - S: its malleated twin (verifies mathematically).
+std::string Twin(std::string_view signature) {
+  std::string twin(signature);
+  int borrow = 0;
+  for (int b = 31; b >= 0; --b) {
+    const auto i = static_cast<std::size_t>(b);
+    const int d = static_cast<unsigned char>(kOrder[i]) -
+                  static_cast<unsigned char>(signature[32 + i]) - borrow;
+    borrow = d < 0 ? 1 : 0;
+    twin[32 + i] = static_cast<char>(d < 0 ? d + 256 : d);
+  }
+  return twin;
+}
+
 std::string Der(std::string_view raw) {
   const EcdsaDer der = EcdsaRawToDer(raw).value();
   return std::string(reinterpret_cast<const char*>(der.bytes.data()), der.size);
 }
 
+// RFC 7515's A.3 signature happens to have a high S: as published it is refused (only low-S
+// signatures are accepted), and its low-S twin — the same (r, s) point, normalised — verifies.
 TEST(Es256, Rfc7515AppendixA3Verifies) {
   const PublicKey key = Rfc7515Key();
-  const std::string signature = Base64UrlDecode(kSignature).value();
+  const std::string published = Base64UrlDecode(kSignature).value();
+  EXPECT_GE(static_cast<unsigned char>(published[32]), 0x80u);
+  EXPECT_FALSE(key.Verify(kSigningInput, published));
+  const std::string signature = Twin(published);
   EXPECT_TRUE(key.Verify(kSigningInput, signature));
 
   std::string altered_input(kSigningInput);
@@ -67,7 +86,8 @@ TEST(Es256, Rfc7515KeyJwkMembers) {
 
 TEST(Es256, RefusesDerEncodedSignature) {
   const PublicKey key = Rfc7515Key();
-  const std::string raw = Base64UrlDecode(kSignature).value();
+  const std::string raw = Twin(Base64UrlDecode(kSignature).value());  // the valid low-S form
+  ASSERT_TRUE(key.Verify(kSigningInput, raw));
   const std::string der = Der(raw);
   EXPECT_EQ(der[0], 0x30);
   EXPECT_FALSE(key.Verify(kSigningInput, der));
@@ -108,6 +128,20 @@ TEST(Es256, SignaturesAreRaw64Bytes) {
     EXPECT_TRUE(key.Public().Verify(message, signature));
     EXPECT_FALSE(key.Public().Verify(message, Der(signature)));
     EXPECT_EQ(EcdsaDerToRaw(Der(signature)).value(), signature);
+  }
+}
+
+// (r, n - s) verifies mathematically whenever (r, s) does: the high-S twin is refused, so a
+// token has exactly one valid signature (hardening issue, item 10), and what we sign is low-S.
+TEST(Es256, TheHighSTwinOfAValidSignatureIsRefused) {
+  SeededRandom random(5);
+  const PrivateKey key = PrivateKey::Generate(SignatureAlg::kES256, random).value();
+  for (int i = 0; i < 20; ++i) {
+    const std::string message = "m" + std::to_string(i);
+    const std::string signature = key.Sign(message).value();
+    ASSERT_TRUE(key.Public().Verify(message, signature));
+    EXPECT_LT(static_cast<unsigned char>(signature[32]), 0x80u) << "not low-S";
+    EXPECT_FALSE(key.Public().Verify(message, Twin(signature))) << i;
   }
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "crypto/base64url.h"
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
 #include "tests/support/server_process.h"
@@ -171,6 +172,63 @@ TEST(Hardening, BackendAnswersWithTokensAreNotCacheable) {
   // The public key set stays cacheable.
   EXPECT_EQ(c.Send("GET", "/.well-known/jwks.json").Header("cache-control").value_or(""),
             "public, max-age=60");
+}
+
+// 10. Small leaks. A server on every interface keeps /metrics behind the API key; a forged
+// token learns nothing from the 401 about which check failed; an ES256 signature's high-S twin
+// (the same signature, malleated) is refused.
+TEST(Hardening, MetricsOnEveryInterfaceNeedTheKey) {
+  ServerProcess server(Settings{{"LISTEN", ":0"}});
+  HttpClient c(server.port());
+  EXPECT_EQ(c.Send("GET", "/metrics").status, 401);
+  EXPECT_EQ(c.Send("GET", "/metrics", "", server.Auth()).status, 200);
+}
+
+std::string Part(const std::string& token, int n) {
+  std::size_t start = 0;
+  for (int i = 0; i < n; ++i) start = token.find('.', start) + 1;
+  return token.substr(start, token.find('.', start) - start);
+}
+
+TEST(Hardening, ForgedTokensAllGetTheSameAnswer) {
+  ServerProcess server(Settings{{"SIGNING_ALG", "ES256"}});
+  HttpClient c(server.port());
+  const std::string token =
+      Str(Json(c.Send("POST", "/v1/sessions", R"({"user_id":"f"})", server.Auth()).body)
+              .at("access_token"),
+          "token");
+  ASSERT_EQ(VerifyCode(c, server, token), "ok");
+  std::string header = crypto::Base64UrlDecode(Part(token, 0)).value();
+  const std::size_t kid = header.find("\"kid\":\"") + 7;
+  header[kid] = header[kid] == 'A' ? 'B' : 'A';
+  const std::string unknown_kid =
+      crypto::Base64UrlEncode(header) + "." + Part(token, 1) + "." + Part(token, 2);
+  std::string bad_signature = token;
+  bad_signature[bad_signature.size() - 3] =
+      bad_signature[bad_signature.size() - 3] == 'A' ? 'B' : 'A';
+  // (r, n - s): the high-S twin of the valid signature.
+  const std::string order =
+      crypto::Base64UrlDecode("_____wAAAAD__________7zm-q2nF56E87nKwvxjJVE").value();
+  std::string sig = crypto::Base64UrlDecode(Part(token, 2)).value();
+  int borrow = 0;
+  for (int b = 31; b >= 0; --b) {
+    const auto i = static_cast<std::size_t>(b);
+    const int d =
+        static_cast<unsigned char>(order[i]) - static_cast<unsigned char>(sig[32 + i]) - borrow;
+    borrow = d < 0 ? 1 : 0;
+    sig[32 + i] = static_cast<char>(d < 0 ? d + 256 : d);
+  }
+  const std::string twin =
+      Part(token, 0) + "." + Part(token, 1) + "." + crypto::Base64UrlEncode(sig);
+  std::string message;
+  for (const std::string& forged : {unknown_kid, bad_signature, twin}) {
+    HttpResponse r = c.Send("POST", "/v1/sessions/verify", R"({"access_token":")" + forged + "\"}",
+                            server.Auth());
+    EXPECT_EQ(r.status, 401);
+    EXPECT_EQ(Str(Json(r.body), "error"), "unauthorised");
+    if (message.empty()) message = Str(Json(r.body), "message");
+    EXPECT_EQ(Str(Json(r.body), "message"), message) << "the answer tells checks apart";
+  }
 }
 
 }  // namespace

@@ -60,7 +60,7 @@ ServerProcess::ServerProcess(std::map<std::string, std::string> settings, std::s
   }
   ::close(out[1]);
   std::string text;
-  const std::string marker = "listening on http://127.0.0.1:";
+  const std::string marker = "listening on http://";
   while (text.find(marker) == std::string::npos ||
          text.find('\n', text.find(marker)) == std::string::npos) {
     pollfd p{.fd = out[0], .events = POLLIN, .revents = 0};
@@ -76,7 +76,8 @@ ServerProcess::ServerProcess(std::map<std::string, std::string> settings, std::s
     Stop();
     throw std::runtime_error("gatehouse did not start: " + text);
   }
-  port_ = std::atoi(text.c_str() + at + marker.size());
+  const std::size_t line_end = text.find('\n', at);
+  port_ = std::atoi(text.c_str() + text.rfind(':', line_end) + 1);  // host:port, any host
   std::ifstream key_file(data_dir_ + "/api-key");
   std::getline(key_file, api_key_);
   if (auto it = settings.find("API_KEYS"); it != settings.end()) {
