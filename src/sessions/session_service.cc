@@ -309,6 +309,14 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
   return Issue(session, claims, std::move(next_token));
 }
 
+Result<SessionService::SignedOut> SessionService::SignOut(std::string_view access_token) {
+  GH_ASSIGN_OR_RETURN(std::shared_ptr<const tokens::AccessClaims> claims,
+                      verifier_.VerifyAnyTime(access_token, clock_.Now()));
+  Result<bool> ended = Revoke(claims->session_handle, "signout");
+  if (!ended && ended.error().code() != ErrorCode::kNotFound) return ended.error();
+  return SignedOut{.claims = std::move(claims), .ended = ended && *ended};
+}
+
 Result<SessionRecord> SessionService::Get(std::string_view handle) {
   std::optional<SessionRecord> session;
   GH_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {

@@ -94,6 +94,14 @@ class SessionService {
   Result<std::shared_ptr<const tokens::AccessClaims>> Verify(std::string_view access_token,
                                                              VerifyMode mode);
   Result<IssuedSession> Refresh(std::string_view refresh_token);
+  // Sign-out: ends the session a genuine access token of ours names, whatever state the token
+  // is in (expired, outdated claims): ASVS 3.3.1. Returns the token's claims and whether this
+  // call ended the session; kUnauthenticated for a token that is not ours.
+  struct SignedOut {
+    std::shared_ptr<const tokens::AccessClaims> claims;
+    bool ended = false;
+  };
+  Result<SignedOut> SignOut(std::string_view access_token);
   // A live session; kNotFound when unknown or ended (revoked or expired).
   Result<store::SessionRecord> Get(std::string_view handle);
   // True when this call ended the session; false when it had already ended. kNotFound if unknown.

@@ -80,6 +80,14 @@ Result<std::shared_ptr<const AccessClaims>> VerifyAccessToken(std::string_view t
                                                               const VerifierOptions& options,
                                                               SystemTime now);
 
+// Everything VerifyAccessToken checks but the token's times (iat, nbf, exp): a genuine token of
+// ours, however old. Grants nothing; sign-out uses it to find the session an expired token
+// names (ASVS 3.3.1).
+Result<std::shared_ptr<const AccessClaims>> VerifyAccessTokenAnyTime(std::string_view token,
+                                                                     const KeyRing& ring,
+                                                                     const VerifierOptions& options,
+                                                                     SystemTime now);
+
 // The time checks alone (used again on cache hits): expired → try_refresh_token.
 Status CheckExpiry(std::int64_t expires_at_s, Millis leeway, SystemTime now);
 

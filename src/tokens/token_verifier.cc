@@ -21,4 +21,11 @@ Result<std::shared_ptr<const AccessClaims>> TokenVerifier::VerifyUncached(std::s
   return VerifyAccessToken(token, *ring, options_, now);
 }
 
+Result<std::shared_ptr<const AccessClaims>> TokenVerifier::VerifyAnyTime(std::string_view token,
+                                                                         SystemTime now) const {
+  const std::shared_ptr<const KeyRing> ring = ring_source_();
+  if (ring == nullptr) return Unavailable("no signing keys loaded");
+  return VerifyAccessTokenAnyTime(token, *ring, options_, now);
+}
+
 }  // namespace gatehouse::tokens

@@ -27,6 +27,9 @@ class TokenVerifier {
   // Signature and claims only, never the cache (for benchmarks and the `strict` path).
   Result<std::shared_ptr<const AccessClaims>> VerifyUncached(std::string_view token,
                                                              SystemTime now) const;
+  // A genuine token of ours whatever its times (VerifyAccessTokenAnyTime); never cached.
+  Result<std::shared_ptr<const AccessClaims>> VerifyAnyTime(std::string_view token,
+                                                            SystemTime now) const;
   void OnKeysChanged() { cache_.Clear(); }
   VerifiedTokenCache& cache() { return cache_; }
   const VerifierOptions& options() const { return options_; }

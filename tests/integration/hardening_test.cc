@@ -32,6 +32,27 @@ std::string VerifyCode(HttpClient& c, const ServerProcess& s, const std::string&
   return r.status == 200 ? "ok" : Str(Json(r.body), "error");
 }
 
+// A browser's cookies after a sign-up: {"gh_access=…", "gh_refresh=…"} (COOKIE_SECURE=false).
+std::pair<std::string, std::string> SignUp(HttpClient& c, const std::string& email) {
+  HttpResponse up = c.Send("POST", "/v1/auth/signup",
+                           R"({"email":")" + email + R"(","password":"correct horse battery"})",
+                           {{"X-Gatehouse-CSRF", "1"}});
+  EXPECT_EQ(up.status, 201) << up.body;
+  std::pair<std::string, std::string> cookies;
+  for (const auto& [name, value] : up.headers) {
+    if (name != "set-cookie") continue;
+    const std::string pair = value.substr(0, value.find(';'));
+    if (pair.rfind("gh_access=", 0) == 0) cookies.first = pair;
+    if (pair.rfind("gh_refresh=", 0) == 0) cookies.second = pair;
+  }
+  return cookies;
+}
+
+HttpResponse Browser(HttpClient& c, const std::string& method, const std::string& target,
+                     const std::string& cookie) {
+  return c.Send(method, target, "", {{"X-Gatehouse-CSRF", "1"}, {"Cookie", cookie}});
+}
+
 // 6. Secrets readable by every local user: the data directory the server creates (here with
 // its parent) is 0700, the database, its -wal and -shm, the master key and API key 0600.
 TEST(Hardening, DataDirectoryAndFilesArePrivate) {
@@ -59,17 +80,7 @@ TEST(Hardening, ADuplicateSessionCookieIsRefused) {
   ServerProcess server(Settings{{"COOKIE_SECURE", "false"}});
   HttpClient c(server.port());
   const Headers csrf = {{"X-Gatehouse-CSRF", "1"}};
-  HttpResponse up =
-      c.Send("POST", "/v1/auth/signup",
-             R"({"email":"toss@example.com","password":"correct horse battery"})", csrf);
-  ASSERT_EQ(up.status, 201) << up.body;
-  std::string refresh, access;
-  for (const auto& [name, value] : up.headers) {
-    if (name != "set-cookie") continue;
-    const std::string pair = value.substr(0, value.find(';'));
-    if (pair.rfind("gh_refresh=", 0) == 0) refresh = pair;
-    if (pair.rfind("gh_access=", 0) == 0) access = pair;
-  }
+  const auto [access, refresh] = SignUp(c, "toss@example.com");
   ASSERT_FALSE(refresh.empty());
   Headers tossed = csrf;
   tossed.emplace_back("Cookie", refresh + "; gh_refresh=planted-by-a-sibling");
@@ -84,6 +95,38 @@ TEST(Hardening, ADuplicateSessionCookieIsRefused) {
   Headers one = csrf;
   one.emplace_back("Cookie", refresh);
   EXPECT_EQ(c.Send("POST", "/v1/auth/refresh", "", one).status, 200);
+}
+
+// 3. Sign-out that signs nobody out: with an expired access token, or one whose claims are
+// outdated, sign-out still ends the session, and its refresh token no longer refreshes.
+TEST(Hardening, SignOutEndsTheSessionWhateverStateTheAccessTokenIsIn) {
+  ServerProcess server(
+      Settings{{"COOKIE_SECURE", "false"}, {"ACCESS_TOKEN_TTL", "1s"}, {"CLOCK_LEEWAY", "0s"}});
+  HttpClient c(server.port());
+  const auto [expired_access, expired_refresh] = SignUp(c, "expired@example.com");
+  const auto [stale_access, stale_refresh] = SignUp(c, "stale@example.com");
+  const std::string stale_user =
+      Str(Json(Browser(c, "GET", "/v1/me", stale_access).body).at("user"), "id");
+  ASSERT_EQ(c.Send("PUT", "/v1/roles/r", R"({"permissions":["p"]})", server.Auth()).status, 200);
+  ASSERT_EQ(c.Send("PUT", "/v1/users/" + stale_user + "/roles/r", "", server.Auth()).status, 200);
+  EXPECT_EQ(Str(Json(Browser(c, "GET", "/v1/me", stale_access).body), "error"),
+            "try_refresh_token");
+  HttpResponse out = Browser(c, "POST", "/v1/auth/signout", stale_access);
+  EXPECT_EQ(out.status, 200);
+  EXPECT_TRUE(Json(out.body).at("signed_out").as_bool());
+  EXPECT_EQ(Browser(c, "POST", "/v1/auth/refresh", stale_refresh).status, 401);
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  EXPECT_EQ(Str(Json(Browser(c, "GET", "/v1/me", expired_access).body), "error"),
+            "try_refresh_token");  // expired
+  out = Browser(c, "POST", "/v1/auth/signout", expired_access);
+  EXPECT_EQ(out.status, 200);
+  EXPECT_TRUE(Json(out.body).at("signed_out").as_bool());
+  EXPECT_EQ(Browser(c, "POST", "/v1/auth/refresh", expired_refresh).status, 401);
+  // A token that is not ours ends nothing (and is told so).
+  out = Browser(c, "POST", "/v1/auth/signout", "gh_access=forged.token.value");
+  EXPECT_EQ(out.status, 200);
+  EXPECT_FALSE(Json(out.body).at("signed_out").as_bool());
 }
 
 // 14. A revoked or expired session is not reported live: GET answers 404, as PATCH does.

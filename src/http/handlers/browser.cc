@@ -151,14 +151,15 @@ Response Refresh(Context& c, Request& req) {
 
 Response SignOut(Context& c, Request& req) {
   bool signed_out = false;
-  if (auto claims = Authenticate(c, req)) {
-    Result<bool> revoked = c.sessions.Revoke((*claims)->session_handle, "signout");
-    if (!revoked && revoked.error().code() == ErrorCode::kUnavailable) {
-      return ErrorResponse(revoked.error());
+  // An expired or outdated token still names its session: sign-out ends it all the same.
+  if (const auto token = AccessToken(c, req)) {
+    Result<sessions::SessionService::SignedOut> out = c.sessions.SignOut(*token);
+    if (!out && out.error().code() == ErrorCode::kUnavailable) return ErrorResponse(out.error());
+    if (out) {
+      signed_out = true;
+      (void)c.users.Audit("signout", out->claims->user_id, out->claims->session_handle, "user",
+                          Client(c, req));
     }
-    signed_out = revoked.has_value();
-    (void)c.users.Audit("signout", (*claims)->user_id, (*claims)->session_handle, "user",
-                        Client(c, req));
   }
   Response r = JsonResponse(200, bj::object{{"signed_out", signed_out}});
   ClearCookies(c, r);
