@@ -10,6 +10,7 @@
 #include "revocation/feed/event_log.h"
 #include "sessions/json_patch.h"
 #include "sessions/rotation.h"
+#include "tokens/jws.h"
 
 namespace gatehouse::sessions {
 namespace {
@@ -77,7 +78,17 @@ Result<bj::object> StoredObject(const std::string& text) {
   return std::move(v.as_object());
 }
 
+// The largest access payload, serialised, that a session may carry. Its token then stays well
+// inside tokens::kMaxTokenSize (base64url adds a third, and the standard claims, roles and
+// signature need room), so no payload accepted here yields a token verify would refuse.
+constexpr std::size_t kMaxAccessPayloadBytes = 4 * 1024;
+
 Status CheckAccessPayload(const bj::object& payload) {
+  if (bj::serialize(payload).size() > kMaxAccessPayloadBytes) {
+    return InvalidArgument(
+        "access_payload may hold at most 4 KiB of JSON: it travels in every "
+        "access token");
+  }
   for (const auto& [name, value] : payload) {
     if (tokens::IsReservedClaim(name)) {
       return InvalidArgument("access_payload may not set the reserved claim '" + std::string(name) +
@@ -131,6 +142,12 @@ Result<IssuedSession> SessionService::Issue(const SessionRecord& session, const 
                                .issued_at = now,
                                .expires_at = expires};
   GH_ASSIGN_OR_RETURN(std::string access, tokens::IssueAccessToken(spec, *signer, issuer_));
+  if (access.size() > tokens::kMaxTokenSize) {
+    // Possible only with very many roles or permissions: never hand out a token verify refuses.
+    return InvalidArgument("the access token would exceed " +
+                           std::to_string(tokens::kMaxTokenSize) +
+                           " bytes (too many roles or permissions for one token)");
+  }
   return IssuedSession{.session = session,
                        .access_token = std::move(access),
                        .access_expires_at_ms = ToUnixSeconds(expires) * 1000,

@@ -129,6 +129,39 @@ TEST(Hardening, SignOutEndsTheSessionWhateverStateTheAccessTokenIsIn) {
   EXPECT_FALSE(Json(out.body).at("signed_out").as_bool());
 }
 
+// 13. Tokens the server itself refuses: a payload too large for a token is refused where it
+// is written (400, clear message) — at create, session PATCH and user PATCH — and the sessions
+// of the user keep working.
+TEST(Hardening, AnAccessPayloadTooLargeForATokenIsRefusedWhereItIsWritten) {
+  ServerProcess server;
+  HttpClient c(server.port());
+  const std::string big = R"({"blob":")" + std::string(7000, 'x') + "\"}";
+  HttpResponse create = c.Send("POST", "/v1/sessions",
+                               R"({"user_id":"big","access_payload":)" + big + "}", server.Auth());
+  EXPECT_EQ(create.status, 400);
+  EXPECT_NE(Str(Json(create.body), "message").find("4 KiB"), std::string::npos) << create.body;
+  HttpResponse ok = c.Send("POST", "/v1/sessions", R"({"user_id":"big"})", server.Auth());
+  ASSERT_EQ(ok.status, 201);
+  const boost::json::value v = Json(ok.body);
+  const std::string handle = Str(v.at("session"), "handle");
+  EXPECT_EQ(
+      c.Send("PATCH", "/v1/sessions/" + handle, R"({"access_payload":)" + big + "}", server.Auth())
+          .status,
+      400);
+  EXPECT_EQ(c.Send("PATCH", "/v1/users/big/access-payload", big, server.Auth()).status, 400);
+  HttpResponse refreshed =
+      c.Send("POST", "/v1/sessions/refresh",
+             R"({"refresh_token":")" + Str(v.at("refresh_token"), "token") + "\"}", server.Auth());
+  ASSERT_EQ(refreshed.status, 200);
+  EXPECT_EQ(VerifyCode(c, server, Str(Json(refreshed.body).at("access_token"), "token")), "ok");
+  // The largest payload accepted still makes a token that verifies.
+  const std::string most = R"({"blob":")" + std::string(4000, 'y') + "\"}";
+  HttpResponse near = c.Send("POST", "/v1/sessions",
+                             R"({"user_id":"big","access_payload":)" + most + "}", server.Auth());
+  ASSERT_EQ(near.status, 201) << near.body;
+  EXPECT_EQ(VerifyCode(c, server, Str(Json(near.body).at("access_token"), "token")), "ok");
+}
+
 // 14. A revoked or expired session is not reported live: GET answers 404, as PATCH does.
 TEST(Hardening, AnEndedSessionIsNotFoundEverywhere) {
   ServerProcess server(Settings{{"SESSION_ABSOLUTE_TTL", "1s"}});
