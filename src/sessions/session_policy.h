@@ -14,6 +14,10 @@ struct SessionPolicy {
   Millis refresh_grace = std::chrono::seconds(30);            // REFRESH_GRACE
   int max_sessions_per_user = 0;                              // 0: no cap
   int refresh_tokens_kept = 16;  // superseded/pending tokens kept per session for theft detection
+  // Pending children one committed refresh token may have at once. Refreshing with the committed
+  // token (or a sibling) once more is treated as theft: the session ends (RFC 9700 4.14: the
+  // victim's pending token is never pushed out by a flood of the thief's).
+  int pending_children_cap = 16;
   Millis clock_leeway = std::chrono::seconds(5);  // CLOCK_LEEWAY
   SecurityPolicy security;                        // DESIGN.md item 5
 

@@ -272,8 +272,17 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
     GH_ASSIGN_OR_RETURN(std::optional<RefreshTokenRecord> committed,
                         tx.GetRefreshToken(session.refresh_hash));
 
-    switch (DecideRotation(*presented, session, committed ? &*committed : nullptr, now,
-                           policy_.refresh_grace)) {
+    Rotation rotation = DecideRotation(*presented, session, committed ? &*committed : nullptr, now,
+                                       policy_.refresh_grace);
+    if (rotation == Rotation::kUseCommitted || rotation == Rotation::kSibling) {
+      // One more child of the committed token: beyond the cap only a flood makes them.
+      GH_ASSIGN_OR_RETURN(int children,
+                          tx.CountPendingChildren(session.handle, session.refresh_hash));
+      if (children >= policy_.pending_children_cap) rotation = Rotation::kTheft;
+    }
+    // The committed token's parent: its siblings are children of it, and may still be accepted.
+    std::string committed_parent = committed ? committed->parent_hash : "";
+    switch (rotation) {
       case Rotation::kTheft:
         theft = true;
         return EndSession(tx, session, "theft", now);
@@ -285,6 +294,7 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
         }
         presented->state = RefreshState::kCommitted;
         GH_RETURN_IF_ERROR(tx.UpdateRefreshToken(*presented));
+        committed_parent = presented->parent_hash;
         session.refresh_hash = presented->hash;
         session.refresh_promoted_at = now;
         break;
@@ -300,7 +310,8 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
     // Trimming is the costliest statement of a refresh, so it runs on one refresh in eight
     // (chosen by the new token's random hash): rows per session stay near the bound on average.
     if ((static_cast<unsigned char>(next_hash[0]) & 7) == 0) {
-      GH_RETURN_IF_ERROR(tx.TrimRefreshTokens(session.handle, policy_.refresh_tokens_kept));
+      GH_RETURN_IF_ERROR(tx.TrimRefreshTokens(session.handle, policy_.refresh_tokens_kept,
+                                              {session.refresh_hash, committed_parent}));
     }
     session.last_active_at = now;
     session.idle_expires_at = now + policy_.refresh_token_ttl.count();

@@ -105,9 +105,15 @@ class FaultTx final : public Tx {
   Status UpdateRefreshToken(const RefreshTokenRecord& t) override {
     return store_.Trip() ? FaultInjectingStore::Injected() : inner_.UpdateRefreshToken(t);
   }
-  Status TrimRefreshTokens(std::string_view session_handle, int keep) override {
+  Result<int> CountPendingChildren(std::string_view session_handle,
+                                   std::string_view parent_hash) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.CountPendingChildren(session_handle, parent_hash);
+  }
+  Status TrimRefreshTokens(std::string_view session_handle, int keep,
+                           const std::vector<std::string>& protected_parents) override {
     return store_.Trip() ? FaultInjectingStore::Injected()
-                         : inner_.TrimRefreshTokens(session_handle, keep);
+                         : inner_.TrimRefreshTokens(session_handle, keep, protected_parents);
   }
   Result<std::int64_t> AppendEvent(const EventRecord& e) override {
     if (store_.Trip()) return FaultInjectingStore::Injected();

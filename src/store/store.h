@@ -84,8 +84,14 @@ class Tx {
   virtual Status InsertRefreshToken(const RefreshTokenRecord& token) = 0;
   // Replaces the row with this hash; kNotFound when there is none.
   virtual Status UpdateRefreshToken(const RefreshTokenRecord& token) = 0;
-  // Keeps the session's committed token and its `keep` newest other tokens; deletes the rest.
-  virtual Status TrimRefreshTokens(std::string_view session_handle, int keep) = 0;
+  // Pending tokens of the session whose parent is `parent_hash` (children of that token).
+  virtual Result<int> CountPendingChildren(std::string_view session_handle,
+                                           std::string_view parent_hash) = 0;
+  // Deletes the session's tokens beyond the `keep` newest, except the committed token and every
+  // token whose parent is one of `protected_parents` (the committed token's pending children and
+  // its siblings, which the rotation table may still accept: flooding cannot push them out).
+  virtual Status TrimRefreshTokens(std::string_view session_handle, int keep,
+                                   const std::vector<std::string>& protected_parents) = 0;
 
   // Signing keys: inserts or replaces by kid; deleting an absent kid is not an error.
   virtual Status PutSigningKey(const SigningKeyRecord& key) = 0;

@@ -236,7 +236,7 @@ TEST_P(StoreContract, RefreshTokensAndTrim) {
   ASSERT_TRUE(store_
                   ->Write([&](Tx& tx) -> Status {
                     GH_RETURN_IF_ERROR(tx.UpdateRefreshToken(p0));
-                    return tx.TrimRefreshTokens("s", 3);
+                    return tx.TrimRefreshTokens("s", 3, {});
                   })
                   .ok());
   ASSERT_TRUE(store_
@@ -254,6 +254,54 @@ TEST_P(StoreContract, RefreshTokensAndTrim) {
                   })
                   .ok());
   EXPECT_EQ(store_->Stats()->refresh_tokens, 4);
+}
+
+// Children of a protected parent (the committed token's pending children and its siblings)
+// survive any trim, however many newer tokens there are; the others are trimmed to `keep`.
+TEST_P(StoreContract, TrimNeverDeletesChildrenOfProtectedParents) {
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.InsertSession(Session("s", "u", 1)));
+                    GH_RETURN_IF_ERROR(tx.InsertRefreshToken({.hash = "C",
+                                                              .session_handle = "s",
+                                                              .parent_hash = "B",
+                                                              .state = RefreshState::kCommitted,
+                                                              .created_at = 1}));
+                    GH_RETURN_IF_ERROR(tx.InsertRefreshToken({.hash = "victim",
+                                                              .session_handle = "s",
+                                                              .parent_hash = "C",
+                                                              .state = RefreshState::kPending,
+                                                              .created_at = 2}));
+                    GH_RETURN_IF_ERROR(tx.InsertRefreshToken({.hash = "sibling",
+                                                              .session_handle = "s",
+                                                              .parent_hash = "B",
+                                                              .state = RefreshState::kPending,
+                                                              .created_at = 2}));
+                    for (int i = 0; i < 20; ++i) {  // newer rows of an older generation
+                      GH_RETURN_IF_ERROR(tx.InsertRefreshToken({.hash = "old" + std::to_string(i),
+                                                                .session_handle = "s",
+                                                                .parent_hash = "A",
+                                                                .state = RefreshState::kSuperseded,
+                                                                .created_at = 10 + i}));
+                    }
+                    return tx.TrimRefreshTokens("s", 3, {"C", "B"});
+                  })
+                  .ok());
+  int children = 0;
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    for (const char* kept : {"C", "victim", "sibling", "old19", "old17"}) {
+                      GH_ASSIGN_OR_RETURN(auto t, tx.GetRefreshToken(kept));
+                      EXPECT_TRUE(t.has_value()) << kept;
+                    }
+                    GH_ASSIGN_OR_RETURN(auto gone, tx.GetRefreshToken("old16"));
+                    EXPECT_FALSE(gone.has_value());
+                    GH_ASSIGN_OR_RETURN(children, tx.CountPendingChildren("s", "C"));
+                    return OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(children, 1);
+  EXPECT_EQ(store_->Stats()->refresh_tokens, 6);
 }
 
 TEST_P(StoreContract, EventsAreGapFreeAndOrdered) {

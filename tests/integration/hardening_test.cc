@@ -97,6 +97,34 @@ TEST(Hardening, ADuplicateSessionCookieIsRefused) {
   EXPECT_EQ(c.Send("POST", "/v1/auth/refresh", "", one).status, 200);
 }
 
+// 1. Escaping theft detection by flooding: a thief replays the committed refresh token 60 times
+// after the victim refreshed once. The victim's pending token is never trimmed away; the flood is
+// caught as theft, and the session (the thief's copy included) ends.
+TEST(Hardening, FloodingTheCommittedRefreshTokenIsCaughtAsTheft) {
+  ServerProcess server;
+  HttpClient c(server.port());
+  auto refresh = [&](const std::string& token) {
+    return c.Send("POST", "/v1/sessions/refresh", R"({"refresh_token":")" + token + "\"}",
+                  server.Auth());
+  };
+  const boost::json::value s =
+      Json(c.Send("POST", "/v1/sessions", R"({"user_id":"flooded"})", server.Auth()).body);
+  const std::string stolen = Str(s.at("refresh_token"), "token");
+  HttpResponse victim = refresh(stolen);
+  ASSERT_EQ(victim.status, 200);
+  std::string theft_seen;
+  for (int i = 0; i < 60 && theft_seen.empty(); ++i) {
+    HttpResponse r = refresh(stolen);
+    if (r.status != 200) theft_seen = Str(Json(r.body), "error");
+  }
+  EXPECT_EQ(theft_seen, "token_theft_detected");
+  EXPECT_EQ(refresh(stolen).status, 401);
+  HttpResponse after = refresh(Str(Json(victim.body).at("refresh_token"), "token"));
+  EXPECT_EQ(after.status, 401);  // the session ended as theft: nobody keeps it
+  HttpResponse audit = c.Send("GET", "/v1/audit?user_id=flooded", "", server.Auth());
+  EXPECT_NE(audit.body.find("token_theft_detected"), std::string::npos);
+}
+
 // 3. Sign-out that signs nobody out: with an expired access token, or one whose claims are
 // outdated, sign-out still ends the session, and its refresh token no longer refreshes.
 TEST(Hardening, SignOutEndsTheSessionWhateverStateTheAccessTokenIsIn) {

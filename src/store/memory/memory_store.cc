@@ -175,11 +175,26 @@ class MemoryTx final : public Tx {
     it->second = token;
     return OkStatus();
   }
-  Status TrimRefreshTokens(std::string_view session_handle, int keep) override {
+  Result<int> CountPendingChildren(std::string_view session_handle,
+                                   std::string_view parent_hash) override {
+    int n = 0;
+    for (const auto& [hash, t] : s_.tokens) {
+      n += t.session_handle == session_handle && t.parent_hash == parent_hash &&
+                   t.state == RefreshState::kPending
+               ? 1
+               : 0;
+    }
+    return n;
+  }
+  Status TrimRefreshTokens(std::string_view session_handle, int keep,
+                           const std::vector<std::string>& protected_parents) override {
     GH_RETURN_IF_ERROR(CheckWritable());
     std::vector<const RefreshTokenRecord*> others;
     for (const auto& [hash, t] : s_.tokens) {
-      if (t.session_handle == session_handle && t.state != RefreshState::kCommitted) {
+      const bool is_protected = std::find(protected_parents.begin(), protected_parents.end(),
+                                          t.parent_hash) != protected_parents.end();
+      if (t.session_handle == session_handle && t.state != RefreshState::kCommitted &&
+          !is_protected) {
         others.push_back(&t);
       }
     }

@@ -356,14 +356,34 @@ Status SqliteTx::UpdateRefreshToken(const RefreshTokenRecord& t) {
   return OkStatus();
 }
 
-Status SqliteTx::TrimRefreshTokens(std::string_view session_handle, int keep) {
+Result<int> SqliteTx::CountPendingChildren(std::string_view session_handle,
+                                           std::string_view parent_hash) {
+  GH_ASSIGN_OR_RETURN(Statement * q,
+                      db_.Prepare("SELECT count(*) FROM refresh_tokens WHERE session_handle = ? "
+                                  "AND parent_hash = ? AND state = 1"));
+  q->Bind(1, session_handle).BindBlob(2, parent_hash);
+  GH_ASSIGN_OR_RETURN(bool row, q->Step());
+  const int n = row ? static_cast<int>(q->Int(0)) : 0;
+  GH_RETURN_IF_ERROR(q->Run());
+  return n;
+}
+
+Status SqliteTx::TrimRefreshTokens(std::string_view session_handle, int keep,
+                                   const std::vector<std::string>& protected_parents) {
   GH_RETURN_IF_ERROR(CheckWritable());
+  if (protected_parents.size() > 2) return InvalidArgument("at most two protected parents");
+  // The deletable ones: not committed, not a child of a protected parent.
+  constexpr std::string_view kDeletable =
+      "session_handle = ?1 AND state != 0 AND parent_hash != ?3 AND parent_hash != ?4";
   GH_ASSIGN_OR_RETURN(
       Statement * q,
-      db_.Prepare("DELETE FROM refresh_tokens WHERE session_handle = ?1 AND state != 0 AND "
-                  "hash NOT IN (SELECT hash FROM refresh_tokens WHERE session_handle = ?1 AND "
-                  "state != 0 ORDER BY created_at DESC, hash DESC LIMIT ?2)"));
-  return q->Bind(1, session_handle).Bind(2, std::int64_t{keep}).Run();
+      db_.Prepare("DELETE FROM refresh_tokens WHERE " + std::string(kDeletable) +
+                  " AND hash NOT IN (SELECT hash FROM refresh_tokens WHERE " +
+                  std::string(kDeletable) + " ORDER BY created_at DESC, hash DESC LIMIT ?2)"));
+  const std::string none = "\x01";  // no token's parent hash (they are 32 bytes or empty)
+  const std::string& a = protected_parents.size() > 0 ? protected_parents[0] : none;
+  const std::string& b = protected_parents.size() > 1 ? protected_parents[1] : none;
+  return q->Bind(1, session_handle).Bind(2, std::int64_t{keep}).BindBlob(3, a).BindBlob(4, b).Run();
 }
 
 Result<std::int64_t> SqliteTx::NextCounter(std::string_view name) {

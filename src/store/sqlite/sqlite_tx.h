@@ -44,7 +44,10 @@ class SqliteTx final : public Tx {
   Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) override;
   Status InsertRefreshToken(const RefreshTokenRecord& token) override;
   Status UpdateRefreshToken(const RefreshTokenRecord& token) override;
-  Status TrimRefreshTokens(std::string_view session_handle, int keep) override;
+  Result<int> CountPendingChildren(std::string_view session_handle,
+                                   std::string_view parent_hash) override;
+  Status TrimRefreshTokens(std::string_view session_handle, int keep,
+                           const std::vector<std::string>& protected_parents) override;
 
   Result<std::int64_t> AppendEvent(const EventRecord& event) override;
   Status AppendAudit(const AuditRecord& entry) override;
