@@ -272,13 +272,12 @@ TEST_F(RefreshGuessing, RefusedTokensFromOneAddressAreThrottled) {
   EXPECT_EQ(blocked.status, 429);
   EXPECT_EQ(Str(Json(blocked.body), "error"), "rate_limited");
   EXPECT_TRUE(blocked.Header("retry-after").has_value());
-  // Even a real token is refused from the throttled address; the victim's own address is not.
+  // A real token is never refused by the guessing throttle, not even from the throttled
+  // address (hardening issue item 11: one NAT, many users); the victim's address is not touched.
   const std::string real = victim.jar().at("gh_refresh");
-  EXPECT_EQ(
-      attacker
-          .Send("POST", "/v1/auth/refresh", R"({"refresh_token":")" + real + "\"}", from_attacker)
-          .status,
-      429);
+  HttpResponse valid = attacker.Send("POST", "/v1/auth/refresh",
+                                     R"({"refresh_token":")" + real + "\"}", from_attacker);
+  EXPECT_EQ(valid.status, 200) << valid.body;
   EXPECT_EQ(victim.Send("POST", "/v1/auth/refresh", "{}").status, 200);
   HttpClient admin = Admin();
   auto audit = Json(admin.Send("GET", "/v1/audit?limit=100", "", server_.Auth()).body);
@@ -289,7 +288,7 @@ TEST_F(RefreshGuessing, RefusedTokensFromOneAddressAreThrottled) {
       EXPECT_EQ(Str(e, "ip"), "198.51.100.7");
     }
   }
-  EXPECT_EQ(throttled, 2);
+  EXPECT_EQ(throttled, 1);  // guess-6; the real token was not throttled
 }
 
 class TimingApi : public BrowserApi {

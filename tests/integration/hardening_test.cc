@@ -125,6 +125,23 @@ TEST(Hardening, FloodingTheCommittedRefreshTokenIsCaughtAsTheft) {
   EXPECT_NE(audit.body.find("token_theft_detected"), std::string::npos);
 }
 
+// 11. Refused refreshes lock everyone out: 110 users behind one NAT retry dead cookies, and
+// every browser at that address — valid cookies included — used to get 429. Valid refresh
+// tokens are never refused by the guessing throttle; dead ones past the limit are.
+TEST(Hardening, DeadCookiesFromOneAddressDoNotLockOutValidOnes) {
+  ServerProcess server(Settings{{"COOKIE_SECURE", "false"}, {"REFRESH_MAX_FAILURES", "100"}});
+  HttpClient c(server.port());
+  const auto [access, refresh] = SignUp(c, "nat@example.com");
+  int throttled = 0;
+  for (int i = 0; i < 110; ++i) {
+    HttpResponse r = Browser(c, "POST", "/v1/auth/refresh", "gh_refresh=dead-" + std::to_string(i));
+    throttled += r.status == 429 ? 1 : 0;
+  }
+  EXPECT_EQ(throttled, 10);  // the dead ones past the limit
+  HttpResponse valid = Browser(c, "POST", "/v1/auth/refresh", refresh);
+  EXPECT_EQ(valid.status, 200) << valid.body;
+}
+
 // 3. Sign-out that signs nobody out: with an expired access token, or one whose claims are
 // outdated, sign-out still ends the session, and its refresh token no longer refreshes.
 TEST(Hardening, SignOutEndsTheSessionWhateverStateTheAccessTokenIsIn) {

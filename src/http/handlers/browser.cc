@@ -122,19 +122,23 @@ Response Refresh(Context& c, Request& req) {
     ClearCookies(c, r);
     return r;
   }
-  const identity::ClientInfo client = Client(c, req);
-  const std::string guard_key = "refresh-ip:" + client.ip;
-  Result<identity::SigninThrottle::Slot> slot = c.refresh_guard.Acquire({guard_key});
-  if (!slot) {
-    (void)c.users.Audit("refresh_throttled", "", "", "user", client);
-    return ErrorResponse(slot.error());
-  }
   Result<sessions::IssuedSession> issued = c.sessions.Refresh(*token);
-  // A token the server does not accept counts against the address (theft is not guessing: the
-  // token was real). Successes do not forget earlier failures.
+  // The guessing throttle sees only tokens the server does not know (theft is not guessing: the
+  // token was real), so a valid token is never refused by it — not behind a shared NAT, not from
+  // an address someone else filled with dead cookies. Past the limit, unknown tokens from the
+  // address get 429 instead of 401.
   const bool refused = !issued && issued.error().code() == ErrorCode::kUnauthenticated &&
                        issued.error().reason() != reason::kTokenTheftDetected;
-  c.refresh_guard.Finish(*slot, !refused);
+  if (refused) {
+    const identity::ClientInfo client = Client(c, req);
+    Result<identity::SigninThrottle::Slot> slot =
+        c.refresh_guard.Acquire({"refresh-ip:" + client.ip});
+    if (!slot) {
+      (void)c.users.Audit("refresh_throttled", "", "", "user", client);
+      return ErrorResponse(slot.error());
+    }
+    c.refresh_guard.Finish(*slot, /*success=*/false);
+  }
   if (!issued) {
     Response r = ErrorResponse(issued.error());
     if (issued.error().code() == ErrorCode::kUnauthenticated) ClearCookies(c, r);
