@@ -142,6 +142,30 @@ TEST(Hardening, DeadCookiesFromOneAddressDoNotLockOutValidOnes) {
   EXPECT_EQ(valid.status, 200) << valid.body;
 }
 
+// 4. Forged X-Forwarded-For: behind a trusted proxy that appends its own line, a client's
+// forged first line used to become its address, so failures were never throttled. Now the
+// right-most untrusted address across all lines counts; garbage hops are skipped.
+TEST(Hardening, AForgedForwardedForLineDoesNotEscapeTheThrottle) {
+  ServerProcess server(Settings{{"TRUSTED_PROXIES", "127.0.0.0/8"}, {"SIGNIN_MAX_FAILURES", "10"}});
+  HttpClient c(server.port());
+  int throttled = 0;
+  for (int i = 0; i < 12; ++i) {
+    const Headers headers = {{"X-Gatehouse-CSRF", "1"},
+                             {"X-Forwarded-For", "192.0.2." + std::to_string(i + 1)},  // forged
+                             {"X-Forwarded-For", "203.0.113.9, not-an-address"}};  // the proxy's
+    HttpResponse r = c.Send("POST", "/v1/auth/signin",
+                            R"({"email":"nobody)" + std::to_string(i) +
+                                R"(@example.com","password":"wrong password here"})",
+                            headers);
+    throttled += r.status == 429 ? 1 : 0;
+  }
+  EXPECT_EQ(throttled, 2);  // the 11th and 12th, all from 203.0.113.9
+  // The audit names the real client address.
+  HttpResponse audit = c.Send("GET", "/v1/audit?limit=5", "", server.Auth());
+  EXPECT_NE(audit.body.find("203.0.113.9"), std::string::npos);
+  EXPECT_EQ(audit.body.find("192.0.2."), std::string::npos);
+}
+
 // 3. Sign-out that signs nobody out: with an expired access token, or one whose claims are
 // outdated, sign-out still ends the session, and its refresh token no longer refreshes.
 TEST(Hardening, SignOutEndsTheSessionWhateverStateTheAccessTokenIsIn) {

@@ -91,22 +91,42 @@ bool HasCsrfHeader(const Request& request) {
   return v.has_value() && *v == "1";
 }
 
+namespace {
+
+bool IsIpAddress(std::string_view text) {
+  if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return false;
+  const std::string s(text);
+  unsigned char buf[sizeof(in6_addr)];
+  return ::inet_pton(AF_INET, s.c_str(), buf) == 1 || ::inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+}  // namespace
+
 std::string ClientIp(const Request& request, const std::vector<Cidr>& trusted) {
   const auto is_trusted = [&](std::string_view ip) {
     return std::any_of(trusted.begin(), trusted.end(),
                        [&](const Cidr& c) { return c.Contains(ip); });
   };
   if (!is_trusted(request.peer_ip)) return request.peer_ip;
-  const auto xff = request.Header("x-forwarded-for");
-  if (!xff) return request.peer_ip;
-  std::string_view list = *xff;
-  while (!list.empty()) {
-    const std::size_t comma = list.rfind(',');
-    std::string_view ip = comma == std::string_view::npos ? list : list.substr(comma + 1);
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(0, comma);
-    while (!ip.empty() && ip.front() == ' ') ip.remove_prefix(1);
-    while (!ip.empty() && ip.back() == ' ') ip.remove_suffix(1);
-    if (!ip.empty() && !is_trusted(ip)) return std::string(ip);
+  // Every X-Forwarded-For line, in order, is one list: a proxy that appends its own line after
+  // the client's forged one must not let the forged one win. From the right, the first hop that
+  // is an IP address and not a trusted proxy is the client; anything else is skipped.
+  std::vector<std::string_view> hops;
+  for (const auto& [name, value] : request.headers) {
+    if (name != "x-forwarded-for") continue;
+    std::string_view list = value;
+    while (true) {
+      const std::size_t comma = list.find(',');
+      std::string_view hop = list.substr(0, comma);
+      while (!hop.empty() && (hop.front() == ' ' || hop.front() == '\t')) hop.remove_prefix(1);
+      while (!hop.empty() && (hop.back() == ' ' || hop.back() == '\t')) hop.remove_suffix(1);
+      hops.push_back(hop);
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+  }
+  for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+    if (IsIpAddress(*it) && !is_trusted(*it)) return std::string(*it);
   }
   return request.peer_ip;
 }

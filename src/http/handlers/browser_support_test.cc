@@ -35,6 +35,12 @@ TEST(ClientIp, BelievesForwardedForOnlyFromTrustedProxies) {
   EXPECT_EQ(ClientIp(proxied, trusted), "198.51.100.9");  // right-most untrusted hop
   proxied.headers.clear();
   EXPECT_EQ(ClientIp(proxied, trusted), "10.0.0.2");
+  // Several lines are one list, in order; hops that are not addresses are skipped.
+  proxied.headers = {{"x-forwarded-for", "192.0.2.1"},
+                     {"x-forwarded-for", "198.51.100.9 , <script>, 10.0.0.7"}};
+  EXPECT_EQ(ClientIp(proxied, trusted), "198.51.100.9");
+  proxied.headers = {{"x-forwarded-for", "2001:db8::1"}, {"x-forwarded-for", "unknown"}};
+  EXPECT_EQ(ClientIp(proxied, trusted), "2001:db8::1");
 }
 
 TEST(Cookies, NamesAttributesAndParsing) {
