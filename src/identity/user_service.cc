@@ -106,14 +106,35 @@ Result<UserPage> UserService::List(std::string_view email, std::string_view curs
 }
 
 Status UserService::Delete(std::string_view id) {
-  bool deleted = false;
-  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
-    GH_ASSIGN_OR_RETURN(deleted, tx.DeleteUser(id));
-    return OkStatus();
-  }));
-  if (!deleted) return NotFound("no such user");
-  return sessions_.RevokeAll(id, std::nullopt, "user_deleted").status();
+  // The user and every session go in one transaction: no crash in between leaves sessions of a
+  // deleted user, and a sign-in racing the deletion fails its credential check.
+  return sessions_
+      .RevokeAll(id, std::nullopt, "user_deleted",
+                 [&](Tx& tx) -> Status {
+                   GH_ASSIGN_OR_RETURN(bool deleted, tx.DeleteUser(id));
+                   if (!deleted) return NotFound("no such user");
+                   return OkStatus();
+                 })
+      .status();
 }
+
+namespace {
+
+// Sets the account's password hash on its current row, inside `tx`.
+std::function<Status(Tx&)> SetHash(const std::string& user_id, const std::string& hash,
+                                   const std::optional<std::string>& expected = std::nullopt) {
+  return [user_id, hash, expected](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(std::optional<UserRecord> current, tx.GetUser(user_id));
+    if (!current) return NotFound("no such user");
+    if (expected && current->password_hash != *expected) {
+      return FailedPrecondition("the password changed meanwhile");
+    }
+    current->password_hash = hash;
+    return tx.UpdateUser(*current);
+  };
+}
+
+}  // namespace
 
 Result<SignedIn> UserService::SignUp(std::string_view email, std::string_view password,
                                      const ClientInfo& client) {
@@ -156,9 +177,10 @@ Result<SignedIn> UserService::SignIn(std::string_view email, std::string_view pa
     return Error(ErrorCode::kPermissionDenied, "this account is banned", reason::kUserBanned);
   }
   if (crypto::Argon2idNeedsRehash(user->password_hash, argon2_)) {
-    if (Result<std::string> rehashed = Hash(password)) {
+    // Only over the hash that was verified: a change that committed meanwhile is kept.
+    if (Result<std::string> rehashed = Hash(password);
+        rehashed && store_.Write(SetHash(user->id, *rehashed, user->password_hash))) {
       user->password_hash = std::move(*rehashed);
-      (void)store_.Write([&](Tx& tx) { return tx.UpdateUser(*user); });
     }
   }
   GH_ASSIGN_OR_RETURN(sessions::IssuedSession session,
@@ -167,7 +189,8 @@ Result<SignedIn> UserService::SignIn(std::string_view email, std::string_view pa
                                         .audit = store::AuditRecord{.type = "signin_succeeded",
                                                                     .user_id = user->id,
                                                                     .actor = "user",
-                                                                    .ip = client.ip}}));
+                                                                    .ip = client.ip},
+                                        .credential = user->password_hash}));
   return SignedIn{std::move(*user), std::move(session)};
 }
 
@@ -181,17 +204,21 @@ Status UserService::ChangePassword(std::string_view user_id, std::string_view se
   throttle_.Finish(slot, ok, key);
   if (!ok) return Unauthenticated("the current password is wrong");
   GH_RETURN_IF_ERROR(CheckPasswordPolicy(next));
-  GH_ASSIGN_OR_RETURN(user.password_hash, Hash(next));
-  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) { return tx.UpdateUser(user); }));
+  GH_ASSIGN_OR_RETURN(const std::string hash, Hash(next));
+  // The new hash and the end of the other sessions commit together.
+  const auto set = SetHash(user.id, hash, user.password_hash);
   switch (sessions_.policy().security.own_password_change) {
     case sessions::EndSessions::kNone:
+      GH_RETURN_IF_ERROR(store_.Write(set));
       break;
     case sessions::EndSessions::kOthers:
       GH_RETURN_IF_ERROR(
-          sessions_.RevokeAll(user.id, std::string(session_handle), "password_changed").status());
+          sessions_.RevokeAll(user.id, std::string(session_handle), "password_changed", set)
+              .status());
       break;
     case sessions::EndSessions::kAll:
-      GH_RETURN_IF_ERROR(sessions_.RevokeAll(user.id, std::nullopt, "password_changed").status());
+      GH_RETURN_IF_ERROR(
+          sessions_.RevokeAll(user.id, std::nullopt, "password_changed", set).status());
       break;
   }
   return Audit("password_changed", user.id, session_handle, "user", client);
@@ -201,11 +228,13 @@ Result<int> UserService::SetPassword(std::string_view user_id, std::string_view 
                                      const std::optional<std::string>& keep_session) {
   GH_RETURN_IF_ERROR(CheckPasswordPolicy(password));
   GH_ASSIGN_OR_RETURN(UserRecord user, Get(user_id));
-  GH_ASSIGN_OR_RETURN(user.password_hash, Hash(password));
-  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) { return tx.UpdateUser(user); }));
+  GH_ASSIGN_OR_RETURN(const std::string hash, Hash(password));
+  const auto set = SetHash(user.id, hash);
   int ended = 0;
   if (sessions_.policy().security.admin_password_set != sessions::EndSessions::kNone) {
-    GH_ASSIGN_OR_RETURN(ended, sessions_.RevokeAll(user.id, keep_session, "password_set"));
+    GH_ASSIGN_OR_RETURN(ended, sessions_.RevokeAll(user.id, keep_session, "password_set", set));
+  } else {
+    GH_RETURN_IF_ERROR(store_.Write(set));
   }
   GH_RETURN_IF_ERROR(Audit("password_changed", user.id, keep_session.value_or(""), "api", {},
                            R"({"by":"admin"})"));

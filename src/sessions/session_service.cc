@@ -176,6 +176,12 @@ Result<IssuedSession> SessionService::Create(const CreateParams& params) {
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
     GH_ASSIGN_OR_RETURN(bool banned, tx.IsBanned(session.user_id));
     if (banned) return PermissionDenied("this user is banned");
+    if (params.credential) {
+      GH_ASSIGN_OR_RETURN(std::optional<store::UserRecord> user, tx.GetUser(session.user_id));
+      if (!user || user->password_hash != *params.credential) {
+        return Unauthorised("the account's credentials changed; sign in again");
+      }
+    }
     if (policy_.max_sessions_per_user > 0) {
       GH_ASSIGN_OR_RETURN(std::vector<SessionRecord> live,
                           tx.ListLiveSessions(session.user_id, now));
@@ -285,7 +291,12 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
     switch (rotation) {
       case Rotation::kTheft:
         theft = true;
-        return EndSession(tx, session, "theft", now);
+        GH_RETURN_IF_ERROR(EndSession(tx, session, "theft", now));
+        if (policy_.security.theft == TheftScope::kAllOfUser) {
+          // Every session of the user, in the same transaction as the detection.
+          return RevokeAllIn(tx, session.user_id, std::nullopt, "theft", now).status();
+        }
+        return OkStatus();
       case Rotation::kPromote:
         if (committed) {
           committed->state = RefreshState::kSuperseded;
@@ -325,9 +336,6 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
     counters_.theft.fetch_add(1, std::memory_order_relaxed);
     spdlog::warn("refresh token reuse: session {} of user {} revoked", session.handle,
                  session.user_id);
-    if (policy_.security.theft == TheftScope::kAllOfUser) {
-      GH_RETURN_IF_ERROR(RevokeAll(session.user_id, std::nullopt, "theft").status());
-    }
     Error error = Unauthenticated("refresh token reuse detected; the session was revoked",
                                   reason::kTokenTheftDetected);
     error.WithField("session_handle", session.handle).WithField("user_id", session.user_id);
@@ -429,22 +437,33 @@ Result<SessionService::EndedSessions> SessionService::EndUserSessions(
   return ended;
 }
 
+Result<SessionService::EndedSessions> SessionService::RevokeAllIn(
+    Tx& tx, std::string_view user_id, const std::optional<std::string>& except,
+    std::string_view reason, std::int64_t now) {
+  GH_ASSIGN_OR_RETURN(EndedSessions ended, EndUserSessions(tx, user_id, except, reason, now));
+  GH_RETURN_IF_ERROR(revocation::AppendEvents(
+      tx, revocation::UserSessionsRevoked(user_id, ended.named, except, FromUnixMillis(now))));
+  GH_RETURN_IF_ERROR(tx.AppendAudit(
+      {.at = now,
+       .type = "user_sessions_revoked",
+       .user_id = std::string(user_id),
+       .actor = "api",
+       .detail =
+           bj::serialize(bj::object{{"revoked", ended.live}, {"reason", std::string(reason)}})}));
+  return ended;
+}
+
 Result<int> SessionService::RevokeAll(std::string_view user_id,
                                       const std::optional<std::string>& except,
-                                      std::string_view reason) {
+                                      std::string_view reason,
+                                      const std::function<Status(Tx&)>& with) {
   const SystemTime now_time = clock_.Now();
   const std::int64_t now = ToUnixMillis(now_time);
   EndedSessions ended;
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
-    GH_ASSIGN_OR_RETURN(ended, EndUserSessions(tx, user_id, except, reason, now));
-    GH_RETURN_IF_ERROR(revocation::AppendEvents(
-        tx, revocation::UserSessionsRevoked(user_id, ended.named, except, now_time)));
-    return tx.AppendAudit({.at = now,
-                           .type = "user_sessions_revoked",
-                           .user_id = std::string(user_id),
-                           .actor = "api",
-                           .detail = bj::serialize(bj::object{{"revoked", ended.live},
-                                                              {"reason", std::string(reason)}})});
+    if (with) GH_RETURN_IF_ERROR(with(tx));
+    GH_ASSIGN_OR_RETURN(ended, RevokeAllIn(tx, user_id, except, reason, now));
+    return OkStatus();
   }));
   counters_.revoked.fetch_add(static_cast<std::uint64_t>(ended.live), std::memory_order_relaxed);
   return ended.live;

@@ -56,6 +56,11 @@ struct CreateParams {
   // Written in the session's own transaction (its session_handle filled in), e.g. the
   // signin_succeeded entry, so a sign-in costs one durable write, not two.
   std::optional<store::AuditRecord> audit;
+  // The password hash a sign-in verified: the session is created only if the account still
+  // has it, checked in the session's own transaction, so a password change, reset or deletion
+  // that commits while the sign-in hashed makes it fail (kUnauthenticated) instead of leaving a
+  // session the change did not end.
+  std::optional<std::string> credential;
 };
 
 // A session with the tokens just issued for it.
@@ -108,9 +113,12 @@ class SessionService {
   Result<bool> Revoke(std::string_view handle, std::string_view reason = "revoked");
   Result<store::SessionRecord> Update(std::string_view handle, const SessionPatch& patch);
   Result<std::vector<store::SessionRecord>> ListLive(std::string_view user_id);
-  // Revokes every live session of the user except `except`; returns how many.
+  // Revokes every live session of the user except `except`; returns how many. `with`, if set,
+  // runs first in the same transaction (a password change, a user deletion), so the change and
+  // the revocation commit together or not at all.
   Result<int> RevokeAll(std::string_view user_id, const std::optional<std::string>& except,
-                        std::string_view reason = "revoked_all");
+                        std::string_view reason = "revoked_all",
+                        const std::function<Status(store::Tx&)>& with = nullptr);
   // Bans a user id: every live session ends at once (one user_banned event), and create,
   // refresh and sign-in are refused until Unban. Returns the sessions ended.
   Result<int> Ban(std::string_view user_id, std::string_view reason);
@@ -141,6 +149,10 @@ class SessionService {
     int live = 0;
     std::vector<std::string> named;
   };
+  // EndUserSessions plus its user_sessions_revoked events and audit entry, inside `tx`.
+  Result<EndedSessions> RevokeAllIn(store::Tx& tx, std::string_view user_id,
+                                    const std::optional<std::string>& except,
+                                    std::string_view reason, std::int64_t now);
   // Ends every session of the user but `except` inside `tx` (no event written).
   Result<EndedSessions> EndUserSessions(store::Tx& tx, std::string_view user_id,
                                         const std::optional<std::string>& except,

@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "crypto/base64url.h"
 #include "tests/support/http_client.h"
@@ -165,6 +168,75 @@ TEST(Hardening, AForgedForwardedForLineDoesNotEscapeTheThrottle) {
   EXPECT_NE(audit.body.find("203.0.113.9"), std::string::npos);
   EXPECT_EQ(audit.body.find("192.0.2."), std::string::npos);
 }
+
+// 2 and 12. Sign-in with the old password racing a password change, an admin reset or the
+// user's deletion: four loops sign in with the old password while the change runs. Once the
+// change has returned, no session obtained with the old password is live — in `local`, in
+// `strict` and in the session list.
+class SignInRace : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SignInRace, NoOldPasswordSessionSurvivesTheChange) {
+  ServerProcess server(Settings{{"COOKIE_SECURE", "false"},
+                                {"ARGON2_MEMORY_KIB", "64"},
+                                {"ARGON2_ITERATIONS", "1"},
+                                {"SIGNIN_MAX_FAILURES", "100000"}});
+  HttpClient c(server.port());
+  const std::string old_password = "correct horse battery";
+  const auto [access, refresh] = SignUp(c, "raced@example.com");
+  const std::string user = Str(Json(Browser(c, "GET", "/v1/me", access).body).at("user"), "id");
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::vector<std::string> tokens;
+  std::vector<std::thread> loops;
+  for (int t = 0; t < 4; ++t) {
+    loops.emplace_back([&] {
+      HttpClient mine(server.port());
+      while (!stop.load()) {
+        HttpResponse r =
+            mine.Send("POST", "/v1/auth/signin",
+                      R"({"email":"raced@example.com","password":")" + old_password + "\"}",
+                      {{"X-Gatehouse-CSRF", "1"}, {"X-Gatehouse-Transport", "header"}});
+        if (r.status != 200) continue;
+        std::lock_guard lock(mu);
+        tokens.push_back(Str(Json(r.body).at("access_token"), "token"));
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  HttpResponse change;
+  if (GetParam() == "own") {
+    change = c.Send(
+        "POST", "/v1/me/password",
+        R"({"current_password":")" + old_password + R"(","new_password":"a brand new passphrase"})",
+        {{"X-Gatehouse-CSRF", "1"}, {"Cookie", access}});
+  } else if (GetParam() == "reset") {
+    change = c.Send("POST", "/v1/users/" + user + "/password",
+                    R"({"password":"a brand new passphrase"})", server.Auth());
+  } else {
+    change = c.Send("DELETE", "/v1/users/" + user, "", server.Auth());
+  }
+  ASSERT_EQ(change.status, 200) << change.body;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // sign-ins in flight finish
+  stop = true;
+  for (auto& l : loops) l.join();
+  ASSERT_GT(tokens.size(), 3u) << "the race never ran";
+  int live = 0;
+  for (const std::string& token : tokens) {
+    for (const char* mode : {"local", "strict"}) {
+      HttpResponse r =
+          c.Send("POST", "/v1/sessions/verify",
+                 R"({"access_token":")" + token + R"(","mode":")" + mode + "\"}", server.Auth());
+      live += r.status == 200 ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(live, 0) << "of " << tokens.size() << " old-password sessions";
+  HttpResponse sessions = c.Send("GET", "/v1/users/" + user + "/sessions", "", server.Auth());
+  const std::size_t listed = Json(sessions.body).at("sessions").as_array().size();
+  EXPECT_EQ(listed, GetParam() == "own" ? 1u : 0u);  // own change keeps the current session
+}
+
+INSTANTIATE_TEST_SUITE_P(Changes, SignInRace, ::testing::Values("own", "reset", "delete"),
+                         [](const auto& p) { return p.param; });
 
 // 3. Sign-out that signs nobody out: with an expired access token, or one whose claims are
 // outdated, sign-out still ends the session, and its refresh token no longer refreshes.
