@@ -1,5 +1,6 @@
 #include "revocation/event.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -144,6 +145,19 @@ std::optional<EventType> ParseEventType(std::string_view name) {
 }
 
 std::string Event::FieldsJson() const { return bj::serialize(Fields(*this)); }
+
+bool Event::EndsSession(std::string_view user, std::string_view handle) const {
+  switch (type) {
+    case EventType::kSessionRevoked:
+      return session_handle == handle;
+    case EventType::kUserBanned:
+      return user_id == user;  // a ban ends every session of the user
+    case EventType::kUserSessionsRevoked:
+      return std::find(sessions.begin(), sessions.end(), handle) != sessions.end();
+    default:
+      return false;
+  }
+}
 
 std::string Event::WireJson() const {
   bj::object wire{{"seq", seq}, {"type", type_name()}, {"at", at_ms}};

@@ -60,6 +60,8 @@ struct Event {
   std::string kid;                    // key_revoked
 
   std::string_view type_name() const { return EventTypeName(type); }
+  // True when applying this event ends session `handle` of user `user_id`.
+  bool EndsSession(std::string_view user_id, std::string_view handle) const;
   // The type's fields alone, for the store's payload column.
   std::string FieldsJson() const;
   // The flat wire object {seq, type, at, ...fields}.

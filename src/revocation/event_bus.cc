@@ -68,10 +68,20 @@ void Subscription::RequestResync() {
   if (wake) wake();
 }
 
-std::shared_ptr<Subscription> EventBus::Subscribe(std::string user_id, std::size_t max_queue) {
+std::shared_ptr<Subscription> EventBus::Subscribe(std::string user_id, std::size_t max_queue,
+                                                  std::size_t max_for_user) {
   std::shared_ptr<Subscription> s(
       new Subscription(weak_from_this(), std::move(user_id), max_queue));  // NOLINT
   MutexLock lock(mu_);
+  if (max_for_user > 0) {
+    const auto held = std::count_if(subscribers_.begin(), subscribers_.end(), [&](auto* other) {
+      return other->user_filter_ == s->user_filter_;
+    });
+    if (static_cast<std::size_t>(held) >= max_for_user) {
+      s->bus_.reset();  // never joined: its destructor must not look for it
+      return nullptr;
+    }
+  }
   subscribers_.push_back(s.get());
   handles_.push_back(s);
   return s;

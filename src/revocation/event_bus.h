@@ -60,8 +60,10 @@ class EventBus : public std::enable_shared_from_this<EventBus> {
  public:
   static std::shared_ptr<EventBus> Create() { return std::shared_ptr<EventBus>(new EventBus()); }
 
-  // `user_id`: only events whose user_id field is that user (for /v1/me/events).
-  std::shared_ptr<Subscription> Subscribe(std::string user_id = "", std::size_t max_queue = 10'000);
+  // `user_id`: only events whose user_id field is that user (for /v1/me/events). With
+  // `max_for_user` > 0, nullptr when that user already holds that many subscriptions.
+  std::shared_ptr<Subscription> Subscribe(std::string user_id = "", std::size_t max_queue = 10'000,
+                                          std::size_t max_for_user = 0);
   void Publish(const std::vector<Event>& events);
   // Tells every subscriber to resync (see Subscription::TakeResync).
   void RequestResync();

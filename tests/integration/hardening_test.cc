@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
 #include "tests/support/server_process.h"
+#include "tests/support/sse_client.h"
 
 namespace gatehouse::testing {
 namespace {
@@ -237,6 +239,38 @@ TEST_P(SignInRace, NoOldPasswordSessionSurvivesTheChange) {
 
 INSTANTIATE_TEST_SUITE_P(Changes, SignInRace, ::testing::Values("own", "reset", "delete"),
                          [](const auto& p) { return p.param; });
+
+// 9. Event streams without limits: one user holds at most 5 /v1/me/events streams, and a
+// stream closes once it has delivered the event that ended its own session. (Bounded replay:
+// feed_test ALongBacklogIsAResyncNotAReplay.)
+TEST(Hardening, EventStreamsAreCappedAndEndWithTheirSession) {
+  ServerProcess server(Settings{{"COOKIE_SECURE", "false"}});
+  HttpClient c(server.port());
+  const auto [access, refresh] = SignUp(c, "streams@example.com");
+  const std::string token = access.substr(access.find('=') + 1);
+  const std::string handle =
+      Str(Json(Browser(c, "GET", "/v1/me", access).body).at("session"), "handle");
+  std::vector<std::unique_ptr<SseClient>> streams;
+  for (int i = 0; i < 5; ++i) {
+    streams.push_back(std::make_unique<SseClient>(server.port(), "/v1/me/events",
+                                                  Headers{{"Authorization", "Bearer " + token}}));
+    streams.back()->WaitForId(0, std::chrono::milliseconds(500));
+    EXPECT_EQ(streams.back()->status(), 200) << i;
+  }
+  HttpResponse sixth = c.Send("GET", "/v1/me/events", "", {{"Authorization", "Bearer " + token}});
+  EXPECT_EQ(sixth.status, 429);
+  EXPECT_EQ(Str(Json(sixth.body), "error"), "rate_limited");
+  EXPECT_TRUE(sixth.Header("retry-after").has_value());
+
+  ASSERT_EQ(c.Send("DELETE", "/v1/sessions/" + handle, "", server.Auth()).status, 200);
+  for (auto& stream : streams) {
+    const auto records = stream->WaitForId(1, std::chrono::seconds(10));
+    ASSERT_FALSE(records.empty());
+    EXPECT_EQ(records.back().event, "session_revoked");
+    stream->WaitForId(1'000'000, std::chrono::seconds(5));  // reads until the server ends it
+    EXPECT_TRUE(stream->ended());
+  }
+}
 
 // 3. Sign-out that signs nobody out: with an expired access token, or one whose claims are
 // outdated, sign-out still ends the session, and its refresh token no longer refreshes.

@@ -57,7 +57,10 @@ bool SseClient::ReadSome(std::chrono::milliseconds timeout) {
   if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return false;
   char buf[65536];
   const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-  if (n <= 0) return false;
+  if (n <= 0) {
+    ended_ = true;
+    return false;
+  }
   text_.append(buf, static_cast<std::size_t>(n));
   return true;
 }

@@ -26,6 +26,8 @@ class SseClient {
   // Reads until a record with an id of at least `id` has arrived or `timeout` passes; returns
   // every complete record received so far, in order.
   std::vector<Record> WaitForId(long id, std::chrono::milliseconds timeout);
+  // True once the server ended the stream (closed the connection or sent the last chunk).
+  bool ended() const { return ended_ || text_.ends_with("\r\n0\r\n\r\n"); }
   const std::string& text() const { return text_; }
   int status() const;
 
@@ -36,6 +38,7 @@ class SseClient {
 
   int fd_ = -1;
   std::string text_;
+  bool ended_ = false;
 };
 
 }  // namespace gatehouse::testing

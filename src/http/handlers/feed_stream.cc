@@ -18,18 +18,21 @@ std::string SseResync(const revocation::Snapshot& snapshot) {
 // Follows a subscription from a known position, skipping what the opening already covered.
 class SseStream final : public ResponseStream {
  public:
-  SseStream(revocation::Feed& feed, revocation::Opening opening, bool with_snapshot)
+  // `session`: for /v1/me/events, the stream's own session (user, handle): the stream ends
+  // right after delivering the event that ends it.
+  SseStream(revocation::Feed& feed, revocation::Opening opening,
+            std::optional<std::pair<std::string, std::string>> session)
       : feed_(feed),
         sub_(std::move(opening.live)),
         last_sent_(opening.position),
-        with_snapshot_(with_snapshot) {}
+        session_(std::move(session)) {}
   void SetWaker(std::function<void()> wake) override { sub_->SetWaker(std::move(wake)); }
   std::optional<std::string> Next() override {
-    if (sub_->Overflowed()) return std::nullopt;
+    if (sub_->Overflowed() || ended_) return std::nullopt;
     std::string out;
     if (sub_->TakeResync()) {
       revocation::Snapshot snapshot = feed_.TakeSnapshot();
-      if (!with_snapshot_) snapshot.json.clear();
+      if (session_) snapshot.json.clear();  // a user's stream carries no one else's state
       last_sent_ = snapshot.seq;
       out += SseResync(snapshot);
     }
@@ -37,6 +40,10 @@ class SseStream final : public ResponseStream {
       if (e.seq <= last_sent_) continue;
       last_sent_ = e.seq;
       out += SseEvent(e);
+      if (session_ && e.EndsSession(session_->first, session_->second)) {
+        ended_ = true;  // this event is the last one: the next call ends the stream
+        break;
+      }
     }
     return out;
   }
@@ -45,7 +52,8 @@ class SseStream final : public ResponseStream {
   revocation::Feed& feed_;
   std::shared_ptr<revocation::Subscription> sub_;
   std::int64_t last_sent_;  // only touched by the connection's coroutine
-  const bool with_snapshot_;
+  const std::optional<std::pair<std::string, std::string>> session_;
+  bool ended_ = false;
 };
 
 Result<std::int64_t> After(const Request& req) {
@@ -56,10 +64,13 @@ Result<std::int64_t> After(const Request& req) {
   return InvalidArgument("'after' (or Last-Event-ID) must be a sequence number");
 }
 
-// Replays the log after `after` (or a resync snapshot), then streams live events.
-Result<Response> Open(revocation::Feed& feed, const Request& req, const std::string& user) {
+// Replays the log after `after` (or a resync snapshot), then streams live events. `session`:
+// the user and session of a /v1/me/events stream; unset for the API-key stream.
+Result<Response> Open(revocation::Feed& feed, const Request& req,
+                      std::optional<std::pair<std::string, std::string>> session) {
   GH_ASSIGN_OR_RETURN(std::int64_t after, After(req));
-  GH_ASSIGN_OR_RETURN(revocation::Opening opening, feed.Follow(after, user));
+  GH_ASSIGN_OR_RETURN(revocation::Opening opening,
+                      feed.Follow(after, session ? session->first : ""));
   std::string body = "retry: 1000\n\n";
   if (opening.resync) {
     body += SseResync(*opening.resync);
@@ -67,7 +78,7 @@ Result<Response> Open(revocation::Feed& feed, const Request& req, const std::str
     for (const revocation::Event& e : opening.backlog) body += SseEvent(e);
   }
   Response r = TextResponse(200, std::move(body), "text/event-stream");
-  r.stream = std::make_shared<SseStream>(feed, std::move(opening), /*with_snapshot=*/user.empty());
+  r.stream = std::make_shared<SseStream>(feed, std::move(opening), std::move(session));
   return r;
 }
 
@@ -81,7 +92,7 @@ std::string SseEvent(const revocation::Event& event) {
 void AddFeedStreamRoutes(Router& router, FeedStreamDeps deps, const ApiAuth& auth) {
   auto d = std::make_shared<FeedStreamDeps>(deps);
   router.Add(Method::kGet, "/v1/revocations/stream", auth.Require([d](Request& req) {
-    return Answer([&] { return Open(d->feed, req, ""); });
+    return Answer([&] { return Open(d->feed, req, std::nullopt); });
   }),
              {.blocking = true});
   router.Add(Method::kGet, "/v1/me/events",
@@ -94,7 +105,7 @@ void AddFeedStreamRoutes(Router& router, FeedStreamDeps deps, const ApiAuth& aut
                  if (!token) return Unauthenticated("sign in first");
                  GH_ASSIGN_OR_RETURN(auto claims,
                                      d->sessions.Verify(*token, sessions::VerifyMode::kLocal));
-                 return Open(d->feed, req, claims->user_id);
+                 return Open(d->feed, req, std::pair(claims->user_id, claims->session_handle));
                });
              },
              {.blocking = true});

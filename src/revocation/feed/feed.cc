@@ -111,7 +111,8 @@ Snapshot Feed::TakeSnapshot() const {
 }
 
 Result<std::vector<Event>> Feed::ReadDecoded(std::int64_t after, std::int64_t until, int limit,
-                                             const std::string& user_id, bool& resync) {
+                                             const std::string& user_id, bool& resync,
+                                             bool resync_if_limited) {
   // A position ahead of the log (a restore from backup, another database) can never be caught up
   // by waiting: the reader must start again from a snapshot.
   resync = after > until;
@@ -139,6 +140,7 @@ Result<std::vector<Event>> Feed::ReadDecoded(std::int64_t after, std::int64_t un
       if (ForUser(*event, user_id)) out.push_back(std::move(*event));
     }
   }
+  if (resync_if_limited && next < until) resync = true;
   return out;
 }
 
@@ -159,13 +161,18 @@ Result<Opening> Feed::Follow(std::int64_t after, std::string user_id) {
   {
     // Subscribed at a known position: everything later arrives live.
     MutexLock lock(mu_);
-    opening.live = bus_->Subscribe(user_id);
+    opening.live = bus_->Subscribe(user_id, 10'000, user_id.empty() ? 0 : kMaxStreamsPerUser);
+    if (opening.live == nullptr) {
+      Error full = ResourceExhausted("at most " + std::to_string(kMaxStreamsPerUser) +
+                                     " event streams per user; close one first");
+      full.WithField("retry_after", "5");
+      return full;
+    }
     opening.position = position_;
   }
   bool resync = false;
-  GH_ASSIGN_OR_RETURN(
-      opening.backlog,
-      ReadDecoded(after, opening.position, std::numeric_limits<int>::max(), user_id, resync));
+  GH_ASSIGN_OR_RETURN(opening.backlog, ReadDecoded(after, opening.position, kMaxReplay, user_id,
+                                                   resync, /*resync_if_limited=*/true));
   if (resync) {
     // Later than the subscription's start: the subscriber skips live events up to it.
     Snapshot snapshot = TakeSnapshot();

@@ -86,7 +86,11 @@ class Feed {
 
   // Events after `after`, at most `limit` (up to the position), or a resync snapshot.
   Result<FeedPage> Read(std::int64_t after, int limit);
-  // Opens a live feed; `user_id` non-empty: only that user's events (no snapshot in a resync).
+  // Opens a live feed; `user_id` non-empty: only that user's events (no snapshot in a resync),
+  // at most kMaxStreamsPerUser at once (kResourceExhausted beyond). A backlog longer than
+  // kMaxReplay events is a resync instead: replay is bounded.
+  static constexpr std::size_t kMaxStreamsPerUser = 5;
+  static constexpr int kMaxReplay = 10'000;
   Result<Opening> Follow(std::int64_t after, std::string user_id);
 
   // Drops state entries no token can need any more.
@@ -106,7 +110,8 @@ class Feed {
   // is set. Sets `resync` (and stops) where the next event is missing from the log (pruned) or
   // cannot be decoded, and when `after` is ahead of `until`.
   Result<std::vector<Event>> ReadDecoded(std::int64_t after, std::int64_t until, int limit,
-                                         const std::string& user_id, bool& resync);
+                                         const std::string& user_id, bool& resync,
+                                         bool resync_if_limited = false);
 
   store::Store& store_;
   RevocationState& state_;

@@ -160,6 +160,37 @@ TEST_F(FeedTest, APositionAheadOfTheLogIsToldToResync) {
   EXPECT_FALSE(feed_.Read(1, 100).value().resync);
 }
 
+// Replay is bounded: a backlog longer than kMaxReplay is a resync, not a flood of events.
+TEST_F(FeedTest, ALongBacklogIsAResyncNotAReplay) {
+  std::vector<Event> many;
+  for (int i = 0; i <= Feed::kMaxReplay; ++i) {
+    many.push_back(SessionRevoked("h" + std::to_string(i), "u", clock_.Now()));
+  }
+  ASSERT_TRUE(Commit(many));
+  Opening all = feed_.Follow(0, "").value();
+  ASSERT_TRUE(all.resync);
+  EXPECT_TRUE(all.backlog.empty());
+  EXPECT_EQ(all.position, Feed::kMaxReplay + 1);
+  Opening recent = feed_.Follow(2, "").value();  // less than kMaxReplay behind: replayed
+  EXPECT_FALSE(recent.resync);
+  EXPECT_EQ(static_cast<int>(recent.backlog.size()), Feed::kMaxReplay - 1);
+}
+
+// One user holds at most kMaxStreamsPerUser live subscriptions; the full feed is not capped.
+TEST_F(FeedTest, StreamsPerUserAreCapped) {
+  std::vector<Opening> held;
+  for (std::size_t i = 0; i < Feed::kMaxStreamsPerUser; ++i) {
+    held.push_back(feed_.Follow(0, "alice").value());
+  }
+  Result<Opening> one_more = feed_.Follow(0, "alice");
+  ASSERT_FALSE(one_more);
+  EXPECT_EQ(one_more.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_TRUE(feed_.Follow(0, "bob"));
+  EXPECT_TRUE(feed_.Follow(0, ""));
+  held.pop_back();  // one leaves: room again
+  EXPECT_TRUE(feed_.Follow(0, "alice"));
+}
+
 // A live follower opened while writers run sees every event exactly once: the backlog up to its
 // position, then the live ones after it.
 TEST_F(FeedTest, FollowMissesNothingWhileWritersRun) {
