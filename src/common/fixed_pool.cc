@@ -6,7 +6,7 @@
 
 namespace gatehouse {
 
-FixedPool::FixedPool(unsigned threads) {
+FixedPool::FixedPool(unsigned threads, std::size_t max_waiting) : max_waiting_(max_waiting) {
   threads = std::max(1u, threads);
   threads_.reserve(threads);
   for (unsigned i = 0; i < threads; ++i) {
@@ -26,12 +26,14 @@ FixedPool::~FixedPool() {
   for (auto& t : threads_) t.join();
 }
 
-void FixedPool::Submit(std::function<void()> job) {
+bool FixedPool::Submit(std::function<void()> job, bool bounded) {
   {
     std::lock_guard lock(mu_);
+    if (bounded && max_waiting_ > 0 && queue_.size() >= max_waiting_) return false;
     queue_.push_back(std::move(job));
   }
   cv_.notify_one();
+  return true;
 }
 
 void FixedPool::Loop() {

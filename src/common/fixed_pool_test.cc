@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -20,6 +22,34 @@ TEST(FixedPool, RunsOnAPoolThreadAndReturnsTheResult) {
   int touched = 0;
   pool.Run([&] { touched = 7; });
   EXPECT_EQ(touched, 7);
+}
+
+// A bounded pool answers a flood at once: beyond max_waiting queued jobs TryRun refuses (the
+// caller answers 503) instead of queueing without bound; Run is never refused.
+TEST(FixedPool, TryRunRefusesBeyondTheWaitingBound) {
+  FixedPool pool(1, 2);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> busy{false};
+  std::thread blocker([&] {
+    pool.Run([&] {
+      busy = true;
+      released.wait();
+    });
+  });
+  while (!busy.load()) std::this_thread::yield();
+  std::vector<std::thread> waiters;
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 2; ++i) {
+    waiters.emplace_back([&] { EXPECT_TRUE(pool.TryRun([&] { return ++ran; }).has_value()); });
+  }
+  while (pool.waiting() < 2) std::this_thread::yield();
+  EXPECT_FALSE(pool.TryRun([&] { return ++ran; }).has_value());  // full: refused, not run
+  release.set_value();
+  blocker.join();
+  for (auto& w : waiters) w.join();
+  EXPECT_EQ(ran.load(), 2);
+  EXPECT_EQ(pool.TryRun([] { return 5; }), std::optional<int>(5));  // room again
 }
 
 TEST(FixedPool, RethrowsInTheCaller) {

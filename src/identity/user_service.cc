@@ -24,16 +24,33 @@ UserService::UserService(Deps deps)
       clock_(deps.clock),
       random_(deps.random),
       argon2_(deps.argon2),
-      hashing_(std::make_unique<FixedPool>(std::thread::hardware_concurrency())) {
+      hashing_(
+          std::make_unique<FixedPool>(std::thread::hardware_concurrency(),
+                                      kMaxWaitingHashes * std::thread::hardware_concurrency())) {
   dummy_hash_ = Hash(crypto::Base64UrlEncode(random_.Bytes(16))).value();
 }
 
-Result<std::string> UserService::Hash(std::string_view password) {
-  return hashing_->Run([&] { return crypto::Argon2idHash(password, argon2_, random_); });
+namespace {
+
+Error HashingBusy() {
+  Error busy = Unavailable("too many password checks at once; try again shortly");
+  busy.WithField("retry_after", "1");
+  return busy;
 }
 
-bool UserService::Verify(std::string_view phc, std::string_view password) {
-  return hashing_->Run([&] { return crypto::Argon2idVerify(phc, password); });
+}  // namespace
+
+Result<std::string> UserService::Hash(std::string_view password) {
+  auto hashed = hashing_->TryRun([&] { return crypto::Argon2idHash(password, argon2_, random_); });
+  if (!hashed) return HashingBusy();
+  return std::move(*hashed);
+}
+
+Result<bool> UserService::Verify(std::string_view phc, std::string_view password) {
+  const std::optional<bool> ok =
+      hashing_->TryRun([&] { return crypto::Argon2idVerify(phc, password); });
+  if (!ok) return HashingBusy();
+  return *ok;
 }
 
 Status UserService::Audit(std::string_view type, std::string_view user_id, std::string_view session,
@@ -138,7 +155,18 @@ std::function<Status(Tx&)> SetHash(const std::string& user_id, const std::string
 
 Result<SignedIn> UserService::SignUp(std::string_view email, std::string_view password,
                                      const ClientInfo& client) {
-  GH_ASSIGN_OR_RETURN(UserRecord user, Create(email, password, "user"));
+  // Every sign-up counts against the address, as a failed sign-in does: finding out which
+  // emails are registered (409) is no easier here than there, and the hashing work a flood
+  // can queue is bounded.
+  const std::string ip_key = "signup-ip:" + client.ip;
+  Result<SigninThrottle::Slot> slot = throttle_.Acquire({ip_key});
+  if (!slot) {
+    (void)Audit("signup_throttled", "", "", "user", client);
+    return slot.error();
+  }
+  Result<UserRecord> created = Create(email, password, "user");
+  throttle_.Finish(*slot, /*success=*/false);
+  GH_ASSIGN_OR_RETURN(UserRecord user, std::move(created));
   GH_ASSIGN_OR_RETURN(
       sessions::IssuedSession session,
       sessions_.Create({.user_id = user.id, .device = {client.user_agent, client.ip}}));
@@ -166,7 +194,12 @@ Result<SignedIn> UserService::SignIn(std::string_view email, std::string_view pa
     throttle_.Finish(*slot, /*success=*/true);  // not the caller's failure
     return read.error();
   }
-  const bool ok = Verify(user ? user->password_hash : dummy_hash_, password) && user.has_value();
+  const Result<bool> verified = Verify(user ? user->password_hash : dummy_hash_, password);
+  if (!verified) {
+    throttle_.Finish(*slot, /*success=*/true);  // not the caller's failure: the pool is full
+    return verified.error();
+  }
+  const bool ok = *verified && user.has_value();
   throttle_.Finish(*slot, ok, account_key);
   if (!ok) {
     (void)Audit("signin_failed", user ? user->id : "", "", "user", client);
@@ -200,9 +233,10 @@ Status UserService::ChangePassword(std::string_view user_id, std::string_view se
   GH_ASSIGN_OR_RETURN(UserRecord user, Get(user_id));
   const std::string key = "password:" + user.id;
   GH_ASSIGN_OR_RETURN(SigninThrottle::Slot slot, throttle_.Acquire({key}));
-  const bool ok = Verify(user.password_hash, current);
-  throttle_.Finish(slot, ok, key);
-  if (!ok) return Unauthenticated("the current password is wrong");
+  const Result<bool> verified = Verify(user.password_hash, current);
+  throttle_.Finish(slot, !verified || *verified, key);
+  if (!verified) return verified.error();
+  if (!*verified) return Unauthenticated("the current password is wrong");
   GH_RETURN_IF_ERROR(CheckPasswordPolicy(next));
   GH_ASSIGN_OR_RETURN(const std::string hash, Hash(next));
   // The new hash and the end of the other sessions commit together.

@@ -77,7 +77,10 @@ class UserService {
 
  private:
   Result<std::string> Hash(std::string_view password);
-  bool Verify(std::string_view phc, std::string_view password);
+  // kUnavailable (with retry_after) when the hashing pool's queue is full.
+  Result<bool> Verify(std::string_view phc, std::string_view password);
+  // Argon2 computations that may wait per core; more are refused at once (503).
+  static constexpr unsigned kMaxWaitingHashes = 32;
 
   store::Store& store_;
   sessions::SessionService& sessions_;

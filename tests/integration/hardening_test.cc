@@ -272,6 +272,58 @@ TEST(Hardening, EventStreamsAreCappedAndEndWithTheirSession) {
   }
 }
 
+// 5. Unthrottled sign-up: 60 sign-ups from one address used to succeed (enumeration through
+// 409, unbounded hashing). Every sign-up counts against the address like a failed sign-in.
+TEST(Hardening, SignUpsFromOneAddressAreThrottled) {
+  ServerProcess server(Settings{{"COOKIE_SECURE", "false"}});  // SIGNIN_MAX_FAILURES 10
+  HttpClient c(server.port());
+  int created = 0, conflicts = 0, throttled = 0;
+  for (int i = 0; i < 60; ++i) {
+    const std::string email = "flood" + std::to_string(i % 5) + "@example.com";  // repeats: 409
+    HttpResponse r = c.Send("POST", "/v1/auth/signup",
+                            R"({"email":")" + email + R"(","password":"correct horse battery"})",
+                            {{"X-Gatehouse-CSRF", "1"}});
+    created += r.status == 201 ? 1 : 0;
+    conflicts += r.status == 409 ? 1 : 0;
+    if (r.status == 429) {
+      ++throttled;
+      EXPECT_TRUE(r.Header("retry-after").has_value());
+    }
+  }
+  EXPECT_EQ(created, 5);
+  EXPECT_EQ(conflicts, 5);  // the enumeration answers stop with the throttle
+  EXPECT_EQ(throttled, 50);
+}
+
+// 5. The hashing queue is bounded: a burst of password checks beyond what may wait is answered
+// at once with 503 and Retry-After, never queued without bound.
+TEST(Hardening, APasswordCheckFloodGetsServiceUnavailableNotAQueue) {
+  ServerProcess server(Settings{{"WORKER_THREADS", "160"}, {"SIGNIN_MAX_FAILURES", "100000"}});
+  std::atomic<int> unavailable{0}, refused{0}, other{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 150; ++t) {
+    clients.emplace_back([&, t] {
+      HttpClient mine(server.port());
+      HttpResponse r = mine.Send("POST", "/v1/auth/signin",
+                                 R"({"email":"nobody)" + std::to_string(t) +
+                                     R"(@example.com","password":"not it at all"})",
+                                 {{"X-Gatehouse-CSRF", "1"}});
+      if (r.status == 503 && Str(Json(r.body), "error") == "unavailable" &&
+          r.Header("retry-after").has_value()) {
+        ++unavailable;
+      } else if (r.status == 401) {
+        ++refused;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_GT(unavailable.load(), 0);
+  EXPECT_GT(refused.load(), 0);
+  EXPECT_EQ(other.load(), 0);
+}
+
 // 3. Sign-out that signs nobody out: with an expired access token, or one whose claims are
 // outdated, sign-out still ends the session, and its refresh token no longer refreshes.
 TEST(Hardening, SignOutEndsTheSessionWhateverStateTheAccessTokenIsIn) {
