@@ -205,7 +205,7 @@ void BuildRouter(App::Parts& p) {
                p.auth->Require([table = p.sessions->policy().security.TableJson()](http::Request&) {
                  return http::TextResponse(200, table, "application/json");
                }));
-  http::AddBrowserRoutes(p.router, *p.users, *p.sessions, *p.refresh_guard, p.browser);
+  http::AddBrowserRoutes(p.router, *p.users, *p.sessions, *p.authz, *p.refresh_guard, p.browser);
 }
 
 }  // namespace

@@ -149,6 +149,7 @@ Result<IssuedSession> SessionService::Issue(const SessionRecord& session, const 
                            " bytes (too many roles or permissions for one token)");
   }
   return IssuedSession{.session = session,
+                       .roles = claims.roles,
                        .access_token = std::move(access),
                        .access_expires_at_ms = ToUnixSeconds(expires) * 1000,
                        .refresh_token = std::move(refresh_token),

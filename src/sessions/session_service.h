@@ -66,6 +66,7 @@ struct CreateParams {
 // A session with the tokens just issued for it.
 struct IssuedSession {
   store::SessionRecord session;
+  std::vector<std::string> roles;  // what the access token says (for X-Gatehouse-Front)
   std::string access_token;
   std::int64_t access_expires_at_ms = 0;
   std::string refresh_token;

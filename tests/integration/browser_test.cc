@@ -6,6 +6,7 @@
 #include <future>
 #include <map>
 
+#include "crypto/base64url.h"
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
 #include "tests/support/server_process.h"
@@ -143,6 +144,32 @@ TEST_F(BrowserApi, RefreshRotatesTheCookie) {
   EXPECT_TRUE(r.Header("x-gatehouse-front").has_value());
   EXPECT_EQ(r.Header("cache-control").value_or(""), "no-store");
   EXPECT_EQ(a.Send("GET", "/v1/me").status, 200);
+}
+
+// X-Gatehouse-Front carries the user, the roles the new token holds and its expiry; /v1/me
+// the current roles and permissions (the browser SDK shows and hides parts by them).
+TEST_F(BrowserApi, FrontHeaderAndMeCarryRolesAndPermissions) {
+  Device a = NewDevice();
+  const std::string id = SignUp(a, "front@example.com");
+  HttpClient admin = Admin();
+  ASSERT_EQ(
+      admin.Send("PUT", "/v1/roles/reporter", R"({"permissions":["reports:read"]})", server_.Auth())
+          .status,
+      200);
+  ASSERT_EQ(admin.Send("PUT", "/v1/users/" + id + "/roles/reporter", "", server_.Auth()).status,
+            200);
+  HttpResponse r = a.Send("POST", "/v1/auth/refresh", "{}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto decoded = crypto::Base64UrlDecode(r.Header("x-gatehouse-front").value_or(""));
+  ASSERT_TRUE(decoded);
+  const boost::json::value front = Json(*decoded);
+  EXPECT_EQ(Str(front, "user_id"), id);
+  EXPECT_EQ(Dump(front.at("roles")), R"(["reporter"])");
+  EXPECT_EQ(front.at("exp").as_int64(), Json(r.body).at("expires_at").as_int64());
+  const boost::json::value me = Json(a.Send("GET", "/v1/me").body);
+  EXPECT_EQ(Dump(me.at("roles")), R"(["reporter"])");
+  EXPECT_EQ(Dump(me.at("permissions")), R"(["reports:read"])");
+  EXPECT_EQ(me.at("user").at("ver").as_int64(), 1);
 }
 
 class SecureCookies : public BrowserApi {

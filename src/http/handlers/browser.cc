@@ -20,6 +20,7 @@ using sessions::SessionService;
 struct Context {
   UserService& users;
   SessionService& sessions;
+  authz::AuthzService& authz;
   identity::SigninThrottle& refresh_guard;
   const BrowserOptions& options;
 };
@@ -50,6 +51,7 @@ Result<std::shared_ptr<const tokens::AccessClaims>> Authenticate(const Context& 
 
 std::string FrontHeader(const sessions::IssuedSession& issued) {
   bj::array roles;
+  for (const auto& role : issued.roles) roles.emplace_back(role);
   bj::object front{
       {"user_id", issued.session.user_id}, {"roles", roles}, {"exp", issued.access_expires_at_ms}};
   return crypto::Base64UrlEncode(bj::serialize(front));
@@ -175,11 +177,16 @@ Result<Response> Me(Context& c, Request& req) {
   GH_ASSIGN_OR_RETURN(auto claims, Authenticate(c, req));
   GH_ASSIGN_OR_RETURN(store::UserRecord user, c.users.Get(claims->user_id));
   GH_ASSIGN_OR_RETURN(store::SessionRecord session, c.sessions.Get(claims->session_handle));
-  bj::array roles;
-  for (const auto& role : claims->roles) roles.emplace_back(role);
-  return JsonResponse(200, bj::object{{"user", UserJson(user)},
-                                      {"roles", roles},
-                                      {"permissions", bj::array{}},
+  // The current ones, from the store: the page shows what a refresh would put in the token.
+  GH_ASSIGN_OR_RETURN(std::vector<std::string> current_roles, c.authz.UserRoles(user.id));
+  GH_ASSIGN_OR_RETURN(std::vector<std::string> permissions, c.authz.UserPermissions(user.id));
+  GH_ASSIGN_OR_RETURN(std::int64_t ver, c.authz.ClaimsVersion(user.id));
+  bj::array roles, perms;
+  for (const auto& role : current_roles) roles.emplace_back(role);
+  for (const auto& perm : permissions) perms.emplace_back(perm);
+  return JsonResponse(200, bj::object{{"user", UserJson(user, current_roles, ver)},
+                                      {"roles", std::move(roles)},
+                                      {"permissions", std::move(perms)},
                                       {"session", SessionJson(session)}});
 }
 
@@ -237,8 +244,9 @@ Handler Browser(const BrowserOptions& options, Handler handler) {
 }  // namespace
 
 void AddBrowserRoutes(Router& router, UserService& users, SessionService& sessions,
-                      identity::SigninThrottle& refresh_guard, const BrowserOptions& options) {
-  auto c = std::make_shared<Context>(Context{users, sessions, refresh_guard, options});
+                      authz::AuthzService& authz, identity::SigninThrottle& refresh_guard,
+                      const BrowserOptions& options) {
+  auto c = std::make_shared<Context>(Context{users, sessions, authz, refresh_guard, options});
   const RouteOptions blocking{.blocking = true};
   auto add = [&](Method m, const char* path, Result<Response> (*fn)(Context&, Request&)) {
     router.Add(m, path,

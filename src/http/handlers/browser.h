@@ -17,6 +17,7 @@
 // `X-Gatehouse-Transport: header` and the tokens come back in the body instead of cookies;
 // authenticate with `Authorization: Bearer <access token>`, refresh with {refresh_token}.
 
+#include "authz/authz_service.h"
 #include "http/handlers/browser_support.h"
 #include "http/router.h"
 #include "identity/signin_throttle.h"
@@ -26,8 +27,9 @@ namespace gatehouse::http {
 
 // `refresh_guard` counts refresh attempts with a token the server does not accept, per client
 // IP; once it trips, /v1/auth/refresh answers 429 (guessing refresh tokens is throttled).
+// `authz` answers /v1/me's roles and permissions from the store (always current).
 void AddBrowserRoutes(Router& router, identity::UserService& users,
-                      sessions::SessionService& sessions, identity::SigninThrottle& refresh_guard,
-                      const BrowserOptions& options);
+                      sessions::SessionService& sessions, authz::AuthzService& authz,
+                      identity::SigninThrottle& refresh_guard, const BrowserOptions& options);
 
 }  // namespace gatehouse::http
