@@ -39,13 +39,19 @@ Result<SigninThrottle::Slot> SigninThrottle::Acquire(std::vector<std::string> ke
     }
   }
   for (const auto& key : keys) ++entries_[key].in_flight;
-  return Slot{std::move(keys)};
+  return Slot(this, std::move(keys));
 }
 
-void SigninThrottle::Finish(const Slot& slot, bool success, const std::string& reset_key) {
+SigninThrottle::Slot::~Slot() {
+  if (throttle_ != nullptr) throttle_->Finish(*this, /*success=*/true);  // neutral: no reset key
+}
+
+void SigninThrottle::Finish(Slot& slot, bool success, const std::string& reset_key) {
+  if (slot.throttle_ == nullptr) return;  // finished already
+  slot.throttle_ = nullptr;
   const std::int64_t now = ToUnixMillis(clock_.Now());
   MutexLock lock(mu_);
-  for (const auto& key : slot.keys) {
+  for (const auto& key : slot.keys_) {
     auto it = entries_.find(key);
     if (it == entries_.end()) continue;
     Entry& e = it->second;

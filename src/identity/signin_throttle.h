@@ -18,6 +18,7 @@
 #include <deque>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -37,14 +38,28 @@ class SigninThrottle {
         max_keys_(max_keys),
         refused_(std::move(refused)) {}
 
-  struct Slot {
-    std::vector<std::string> keys;
+  // An attempt in flight. Released by its destructor if Finish was not called — as neither a
+  // success nor a failure (an error of ours, say) — so no path can leak a slot and lock a key.
+  class Slot {
+   public:
+    Slot(Slot&& other) noexcept
+        : throttle_(std::exchange(other.throttle_, nullptr)), keys_(std::move(other.keys_)) {}
+    Slot& operator=(Slot&&) = delete;
+    Slot(const Slot&) = delete;
+    ~Slot();
+
+   private:
+    friend class SigninThrottle;
+    Slot(SigninThrottle* throttle, std::vector<std::string> keys)
+        : throttle_(throttle), keys_(std::move(keys)) {}
+    SigninThrottle* throttle_;  // null once finished
+    std::vector<std::string> keys_;
   };
 
   // kResourceExhausted (reason rate_limited) with field `retry_after` (seconds) when throttled.
   Result<Slot> Acquire(std::vector<std::string> keys);
   // `reset_key`: on success, the key whose failures are forgotten (the account).
-  void Finish(const Slot& slot, bool success, const std::string& reset_key = "");
+  void Finish(Slot& slot, bool success, const std::string& reset_key = "");
 
  private:
   struct Entry {

@@ -45,6 +45,21 @@ TEST(SigninThrottle, SuccessClearsTheAccountButNotTheIp) {
   EXPECT_TRUE(throttle.Acquire({"email:a"}));           // the account was cleared
 }
 
+// A slot that is never finished (an early return, an error of ours) is released by its
+// destructor as neither a failure nor a success: no path can leak it and lock the key for good.
+TEST(SigninThrottle, AnUnfinishedSlotIsReleasedByItsDestructor) {
+  FakeClock clock;
+  SigninThrottle throttle(1, minutes(15), clock);
+  {
+    auto held = throttle.Acquire({"ip:1"}).value();
+    EXPECT_FALSE(throttle.Acquire({"ip:1"}));  // in flight counts
+  }
+  auto again = throttle.Acquire({"ip:1"});
+  ASSERT_TRUE(again);  // released, and not counted as a failure
+  throttle.Finish(*again, false);
+  EXPECT_FALSE(throttle.Acquire({"ip:1"}));  // a real failure counts
+}
+
 TEST(SigninThrottle, ParallelAttemptsNeverExceedTheLimit) {
   FakeClock clock;
   SigninThrottle throttle(10, minutes(15), clock);

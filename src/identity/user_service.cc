@@ -190,15 +190,9 @@ Result<SignedIn> UserService::SignIn(std::string_view email, std::string_view pa
     GH_ASSIGN_OR_RETURN(user, tx.GetUserByEmail(normalised));
     return OkStatus();
   });
-  if (!read) {
-    throttle_.Finish(*slot, /*success=*/true);  // not the caller's failure
-    return read.error();
-  }
+  if (!read) return read.error();  // not the caller's failure: the slot is released as neither
   const Result<bool> verified = Verify(user ? user->password_hash : dummy_hash_, password);
-  if (!verified) {
-    throttle_.Finish(*slot, /*success=*/true);  // not the caller's failure: the pool is full
-    return verified.error();
-  }
+  if (!verified) return verified.error();  // the pool is full: not the caller's failure
   const bool ok = *verified && user.has_value();
   throttle_.Finish(*slot, ok, account_key);
   if (!ok) {
