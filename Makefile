@@ -13,7 +13,7 @@ FUZZ_SECONDS ?= 60
 # The suites labelled `concurrency`: they run again under ThreadSanitizer in `make test`.
 TSAN_TESTS := common_test store_test tokens_test sessions_test revocation_test http_test identity_test
 
-.PHONY: all deps build run test unit tsan thread-safety bench fmt format-check lint banned fuzz clean
+.PHONY: all deps build run test unit tsan thread-safety bench fmt format-check lint banned openapi fuzz clean
 
 all: build
 
@@ -32,7 +32,7 @@ unit: deps
 	@cmake --build build/debug -j $(JOBS)
 	@ctest --test-dir build/debug --output-on-failure -j $(JOBS)
 
-test: unit tsan thread-safety format-check banned
+test: unit tsan thread-safety format-check banned openapi
 
 tsan: deps
 	@cmake --preset tsan -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
@@ -55,6 +55,9 @@ format-check:
 
 banned:
 	@scripts/check-banned
+
+openapi: deps
+	@scripts/check-openapi
 
 lint: deps
 	@cmake --preset debug >/dev/null
