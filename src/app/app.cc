@@ -9,12 +9,14 @@
 #include "common/log.h"
 #include "common/periodic_task.h"
 #include "crypto/csprng_random.h"
+#include "http/handlers/answer.h"
 #include "http/handlers/api_auth.h"
 #include "http/handlers/browser.h"
 #include "http/handlers/browser_support.h"
 #include "http/handlers/feed.h"
 #include "http/handlers/feed_stream.h"
 #include "http/handlers/forward_auth.h"
+#include "http/handlers/json_body.h"
 #include "http/handlers/keys.h"
 #include "http/handlers/ops.h"
 #include "http/handlers/roles.h"
@@ -34,7 +36,7 @@ namespace gatehouse::app {
 
 struct App::Parts {
   Config config;
-  Clock& clock = Clock::Real();
+  OffsetClock clock{Clock::Real()};  // the real clock, unless TEST_CLOCK moves it forward
   crypto::CsprngRandom random;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<revocation::RevocationState> revocations;
@@ -201,6 +203,19 @@ void BuildRouter(App::Parts& p) {
   http::AddFeedRoutes(p.router, *p.feed, *p.auth);
   http::AddFeedStreamRoutes(
       p.router, {.feed = *p.feed, .sessions = *p.sessions, .browser = p.browser}, *p.auth);
+  if (p.config.test_clock) {
+    OffsetClock* test_clock = &p.clock;
+    p.router.Add(
+        http::Method::kPost, "/v1/test/clock", p.auth->Require([test_clock](http::Request& req) {
+          return http::Answer([&]() -> Result<http::Response> {
+            GH_ASSIGN_OR_RETURN(http::JsonBody body, http::JsonBody::Parse(req, {"advance_ms"}));
+            GH_ASSIGN_OR_RETURN(std::int64_t ms, body.RequiredInt("advance_ms", 0, 86'400'000));
+            test_clock->Advance(Millis(ms));
+            return http::JsonResponse(
+                200, boost::json::object{{"now", ToUnixMillis(test_clock->Now())}});
+          });
+        }));
+  }
   p.router.Add(http::Method::kGet, "/v1/policy",
                p.auth->Require([table = p.sessions->policy().security.TableJson()](http::Request&) {
                  return http::TextResponse(200, table, "application/json");

@@ -6,6 +6,7 @@
 //
 // Thread-safety: implementations are safe to call from any thread.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 
@@ -25,6 +26,24 @@ class Clock {
 
   // The process-wide real clock.
   static Clock& Real();
+};
+
+// A clock that runs `offset` ahead of another, moved only forward: the server's clock, so that
+// integration tests started with TEST_CLOCK can make time pass without waiting for it.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(Clock& base) : base_(base) {}
+  SystemTime Now() const override { return base_.Now() + Offset(); }
+  MonoTime MonotonicNow() const override { return base_.MonotonicNow() + Offset(); }
+  // Moves time forward by `d` (negative values are ignored: time never runs back).
+  void Advance(Millis d) {
+    if (d.count() > 0) offset_ms_.fetch_add(d.count(), std::memory_order_relaxed);
+  }
+
+ private:
+  Millis Offset() const { return Millis(offset_ms_.load(std::memory_order_relaxed)); }
+  Clock& base_;
+  std::atomic<std::int64_t> offset_ms_{0};
 };
 
 // Milliseconds since the epoch, the API's unit of time.

@@ -143,6 +143,7 @@ const std::vector<KeyDef>& Keys() {
       DurationKey("GC_INTERVAL", &Config::gc_interval),
       DurationKey("EVENT_RETENTION", &Config::event_retention),
       BoolKey("ACCESS_TOKEN_PERMISSIONS", &Config::access_token_permissions),
+      BoolKey("TEST_CLOCK", &Config::test_clock),
       ChoiceKey("PASSWORD_CHANGE_ENDS", &Config::password_change_ends, {"none", "others", "all"}),
       ChoiceKey("ADMIN_PASSWORD_ENDS", &Config::admin_password_ends, {"none", "all"}),
       ChoiceKey("THEFT_ENDS", &Config::theft_ends, {"session", "user"}),

@@ -55,6 +55,10 @@ struct Config {
   std::string admin_password_ends = "all";          // ADMIN_PASSWORD_ENDS: none | all
   std::string theft_ends = "session";               // THEFT_ENDS: session | user
   Millis event_retention = std::chrono::hours(24);  // EVENT_RETENTION: feed events kept this long
+  // TEST_CLOCK (default false): POST /v1/test/clock {advance_ms} (API key) moves the server's
+  // clock forward, for integration tests that decide on time rather than wait for it. Never in
+  // production: time only moves forward, but it expires every session early.
+  bool test_clock = false;
   bool access_token_permissions = false;  // ACCESS_TOKEN_PERMISSIONS: tokens also carry `perms`
 
   // Browser.

@@ -53,6 +53,13 @@ std::pair<std::string, std::string> SignUp(HttpClient& c, const std::string& ema
   return cookies;
 }
 
+// Moves the server's clock forward (the server runs with TEST_CLOCK=true).
+void Advance(HttpClient& c, const ServerProcess& s, std::chrono::milliseconds d) {
+  HttpResponse r = c.Send("POST", "/v1/test/clock",
+                          R"({"advance_ms":)" + std::to_string(d.count()) + "}", s.Auth());
+  ASSERT_EQ(r.status, 200) << r.body;
+}
+
 HttpResponse Browser(HttpClient& c, const std::string& method, const std::string& target,
                      const std::string& cookie) {
   return c.Send(method, target, "", {{"X-Gatehouse-CSRF", "1"}, {"Cookie", cookie}});
@@ -327,8 +334,10 @@ TEST(Hardening, APasswordCheckFloodGetsServiceUnavailableNotAQueue) {
 // 3. Sign-out that signs nobody out: with an expired access token, or one whose claims are
 // outdated, sign-out still ends the session, and its refresh token no longer refreshes.
 TEST(Hardening, SignOutEndsTheSessionWhateverStateTheAccessTokenIsIn) {
-  ServerProcess server(
-      Settings{{"COOKIE_SECURE", "false"}, {"ACCESS_TOKEN_TTL", "1s"}, {"CLOCK_LEEWAY", "0s"}});
+  ServerProcess server(Settings{{"COOKIE_SECURE", "false"},
+                                {"ACCESS_TOKEN_TTL", "5m"},
+                                {"CLOCK_LEEWAY", "0s"},
+                                {"TEST_CLOCK", "true"}});
   HttpClient c(server.port());
   const auto [expired_access, expired_refresh] = SignUp(c, "expired@example.com");
   const auto [stale_access, stale_refresh] = SignUp(c, "stale@example.com");
@@ -343,7 +352,7 @@ TEST(Hardening, SignOutEndsTheSessionWhateverStateTheAccessTokenIsIn) {
   EXPECT_TRUE(Json(out.body).at("signed_out").as_bool());
   EXPECT_EQ(Browser(c, "POST", "/v1/auth/refresh", stale_refresh).status, 401);
 
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  Advance(c, server, std::chrono::minutes(6));
   EXPECT_EQ(Str(Json(Browser(c, "GET", "/v1/me", expired_access).body), "error"),
             "try_refresh_token");  // expired
   out = Browser(c, "POST", "/v1/auth/signout", expired_access);
@@ -391,7 +400,7 @@ TEST(Hardening, AnAccessPayloadTooLargeForATokenIsRefusedWhereItIsWritten) {
 
 // 14. A revoked or expired session is not reported live: GET answers 404, as PATCH does.
 TEST(Hardening, AnEndedSessionIsNotFoundEverywhere) {
-  ServerProcess server(Settings{{"SESSION_ABSOLUTE_TTL", "1s"}});
+  ServerProcess server(Settings{{"SESSION_ABSOLUTE_TTL", "1h"}, {"TEST_CLOCK", "true"}});
   HttpClient c(server.port());
   auto make = [&] {
     return Str(Json(c.Send("POST", "/v1/sessions", R"({"user_id":"g"})", server.Auth()).body)
@@ -406,7 +415,7 @@ TEST(Hardening, AnEndedSessionIsNotFoundEverywhere) {
   EXPECT_EQ(
       c.Send("PATCH", "/v1/sessions/" + revoked, R"({"session_data":{}})", server.Auth()).status,
       404);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  Advance(c, server, std::chrono::minutes(61));
   EXPECT_EQ(c.Send("GET", "/v1/sessions/" + expiring, "", server.Auth()).status, 404);
 }
 
@@ -430,8 +439,10 @@ TEST(Hardening, UserIdsWithControlCharactersAreRefused) {
 // 16. Access tokens outlive the session: exp is capped at the session's absolute end, so local
 // verify and forward auth refuse the token once the session has ended.
 TEST(Hardening, AccessTokensEndWithTheirSession) {
-  ServerProcess server(
-      Settings{{"SESSION_ABSOLUTE_TTL", "2s"}, {"ACCESS_TOKEN_TTL", "1m"}, {"CLOCK_LEEWAY", "0s"}});
+  ServerProcess server(Settings{{"SESSION_ABSOLUTE_TTL", "2m"},
+                                {"ACCESS_TOKEN_TTL", "10m"},
+                                {"CLOCK_LEEWAY", "0s"},
+                                {"TEST_CLOCK", "true"}});
   HttpClient c(server.port());
   const auto created = std::chrono::system_clock::now();
   HttpResponse r = c.Send("POST", "/v1/sessions", R"({"user_id":"short"})", server.Auth());
@@ -440,11 +451,12 @@ TEST(Hardening, AccessTokensEndWithTheirSession) {
   const std::string token = Str(v.at("access_token"), "token");
   const std::int64_t expires = v.at("access_token").at("expires_at").as_int64();
   EXPECT_LE(expires, v.at("session").at("expires_at").as_int64());
-  EXPECT_LE(expires, std::chrono::duration_cast<std::chrono::milliseconds>(
-                         (created + std::chrono::seconds(3)).time_since_epoch())
-                         .count());
+  EXPECT_LE(expires,
+            std::chrono::duration_cast<std::chrono::milliseconds>(
+                (created + std::chrono::minutes(2) + std::chrono::seconds(5)).time_since_epoch())
+                .count());
   EXPECT_EQ(VerifyCode(c, server, token), "ok");
-  std::this_thread::sleep_for(std::chrono::milliseconds(3100));
+  Advance(c, server, std::chrono::minutes(3));  // past the session's end, long before 10m
   EXPECT_EQ(VerifyCode(c, server, token), "try_refresh_token");  // expired, not valid
   EXPECT_EQ(c.Send("GET", "/v1/auth/check", "", {{"Authorization", "Bearer " + token}}).status,
             401);

@@ -133,44 +133,58 @@ TEST_F(StrictRotationHttp, SiblingIsTheftWithoutGrace) {
   EXPECT_EQ(ErrorOf(Refresh(RT(tab_b))), "token_theft_detected");
 }
 
+// Expiry decided on the server's time, not the test's luck: TEST_CLOCK lets the test move the
+// server's clock forward (POST /v1/test/clock), so nothing here races wall time under ASan.
 class ExpiryHttp : public RotationHttp {
  protected:
   ExpiryHttp()
-      : RotationHttp({{"REFRESH_TOKEN_TTL", "1500ms"},
-                      {"SESSION_ABSOLUTE_TTL", "4s"},
-                      {"ACCESS_TOKEN_TTL", "2s"},
+      : RotationHttp({{"REFRESH_TOKEN_TTL", "15m"},
+                      {"SESSION_ABSOLUTE_TTL", "1h"},
+                      {"ACCESS_TOKEN_TTL", "5m"},
                       {"CLOCK_LEEWAY", "0s"},
-                      {"GC_INTERVAL", "200ms"}}) {}
+                      {"GC_INTERVAL", "100ms"},
+                      {"TEST_CLOCK", "true"}}) {}
+  void Advance(std::chrono::minutes m) {
+    HttpResponse r = client_.Send("POST", "/v1/test/clock",
+                                  R"({"advance_ms":)" + std::to_string(m.count() * 60'000) + "}",
+                                  server_.Auth());
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
 };
 
 TEST_F(ExpiryHttp, InactivityAndAbsoluteLifetimeAndCollector) {
+  using std::chrono::minutes;
   auto idle = Create("idle");
   auto busy = Create("busy");
   std::string busy_rt = RT(busy);
-  // Keep `busy` active every 600 ms; leave `idle` alone.
+  // Keep `busy` active every 6 minutes; leave `idle` alone.
   for (int i = 0; i < 3; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    Advance(minutes(6));
     HttpResponse r = Refresh(busy_rt);
     ASSERT_EQ(r.status, 200) << i;
     busy_rt = RT(r);
   }
-  EXPECT_EQ(Refresh(RT(idle)).status, 401);  // 1.8 s without a refresh: inactivity ended it
-  // Absolute lifetime: past 4 s after creation the busy session ends however active.
+  EXPECT_EQ(Refresh(RT(idle)).status, 401);  // 18 minutes without a refresh: inactivity
+  // Absolute lifetime: the busy session lives until one hour after its creation, however active.
+  int refreshes = 0;
   for (int i = 0; i < 10; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    Advance(minutes(6));
     HttpResponse r = Refresh(busy_rt);
     if (r.status != 200) break;
     busy_rt = RT(r);
+    ++refreshes;
   }
+  EXPECT_EQ(refreshes, 6);  // at 24, 30, ..., 54 minutes; at 60 it has ended
   EXPECT_EQ(Refresh(busy_rt).status, 401);
-  // The collector deletes both dead sessions once none of their access tokens can be accepted
-  // (a token lifetime after they ended): they are no longer found at all.
+  // Once no access token of theirs can be accepted (a token lifetime after they ended), the
+  // collector deletes both rows: they are then unknown even to DELETE.
+  Advance(minutes(6));
   for (const auto* session : {&idle, &busy}) {
     const std::string handle = Str(session->at("session"), "handle");
     int status = 0;
-    for (int i = 0; i < 80 && status != 404; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      status = client_.Send("GET", "/v1/sessions/" + handle, "", server_.Auth()).status;
+    for (int i = 0; i < 100 && status != 404; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      status = client_.Send("DELETE", "/v1/sessions/" + handle, "", server_.Auth()).status;
     }
     EXPECT_EQ(status, 404) << handle;
   }
@@ -178,10 +192,18 @@ TEST_F(ExpiryHttp, InactivityAndAbsoluteLifetimeAndCollector) {
 
 TEST_F(ExpiryHttp, ExpiredAccessTokenAsksForRefresh) {
   auto s = Create();
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  HttpResponse v = Verify(Str(s.at("access_token"), "token"));
+  const std::string token = Str(s.at("access_token"), "token");
+  EXPECT_EQ(Verify(token).status, 200);
+  Advance(std::chrono::minutes(5));
+  HttpResponse v = Verify(token);
   EXPECT_EQ(v.status, 401);
   EXPECT_EQ(ErrorOf(v), "try_refresh_token");
+}
+
+// The clock control exists only when TEST_CLOCK is set.
+TEST_F(RotationHttp, TheTestClockIsAbsentByDefault) {
+  EXPECT_EQ(client_.Send("POST", "/v1/test/clock", R"({"advance_ms":1000})", server_.Auth()).status,
+            404);
 }
 
 }  // namespace

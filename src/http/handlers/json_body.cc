@@ -81,6 +81,16 @@ Result<std::optional<boost::json::object>> JsonBody::OptionalObject(std::string_
   return std::optional<boost::json::object>(v->as_object());
 }
 
+Result<std::int64_t> JsonBody::RequiredInt(std::string_view name, std::int64_t lo,
+                                           std::int64_t hi) const {
+  const boost::json::value* v = object_.if_contains(name);
+  if (v == nullptr) return InvalidArgument("'" + std::string(name) + "' is required");
+  const std::string range = "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
+  if (!v->is_int64()) return WrongType(name, range);
+  if (v->as_int64() < lo || v->as_int64() > hi) return WrongType(name, range);
+  return v->as_int64();
+}
+
 Result<std::optional<bool>> JsonBody::OptionalBool(std::string_view name) const {
   const boost::json::value* v = object_.if_contains(name);
   if (v == nullptr || v->is_null()) return std::optional<bool>();

@@ -35,6 +35,8 @@ class JsonBody {
                                                     std::size_t max_bytes = 4096) const;
   Result<std::optional<boost::json::object>> OptionalObject(std::string_view name) const;
   Result<std::optional<bool>> OptionalBool(std::string_view name) const;
+  // An integer in [lo, hi].
+  Result<std::int64_t> RequiredInt(std::string_view name, std::int64_t lo, std::int64_t hi) const;
   const boost::json::object& object() const { return object_; }
 
  private:
