@@ -180,6 +180,15 @@ void AddMetrics(App::Parts& p) {
                         [&feed] { return static_cast<double>(feed.undecodable_events()); }});
   p.metrics.AddCounter({"feed_position", "The last event seq applied to the revocation state.",
                         [&feed] { return static_cast<double>(feed.position()); }});
+  if (!p.config.tls_cert_file.empty()) {
+    // The server is built after the metrics; these are read only while it serves.
+    p.metrics.AddCounter({"tls_certificate_reloads_total", "TLS certificate reloads (SIGHUP).",
+                          [&p] { return static_cast<double>(p.server->tls_reloads()); }});
+    p.metrics.AddCounter(
+        {"tls_certificate_reload_failures_total",
+         "TLS certificate reloads that failed (the previous certificate stays in use).",
+         [&p] { return static_cast<double>(p.server->tls_reload_failures()); }});
+  }
 }
 
 void BuildRouter(App::Parts& p) {
@@ -232,17 +241,23 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
   AddMetrics(*parts);
   BuildRouter(*parts);
   http::Metrics* metrics = &parts->metrics;
-  parts->server = std::make_unique<http::Server>(
-      http::ServerOptions{
-          .listen = config.listen,
-          .io_threads = config.io_threads,
-          .worker_threads = config.worker_threads,
-          .on_response =
-              [metrics](const http::Request& req, int status, std::chrono::nanoseconds elapsed) {
-                metrics->Record(req.route, status, elapsed);
-              },
-          .clock = &parts->clock},
-      parts->router);
+  http::ServerOptions options{
+      .listen = config.listen,
+      .io_threads = config.io_threads,
+      .worker_threads = config.worker_threads,
+      .tls_cert_file = config.tls_cert_file,
+      .tls_key_file = config.tls_key_file,
+      .handle_signals = true,
+      .on_response =
+          [metrics](const http::Request& req, int status, std::chrono::nanoseconds elapsed) {
+            metrics->Record(req.route, status, elapsed);
+          },
+      .clock = &parts->clock};
+  if (!config.tls_cert_file.empty()) {
+    // Serving HTTPS itself, Gatehouse tells browsers to use nothing else for this host.
+    options.default_headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
+  }
+  parts->server = std::make_unique<http::Server>(std::move(options), parts->router);
   return std::unique_ptr<App>(new App(std::move(parts)));  // NOLINT: private constructor
 }
 
@@ -285,12 +300,13 @@ Status App::Start() {
   if (!parts_->api_keys.generated_path.empty()) {
     std::cout << "gatehouse API key in " << parts_->api_keys.generated_path << std::endl;
   }
-  std::cout << "gatehouse listening on http://" << host << ":" << port() << std::endl;
+  const char* scheme = parts_->server->tls() ? "https" : "http";
+  std::cout << "gatehouse listening on " << scheme << "://" << host << ":" << port() << std::endl;
   return OkStatus();
 }
 
 void App::Run() {
-  parts_->server->Run(/*handle_signals=*/true);
+  parts_->server->Run();
   parts_->collector.reset();
   parts_->key_rotation.reset();
   spdlog::info("gatehouse stopped");

@@ -30,8 +30,7 @@ int Serve(const ConfigSources& sources) {
     return 1;
   }
   if (Status s = (*app)->Start(); !s) {
-    std::cerr << "gatehouse: cannot listen on " << config->listen << ": " << s.error().message()
-              << "\n";
+    std::cerr << "gatehouse: cannot start: " << s.error().message() << "\n";
     return 1;
   }
   (*app)->Run();

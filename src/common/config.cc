@@ -277,6 +277,9 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
     for (char c : name) flag += c == '_' ? '-' : static_cast<char>(std::tolower(c));
     GH_RETURN_IF_ERROR(Apply(config, name, value, flag, true));
   }
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    return InvalidArgument("TLS_CERT_FILE and TLS_KEY_FILE must be set together");
+  }
   return config;
 }
 

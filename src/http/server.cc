@@ -26,6 +26,7 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <charconv>
 #include <csignal>
 #include <exception>
@@ -38,6 +39,7 @@
 
 #include "common/thread_name.h"
 #include "http/reasons.h"
+#include "http/tls_context.h"
 
 namespace gatehouse::http {
 namespace {
@@ -47,6 +49,7 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using RequestParser = bhttp::request_parser<bhttp::string_body>;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // Errors come back as values: an exception per closed connection or timeout costs too much.
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
@@ -57,6 +60,12 @@ constexpr std::size_t kMaxLingerBytes = std::size_t{1024} * 1024;
 constexpr std::chrono::milliseconds kMaxLinger{1'000};
 
 std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
+
+// The deadline for the next operation on a plain or TLS stream (it lives on the TCP layer).
+template <class Stream>
+void ExpireAfter(Stream& stream, std::chrono::milliseconds timeout) {
+  beast::get_lowest_layer(stream).expires_after(timeout);
+}
 
 int HardwareThreads() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
@@ -220,31 +229,44 @@ struct Server::Impl {
 
   ~Impl() {
     pool.reset();
+    reload_signals.reset();
     signals.reset();
     acceptor.reset();
   }
 
   Status Start();
-  void Run(bool handle_signals);
+  void Run();
   void Stop();
   void RunIo(asio::io_context& ioc);
   bool OnIoThread() const;
   asio::io_context& ioc() { return *contexts.front(); }  // the acceptor's and signals' context
 
+  Status ReloadTls();
+  void WaitForReloadSignal();
   asio::awaitable<void> Accept();
-  asio::awaitable<void> Serve(beast::tcp_stream stream, ConnectionSlot slot);
-  asio::awaitable<bool> ReadSome(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+  asio::awaitable<void> Serve(beast::tcp_stream stream, ConnectionSlot slot,
+                              std::shared_ptr<asio::ssl::context> tls_context);
+  // The connection's requests, plain (beast::tcp_stream) or TLS (TlsStream).
+  template <class Stream>
+  asio::awaitable<void> ServeRequests(Stream& stream, beast::flat_buffer& buffer,
+                                      const std::string& peer_ip);
+  template <class Stream>
+  asio::awaitable<bool> ReadSome(Stream& stream, beast::flat_buffer& buffer,
                                  std::chrono::milliseconds timeout);
-  asio::awaitable<beast::error_code> ReadRequest(beast::tcp_stream& stream,
-                                                 beast::flat_buffer& buffer, RequestParser& parser);
-  asio::awaitable<bool> ServeOne(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+  template <class Stream>
+  asio::awaitable<beast::error_code> ReadRequest(Stream& stream, beast::flat_buffer& buffer,
+                                                 RequestParser& parser);
+  template <class Stream>
+  asio::awaitable<bool> ServeOne(Stream& stream, beast::flat_buffer& buffer,
                                  const std::string& peer_ip);
   asio::awaitable<Response> Dispatch(Request& request);
-  asio::awaitable<bool> WriteStream(beast::tcp_stream& stream, Response& response,
-                                    unsigned version);
-  asio::awaitable<bool> Write(beast::tcp_stream& stream, Response& response, unsigned version,
+  template <class Stream>
+  asio::awaitable<bool> WriteStream(Stream& stream, Response& response, unsigned version);
+  template <class Stream>
+  asio::awaitable<bool> Write(Stream& stream, Response& response, unsigned version,
                               bool keep_alive);
   asio::awaitable<void> Close(beast::tcp_stream& stream, beast::flat_buffer& buffer);
+  asio::awaitable<void> Close(TlsStream& stream);
   void Report(const Request& request, int status, MonoTime start) const;
 
   const ServerOptions options;
@@ -255,9 +277,13 @@ struct Server::Impl {
   std::uint16_t port = 0;
 
   std::vector<std::unique_ptr<asio::io_context>> contexts;
-  std::size_t next_context = 0;  // round robin; touched by the accept loop only
+  std::size_t next_context = 0;     // round robin; touched by the accept loop only
+  std::unique_ptr<TlsContext> tls;  // null for plain HTTP
+  std::atomic<std::uint64_t> tls_reloads{0};
+  std::atomic<std::uint64_t> tls_reload_failures{0};
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::signal_set> signals;
+  std::optional<asio::signal_set> reload_signals;
   std::optional<asio::thread_pool> pool;  // blocking routes
 };
 
@@ -267,6 +293,12 @@ Status Server::Impl::Start() {
     return InvalidArgument("ServerOptions.on_response needs ServerOptions.clock");
   }
   GH_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ParseListen(options.listen));
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return InvalidArgument("TLS needs both a certificate file and a key file");
+  }
+  if (!options.tls_cert_file.empty()) {
+    GH_ASSIGN_OR_RETURN(tls, TlsContext::Load(options.tls_cert_file, options.tls_key_file));
+  }
   acceptor.emplace(ioc());
   beast::error_code ec;
   acceptor->open(endpoint.protocol(), ec);
@@ -281,19 +313,22 @@ Status Server::Impl::Start() {
   pool.emplace(options.worker_threads > 0 ? options.worker_threads : 16 * HardwareThreads());
   asio::co_spawn(ioc(), Accept(),
                  [](const std::exception_ptr& e) { LogEscaped("accept loop", e); });
-  return OkStatus();
-}
-
-void Server::Impl::Run(bool handle_signals) {
-  run_state.store(kRunning);
-  if (handle_signals) {
+  // Installed now, before anyone is told the port, so that no signal finds the default action.
+  if (options.handle_signals) {
     signals.emplace(ioc(), SIGINT, SIGTERM);
-    signals->async_wait([this](const beast::error_code& ec, int signal) {
-      if (ec) return;
+    signals->async_wait([this](const beast::error_code& wait_ec, int signal) {
+      if (wait_ec) return;
       spdlog::info("signal {} received, stopping", signal);
       Stop();
     });
+    reload_signals.emplace(ioc(), SIGHUP);
+    WaitForReloadSignal();
   }
+  return OkStatus();
+}
+
+void Server::Impl::Run() {
+  run_state.store(kRunning);
   // A context with no connection yet must not let its thread return: keep each one busy until
   // Stop() stops it.
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep;
@@ -311,12 +346,35 @@ void Server::Impl::Run(bool handle_signals) {
   beast::error_code ignored;
   if (acceptor) acceptor->close(ignored);
   signals.reset();
+  reload_signals.reset();
   if (pool) {
     pool->stop();
     pool->join();
   }
   run_state.store(kDone);
   run_state.notify_all();
+}
+
+Status Server::Impl::ReloadTls() {
+  if (!tls) return FailedPrecondition("the server does not use TLS");
+  Status status = tls->Reload();
+  (status ? tls_reloads : tls_reload_failures).fetch_add(1, std::memory_order_relaxed);
+  return status;
+}
+
+void Server::Impl::WaitForReloadSignal() {
+  reload_signals->async_wait([this](const beast::error_code& ec, int) {
+    if (ec) return;
+    if (!tls) {
+      spdlog::info("SIGHUP received: no TLS certificate to reload");
+    } else if (Status s = ReloadTls(); s) {
+      spdlog::info("SIGHUP received: TLS certificate reloaded from {}", options.tls_cert_file);
+    } else {
+      spdlog::error("SIGHUP received: TLS reload failed, the previous certificate stays: {}",
+                    s.error().message());
+    }
+    WaitForReloadSignal();
+  });
 }
 
 void Server::Impl::RunIo(asio::io_context& ioc) {
@@ -365,17 +423,41 @@ asio::awaitable<void> Server::Impl::Accept() {
     }
     auto executor = socket.get_executor();
     asio::co_spawn(executor,
-                   Serve(beast::tcp_stream(std::move(socket)), ConnectionSlot(connections)),
+                   Serve(beast::tcp_stream(std::move(socket)), ConnectionSlot(connections),
+                         tls ? tls->Current() : nullptr),
                    [](const std::exception_ptr& e) { LogEscaped("connection", e); });
   }
 }
 
 asio::awaitable<void> Server::Impl::Serve(beast::tcp_stream stream,
-                                          [[maybe_unused]] ConnectionSlot slot) {
+                                          [[maybe_unused]] ConnectionSlot slot,
+                                          std::shared_ptr<asio::ssl::context> tls_context) {
   beast::error_code ec;
   stream.socket().set_option(tcp::no_delay(true), ec);
   const std::string peer_ip = PeerIp(stream.socket());
   beast::flat_buffer buffer;  // reused for every request on this connection
+  if (tls_context == nullptr) {
+    co_await ServeRequests(stream, buffer, peer_ip);
+    co_await Close(stream, buffer);
+    co_return;
+  }
+  // The context stays alive in this frame as long as the connection that uses it.
+  TlsStream tls_stream(std::move(stream), *tls_context);
+  ExpireAfter(tls_stream, options.read_timeout);
+  auto [handshake_ec] =
+      co_await tls_stream.async_handshake(asio::ssl::stream_base::server, kAsTuple);
+  if (handshake_ec) {
+    spdlog::debug("TLS handshake from {} failed: {}", peer_ip, handshake_ec.message());
+    beast::get_lowest_layer(tls_stream).close();
+    co_return;
+  }
+  co_await ServeRequests(tls_stream, buffer, peer_ip);
+  co_await Close(tls_stream);
+}
+
+template <class Stream>
+asio::awaitable<void> Server::Impl::ServeRequests(Stream& stream, beast::flat_buffer& buffer,
+                                                  const std::string& peer_ip) {
   for (bool first = true;; first = false) {
     // The first request must start within read_timeout; later ones within idle_timeout.
     if (buffer.size() == 0 &&
@@ -384,12 +466,12 @@ asio::awaitable<void> Server::Impl::Serve(beast::tcp_stream stream,
     }
     if (!co_await ServeOne(stream, buffer, peer_ip)) break;
   }
-  co_await Close(stream, buffer);
 }
 
-asio::awaitable<bool> Server::Impl::ReadSome(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+template <class Stream>
+asio::awaitable<bool> Server::Impl::ReadSome(Stream& stream, beast::flat_buffer& buffer,
                                              std::chrono::milliseconds timeout) {
-  stream.expires_after(timeout);
+  ExpireAfter(stream, timeout);
   auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kReadChunk), kAsTuple);
   if (ec) co_return false;
   buffer.commit(n);
@@ -397,7 +479,8 @@ asio::awaitable<bool> Server::Impl::ReadSome(beast::tcp_stream& stream, beast::f
 }
 
 // Reads, handles and answers one request. True when the connection stays open for another.
-asio::awaitable<bool> Server::Impl::ServeOne(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+template <class Stream>
+asio::awaitable<bool> Server::Impl::ServeOne(Stream& stream, beast::flat_buffer& buffer,
                                              const std::string& peer_ip) {
   MonoTime start = options.on_response ? options.clock->MonotonicNow() : MonoTime();
   RequestParser parser;
@@ -441,7 +524,8 @@ asio::awaitable<bool> Server::Impl::ServeOne(beast::tcp_stream& stream, beast::f
 
 // Usually the whole request came with the bytes already buffered and is parsed without another
 // read (or timer); otherwise the rest must arrive within read_timeout.
-asio::awaitable<beast::error_code> Server::Impl::ReadRequest(beast::tcp_stream& stream,
+template <class Stream>
+asio::awaitable<beast::error_code> Server::Impl::ReadRequest(Stream& stream,
                                                              beast::flat_buffer& buffer,
                                                              RequestParser& parser) {
   beast::error_code ec;
@@ -450,7 +534,7 @@ asio::awaitable<beast::error_code> Server::Impl::ReadRequest(beast::tcp_stream& 
   if (ec == bhttp::error::need_more) ec = {};
   if (ec || parser.is_done()) co_return ec;
 
-  stream.expires_after(options.read_timeout);
+  ExpireAfter(stream, options.read_timeout);
   std::size_t n = 0;
   if (!parser.is_header_done()) {
     std::tie(ec, n) = co_await bhttp::async_read_header(stream, buffer, parser, kAsTuple);
@@ -485,8 +569,9 @@ asio::awaitable<Response> Server::Impl::Dispatch(Request& request) {
 }
 
 // The one place a Response becomes bytes on the wire (a streaming one goes to WriteStream).
-asio::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& response,
-                                          unsigned version, bool keep_alive) {
+template <class Stream>
+asio::awaitable<bool> Server::Impl::Write(Stream& stream, Response& response, unsigned version,
+                                          bool keep_alive) {
   if (response.stream != nullptr) co_return co_await WriteStream(stream, response, version);
   if (!IsWritable(response)) {
     response = ErrorResponse(Internal("handler produced an unwritable response (status " +
@@ -504,15 +589,15 @@ asio::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& r
   message.body() = std::move(response.body);
   message.prepare_payload();
 
-  stream.expires_after(options.read_timeout);
+  ExpireAfter(stream, options.read_timeout);
   auto [ec, n] = co_await bhttp::async_write(stream, message, kAsTuple);
   co_return !ec;
 }
 
-// Half-closes, lets the client read what we sent (dropping what it still sends), then closes.
 // A streaming response: head with chunked encoding, then chunks as the stream produces them,
 // with a heartbeat when it is quiet. The connection closes when the stream or the client ends.
-asio::awaitable<bool> Server::Impl::WriteStream(beast::tcp_stream& stream, Response& response,
+template <class Stream>
+asio::awaitable<bool> Server::Impl::WriteStream(Stream& stream, Response& response,
                                                 unsigned version) {
   bhttp::response<bhttp::empty_body> head(static_cast<bhttp::status>(response.status), version);
   for (const auto& [name, value] : response.headers) head.insert(name, value);
@@ -524,7 +609,7 @@ asio::awaitable<bool> Server::Impl::WriteStream(beast::tcp_stream& stream, Respo
   head.keep_alive(false);
   head.chunked(true);
   bhttp::response_serializer<bhttp::empty_body> serializer(head);
-  stream.expires_after(options.read_timeout);
+  ExpireAfter(stream, options.read_timeout);
   auto [head_ec, head_n] = co_await bhttp::async_write_header(stream, serializer, kAsTuple);
   if (head_ec) co_return false;
 
@@ -551,17 +636,18 @@ asio::awaitable<bool> Server::Impl::WriteStream(beast::tcp_stream& stream, Respo
       if (wait_ec) continue;  // woken: ask the stream again
       pending = source->Heartbeat();
     }
-    stream.expires_after(options.read_timeout);
+    ExpireAfter(stream, options.read_timeout);
     auto [ec, n] =
         co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(pending)), kAsTuple);
     if (ec) co_return false;
     pending.clear();
   }
-  stream.expires_after(options.read_timeout);
+  ExpireAfter(stream, options.read_timeout);
   (void)co_await asio::async_write(stream, bhttp::make_chunk_last(), kAsTuple);
   co_return false;
 }
 
+// Half-closes, lets the client read what we sent (dropping what it still sends), then closes.
 asio::awaitable<void> Server::Impl::Close(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -575,6 +661,13 @@ asio::awaitable<void> Server::Impl::Close(beast::tcp_stream& stream, beast::flat
     }
   }
   stream.close();
+}
+
+// Sends close_notify and waits briefly for the client's, then closes the socket.
+asio::awaitable<void> Server::Impl::Close(TlsStream& stream) {
+  ExpireAfter(stream, std::min(options.read_timeout, kMaxLinger));
+  (void)co_await stream.async_shutdown(kAsTuple);
+  beast::get_lowest_layer(stream).close();
 }
 
 void Server::Impl::Report(const Request& request, int status, MonoTime start) const {
@@ -591,7 +684,15 @@ Status Server::Start() { return impl_->Start(); }
 
 std::uint16_t Server::port() const { return impl_->port; }
 
-void Server::Run(bool handle_signals) { impl_->Run(handle_signals); }
+bool Server::tls() const { return impl_->tls != nullptr; }
+
+void Server::Run() { impl_->Run(); }
+
+Status Server::ReloadTls() { return impl_->ReloadTls(); }
+
+std::uint64_t Server::tls_reloads() const { return impl_->tls_reloads.load(); }
+
+std::uint64_t Server::tls_reload_failures() const { return impl_->tls_reload_failures.load(); }
 
 void Server::Stop() { impl_->Stop(); }
 

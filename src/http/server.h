@@ -9,6 +9,11 @@
 // malformed request, 413 for an oversized body, 431 for oversized headers) or a closed
 // connection (timeouts); exceptions never escape a connection.
 //
+// With a certificate and key (ServerOptions.tls_cert_file/tls_key_file) every connection is TLS
+// (1.2 or 1.3; see tls_context.h): the handshake must finish within read_timeout, and
+// ReloadTls() (or SIGHUP, with handle_signals) swaps in the files' current contents for new
+// connections, keeping the old pair if the new one does not load.
+//
 //   Server server(options, router);
 //   GH_RETURN_IF_ERROR(server.Start());   // binds; server.port() is now known
 //   server.Run();                         // blocks until Stop() (e.g. from a signal)
@@ -40,6 +45,11 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{10'000};  // Default: 10s to read one request (or write)
   std::chrono::milliseconds idle_timeout{60'000};  // Default: 60s keep-alive between requests
   std::size_t max_connections = 10'000;            // Default: 10,000 (more are closed at once)
+  std::string tls_cert_file;  // PEM certificate chain; with tls_key_file, serve TLS only
+  std::string tls_key_file;   // PEM private key (unencrypted). Default: both empty, plain HTTP
+  // From Start() on: SIGINT/SIGTERM call Stop() and SIGHUP calls ReloadTls() (logging the
+  // outcome). Default: false (signals are the embedding program's).
+  bool handle_signals = false;
   // Called for every completed request (metrics), on an io thread. May be empty. For a request
   // that failed to parse, only peer_ip (and method and target once the header was read) is set.
   std::function<void(const Request&, int status, std::chrono::nanoseconds elapsed)> on_response;
@@ -61,10 +71,17 @@ class Server {
   Status Start();
   // The bound port (after Start).
   std::uint16_t port() const;
-  // Runs the io threads until Stop(); then drains and returns. SIGINT/SIGTERM call Stop() when
-  // `handle_signals` is true.
-  void Run(bool handle_signals = true);
+  // True when the server speaks TLS (after Start).
+  bool tls() const;
+  // Runs the io threads until Stop(); then drains and returns.
+  void Run();
   void Stop();
+  // Reads the certificate and key files again for new connections. kFailedPrecondition without
+  // TLS; kInvalidArgument (the previous pair still in use) when they do not load.
+  Status ReloadTls();
+  // Reloads that succeeded / failed so far (metrics).
+  std::uint64_t tls_reloads() const;
+  std::uint64_t tls_reload_failures() const;
 
  private:
   struct Impl;

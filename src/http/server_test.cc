@@ -292,7 +292,7 @@ TEST(ServerStartTest, ListensOnAllInterfacesAndIpv6) {
   router.Add(Method::kGet, "/", [](Request&) { return JsonResponse(200, {}); });
   Server any(ServerOptions{.listen = ":0", .io_threads = 2, .worker_threads = 1}, router);
   ASSERT_TRUE(any.Start());
-  std::thread run([&any] { any.Run(false); });
+  std::thread run([&any] { any.Run(); });
   Client client(any.port());
   ASSERT_TRUE(client.Send(Get("/")));
   EXPECT_EQ(client.Read().status, 200);
@@ -310,7 +310,7 @@ TEST(ServerStopTest, StopBeforeRunMakesRunReturn) {
   Server server(ServerOptions{.listen = "127.0.0.1:0", .worker_threads = 1}, router);
   ASSERT_TRUE(server.Start());
   server.Stop();
-  auto ran = std::async(std::launch::async, [&server] { server.Run(false); });
+  auto ran = std::async(std::launch::async, [&server] { server.Run(); });
   EXPECT_EQ(ran.wait_for(std::chrono::seconds(5)), std::future_status::ready);
 }
 

@@ -206,7 +206,7 @@ class ServerTest : public ::testing::Test {
     Status started = server_->Start();
     ASSERT_TRUE(started) << started.error().message();
     ASSERT_NE(server_->port(), 0);
-    run_thread_ = std::thread([this] { server_->Run(/*handle_signals=*/false); });
+    run_thread_ = std::thread([this] { server_->Run(); });
     io_thread_ = run_thread_.get_id();
   }
 

@@ -60,7 +60,7 @@ ServerProcess::ServerProcess(std::map<std::string, std::string> settings, std::s
   }
   ::close(out[1]);
   std::string text;
-  const std::string marker = "listening on http://";
+  const std::string marker = "gatehouse listening on ";  // then http:// or https://
   while (text.find(marker) == std::string::npos ||
          text.find('\n', text.find(marker)) == std::string::npos) {
     pollfd p{.fd = out[0], .events = POLLIN, .revents = 0};

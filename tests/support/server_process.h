@@ -24,6 +24,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::string& api_key() const { return api_key_; }
   const std::string& data_dir() const { return data_dir_; }
   // "Authorization: Bearer <key>" as a header pair.
