@@ -45,6 +45,10 @@ def tokens_report(path):
         print(f"cache-hit verify, 1 thread: {hit1 / 1e6:.2f} M/s (target >= 5 M/s per core)")
     if hit2:
         print(f"cache-hit verify, 2 threads: {hit2 / 1e6:.2f} M/s total")
+    room, full = r.get("BM_VerifyNewToken/room"), r.get("BM_VerifyNewToken/full")
+    if room and full:
+        print(f"new-token verify (cache miss): room {room:,.0f}/s, cache full (2^20) {full:,.0f}/s,"
+              f" full/room = {full / room:.2f} (target >= 0.80)")
     worst = min((r[f"BM_JwtVerify/{a}"] / r[f"BM_RawVerify/{a}"]
                  for a in ("EdDSA", "ES256", "RS256")
                  if f"BM_JwtVerify/{a}" in r and f"BM_RawVerify/{a}" in r), default=None)

@@ -79,7 +79,7 @@ Result<AccessClaims> ReadClaims(bj::object claims, const VerifierOptions& option
       out.roles.emplace_back(role.as_string());
     }
   }
-  out.all = std::move(claims);
+  out.all_json = bj::serialize(claims);
   return out;
 }
 
@@ -142,7 +142,6 @@ Result<std::shared_ptr<const AccessClaims>> Verify(std::string_view token, const
   GH_ASSIGN_OR_RETURN(AccessClaims claims,
                       ReadClaims(std::move(jws.claims), options, now, check_times));
   claims.kid = std::move(jws.kid);
-  claims.all_json = bj::serialize(claims.all);
   return std::make_shared<const AccessClaims>(std::move(claims));
 }
 

@@ -48,8 +48,7 @@ struct AccessClaims {
   std::int64_t expires_at_s = 0;
   std::int64_t version = 0;  // ver
   std::vector<std::string> roles;
-  boost::json::object all;  // every claim, as signed
-  std::string all_json;     // `all` serialised once, so answers can embed it without copying
+  std::string all_json;  // every claim, as signed, serialised once (answers embed it as is)
   VerdictMemo memo;
 };
 

@@ -21,7 +21,7 @@ class TokenVerifier {
   using RingSource = std::function<std::shared_ptr<const KeyRing>()>;
 
   TokenVerifier(RingSource ring_source, VerifierOptions options,
-                std::size_t cache_entries = 200'000);
+                std::size_t cache_entries = VerifiedTokenCache::kDefaultEntries);
 
   Result<std::shared_ptr<const AccessClaims>> Verify(std::string_view token, SystemTime now);
   // Signature and claims only, never the cache (for benchmarks and the `strict` path).

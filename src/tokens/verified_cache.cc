@@ -5,7 +5,7 @@
 namespace gatehouse::tokens {
 
 VerifiedTokenCache::VerifiedTokenCache(std::size_t max_entries)
-    : per_shard_max_(std::max<std::size_t>(1, max_entries / kShards)) {}
+    : per_shard_max_(std::max<std::size_t>(1, (max_entries + kShards - 1) / kShards)) {}
 
 std::uint64_t VerifiedTokenCache::Hash(std::string_view token) {
   return std::hash<std::string_view>{}(token);
@@ -17,11 +17,13 @@ std::shared_ptr<const AccessClaims> VerifiedTokenCache::Find(std::string_view to
   Shard& shard = ShardFor(hash);
   ReaderLock lock(shard.mu);
   const auto it = shard.entries.find(hash);
-  if (it == shard.entries.end() || it->second.drop_at_ms < ToUnixMillis(now) ||
-      it->second.token != token) {
-    return nullptr;
+  if (it == shard.entries.end()) return nullptr;
+  const Entry& entry = it->second;
+  if (entry.drop_at_ms < ToUnixMillis(now) || entry.token != token) return nullptr;
+  if (!entry.referenced.load(std::memory_order_relaxed)) {
+    entry.referenced.store(true, std::memory_order_relaxed);
   }
-  return it->second.claims;
+  return entry.claims;
 }
 
 void VerifiedTokenCache::Insert(std::string_view token, std::shared_ptr<const AccessClaims> claims,
@@ -29,13 +31,47 @@ void VerifiedTokenCache::Insert(std::string_view token, std::shared_ptr<const Ac
   const std::uint64_t hash = Hash(token);
   Shard& shard = ShardFor(hash);
   MutexLock lock(shard.mu);
-  if (shard.entries.size() >= per_shard_max_ && !shard.entries.contains(hash)) {
-    const std::int64_t now_ms = ToUnixMillis(now);
-    std::erase_if(shard.entries, [&](const auto& kv) { return kv.second.drop_at_ms < now_ms; });
-    if (shard.entries.size() >= per_shard_max_) shard.entries.erase(shard.entries.begin());
+  auto it = shard.entries.find(hash);
+  if (it == shard.entries.end()) {  // else the same token again, or a colliding one: replace it
+    const std::uint32_t at = TakePosition(shard, ToUnixMillis(now));
+    it = shard.entries.try_emplace(hash).first;
+    it->second.hash = hash;
+    it->second.ring_at = at;
+    shard.ring[at] = &it->second;
   }
-  shard.entries.insert_or_assign(
-      hash, Entry{std::string(token), std::move(claims), ToUnixMillis(drop_at)});
+  Entry& entry = it->second;
+  entry.drop_at_ms = ToUnixMillis(drop_at);
+  entry.token.assign(token);
+  entry.claims = std::move(claims);
+  entry.referenced.store(false, std::memory_order_relaxed);
+}
+
+std::uint32_t VerifiedTokenCache::TakePosition(Shard& shard, std::int64_t now_ms) {
+  if (!shard.free.empty()) {
+    const std::uint32_t at = shard.free.back();
+    shard.free.pop_back();
+    return at;
+  }
+  if (shard.ring.size() < per_shard_max_) {
+    shard.ring.push_back(nullptr);
+    return static_cast<std::uint32_t>(shard.ring.size() - 1);
+  }
+  // Every position is in use. One revolution clears every mark, so this ends within two.
+  for (;;) {
+    const auto at = static_cast<std::uint32_t>(shard.hand);
+    shard.hand = (shard.hand + 1) % shard.ring.size();
+    const Entry& entry = *shard.ring[at];
+    if (entry.drop_at_ms < now_ms || !entry.referenced.exchange(false, std::memory_order_relaxed)) {
+      shard.entries.erase(entry.hash);
+      return at;
+    }
+  }
+}
+
+void VerifiedTokenCache::Empty(Shard& shard, std::uint32_t at) {
+  shard.entries.erase(shard.ring[at]->hash);
+  shard.ring[at] = nullptr;
+  shard.free.push_back(at);
 }
 
 std::size_t VerifiedTokenCache::EvictExpired(SystemTime now) {
@@ -43,8 +79,12 @@ std::size_t VerifiedTokenCache::EvictExpired(SystemTime now) {
   std::size_t evicted = 0;
   for (Shard& shard : shards_) {
     MutexLock lock(shard.mu);
-    evicted +=
-        std::erase_if(shard.entries, [&](const auto& kv) { return kv.second.drop_at_ms < now_ms; });
+    for (std::uint32_t at = 0; at < shard.ring.size(); ++at) {
+      if (shard.ring[at] != nullptr && shard.ring[at]->drop_at_ms < now_ms) {
+        Empty(shard, at);
+        ++evicted;
+      }
+    }
   }
   return evicted;
 }
@@ -53,6 +93,9 @@ void VerifiedTokenCache::Clear() {
   for (Shard& shard : shards_) {
     MutexLock lock(shard.mu);
     shard.entries.clear();
+    shard.ring.clear();
+    shard.free.clear();
+    shard.hand = 0;
   }
 }
 

@@ -53,6 +53,58 @@ TEST(VerifiedTokenCache, ExpiredEntriesGoFirstWhenFull) {
   EXPECT_NE(cache.Find("fresh", clock.Now()), nullptr);
 }
 
+// CLOCK: a token found since the hand last passed survives a flood of new ones. The old
+// "erase an arbitrary entry" policy evicted hot tokens as readily as cold ones.
+TEST(VerifiedTokenCache, TokensInUseSurviveAFloodOfNewOnes) {
+  FakeClock clock;
+  VerifiedTokenCache cache(1600);  // 100 per shard
+  const auto until = clock.Now() + seconds(60);
+  std::vector<std::string> hot;
+  for (int i = 0; i < 100; ++i) {
+    hot.push_back("hot-" + std::to_string(i));
+    cache.Insert(hot.back(), ClaimsFor(hot.back()), until, clock.Now());
+  }
+  for (int i = 0; i < 20'000; ++i) {
+    if (i % 50 == 0) {
+      for (const std::string& token : hot) ASSERT_NE(cache.Find(token, clock.Now()), nullptr);
+    }
+    cache.Insert("cold-" + std::to_string(i), ClaimsFor("c"), until, clock.Now());
+  }
+  for (const std::string& token : hot) EXPECT_NE(cache.Find(token, clock.Now()), nullptr) << token;
+  EXPECT_LE(cache.size(), cache.capacity());
+  EXPECT_GE(cache.size(), 1500u);  // full: every shard at its bound
+}
+
+TEST(VerifiedTokenCache, EvictExpiredFreesSlotsForReuse) {
+  FakeClock clock;
+  VerifiedTokenCache cache(160);
+  for (int i = 0; i < 1000; ++i) {
+    cache.Insert("a-" + std::to_string(i), ClaimsFor("a"), clock.Now() + seconds(5), clock.Now());
+  }
+  const std::size_t full = cache.size();
+  ASSERT_GE(full, 150u);
+  clock.Advance(seconds(6));
+  EXPECT_EQ(cache.EvictExpired(clock.Now()), full);
+  EXPECT_EQ(cache.size(), 0u);
+  for (int i = 0; i < 1000; ++i) {
+    cache.Insert("b-" + std::to_string(i), ClaimsFor("b"), clock.Now() + seconds(5), clock.Now());
+  }
+  EXPECT_EQ(cache.size(), full);  // the freed slots are used again; the bound holds
+  EXPECT_NE(cache.Find("b-999", clock.Now()), nullptr);
+  EXPECT_EQ(cache.Find("a-999", clock.Now()), nullptr);
+}
+
+TEST(VerifiedTokenCache, ReinsertingATokenReplacesItsEntry) {
+  FakeClock clock;
+  VerifiedTokenCache cache(16);
+  cache.Insert("t", ClaimsFor("first"), clock.Now() + seconds(5), clock.Now());
+  cache.Insert("t", ClaimsFor("second"), clock.Now() + seconds(60), clock.Now());
+  EXPECT_EQ(cache.size(), 1u);
+  clock.Advance(seconds(10));
+  ASSERT_NE(cache.Find("t", clock.Now()), nullptr);
+  EXPECT_EQ(cache.Find("t", clock.Now())->user_id, "second");
+}
+
 TEST(VerifiedTokenCache, ClearDropsEverything) {
   FakeClock clock;
   VerifiedTokenCache cache;
