@@ -1,7 +1,12 @@
-// hello_server: the ceiling for HTTP verify (DESIGN.md "Performance targets"): a bare Boost.Beast
-// server that answers every request with a fixed 200 `hello world`, keep-alive, on the same
-// number of io threads as Gatehouse. Prints "hello listening on http://127.0.0.1:PORT".
-// Usage: hello_server [threads]   (default: one per core; port chosen by the kernel)
+// hello_server: the ceilings for HTTP verify (DESIGN.md "Performance targets"): a bare
+// Boost.Beast server on the same number of io threads as Gatehouse, keep-alive, that answers
+// every request with a fixed 200 `hello world` -- or, with --ed25519, first checks one Ed25519
+// signature over a token-sized message per request (the least any HTTP verify of a token never
+// seen before must do). Prints "hello listening on http://127.0.0.1:PORT".
+// Usage: hello_server [threads] [--ed25519]   (default: one per core; port chosen by the kernel)
+#include <sodium.h>
+
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,6 +21,8 @@
 #include <boost/beast/http/write.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -28,6 +35,27 @@ namespace {
 
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 
+// One signed message the size of an access token's signing input; with --ed25519 every request
+// verifies it again (libsodium, as Gatehouse does).
+struct Signed {
+  std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> public_key{};
+  std::array<unsigned char, crypto_sign_BYTES> signature{};
+  std::string message = std::string(330, 'm');
+  Signed() {
+    std::array<unsigned char, crypto_sign_SECRETKEYBYTES> secret{};
+    crypto_sign_keypair(public_key.data(), secret.data());
+    crypto_sign_detached(signature.data(), nullptr,
+                         reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                         secret.data());
+  }
+  bool Verify() const {
+    return crypto_sign_verify_detached(signature.data(),
+                                       reinterpret_cast<const unsigned char*>(message.data()),
+                                       message.size(), public_key.data()) == 0;
+  }
+};
+const Signed* g_signed = nullptr;  // set by --ed25519
+
 asio::awaitable<void> Serve(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
@@ -38,7 +66,7 @@ asio::awaitable<void> Serve(tcp::socket socket) {
     http::response<http::string_body> response(http::status::ok, request.version());
     response.set(http::field::content_type, "text/plain");
     response.keep_alive(request.keep_alive());
-    response.body() = "hello world\n";
+    response.body() = g_signed == nullptr || g_signed->Verify() ? "hello world\n" : "bad\n";
     response.prepare_payload();
     auto [write_ec, write_n] = co_await http::async_write(stream, response, kAsTuple);
     if (write_ec || !response.keep_alive()) break;
@@ -60,7 +88,15 @@ asio::awaitable<void> Accept(tcp::acceptor& acceptor) {
 
 int main(int argc, char** argv) {
   const int hardware = static_cast<int>(std::thread::hardware_concurrency());
-  const int threads = argc > 1 ? std::max(1, std::atoi(argv[1])) : std::max(1, hardware);
+  int threads = std::max(1, hardware);
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--ed25519") == 0) {
+      if (sodium_init() < 0) return 1;
+      g_signed = new Signed();
+    } else {
+      threads = std::max(1, std::atoi(argv[i]));
+    }
+  }
   asio::io_context ioc(threads);
   tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), 0});
   asio::co_spawn(ioc, Accept(acceptor), asio::detached);

@@ -235,11 +235,12 @@ void BM_VerifyNewToken(benchmark::State& state, bool full) {
   static auto* room = new tokens::TokenVerifier([ring] { return ring; }, f.options);
   static auto* at_bound = [&f, ring] {
     auto* v = new tokens::TokenVerifier([ring] { return ring; }, f.options);
-    auto claims = std::make_shared<const tokens::AccessClaims>();
     const SystemTime until = f.clock.Now() + std::chrono::minutes(10);
     const std::size_t n = v->cache().capacity();
     for (std::size_t i = 0; i < n; ++i) {
-      v->cache().Insert("filler-" + std::to_string(i), claims, until, f.clock.Now());
+      auto claims = std::make_shared<tokens::AccessClaims>();
+      claims->token = "filler-" + std::to_string(i);
+      v->cache().Insert(std::move(claims), until, f.clock.Now());
     }
     for (std::size_t i = 0; i < n; i += 2) {
       (void)v->cache().Find("filler-" + std::to_string(i), f.clock.Now());

@@ -63,6 +63,11 @@ def verify_report(path):
         print(f"verify (cache hit) stateless: {stateless / 1e6:.2f} M/s, local (revocation + ver "
               f"checks): {local / 1e6:.2f} M/s, local/stateless = {local / stateless:.2f} "
               "(target >= 0.90)")
+    live = {n: r.get(f"BM_VerifyLive/{n}") for n in (1000, 100000, 1000000)}
+    if all(live.values()):
+        print("in-process `local` verify, round robin over N live tokens (all cached): " +
+              ", ".join(f"{n:,}: {v / 1e6:.2f} M/s" for n, v in live.items()) +
+              f"; 10^6 / 10^3 = {live[1000000] / live[1000]:.2f} (target >= 0.80)")
     churn = r.get("BM_VerifyLocalUnderChurn")
     if stateless and churn:
         print(f"local with a revocation every 100 verifies: {churn / 1e6:.2f} M/s, "

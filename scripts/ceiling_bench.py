@@ -27,8 +27,8 @@ import load_bench  # noqa: E402  (start_server, make_sessions, wrk, KEY, BIN, RO
 LUA = os.path.join(load_bench.ROOT, "bench", "load")
 
 
-def start_hello():
-    proc = subprocess.Popen([os.path.join(load_bench.BIN, "hello_server")],
+def start_hello(extra=()):
+    proc = subprocess.Popen([os.path.join(load_bench.BIN, "hello_server"), *extra],
                             stdout=subprocess.PIPE, text=True)
     for line in proc.stdout:
         m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)

@@ -105,7 +105,8 @@ Status BuildServices(App::Parts& p) {
   keys::KeyManager* key_manager = p.keys.get();
   auto ring = [key_manager] { return key_manager->Ring(); };
   p.verifier = std::make_unique<tokens::TokenVerifier>(
-      ring, tokens::VerifierOptions{.issuer = config.issuer, .leeway = config.clock_leeway});
+      ring, tokens::VerifierOptions{.issuer = config.issuer, .leeway = config.clock_leeway},
+      static_cast<std::size_t>(config.verified_cache_entries));
   // A revoked key leaves the ring, so the verifier drops its cache; its key_revoked event reached
   // the revocation state through the feed when the change committed.
   p.keys->SetListener([&p](const std::vector<std::string>& revoked) {
@@ -179,7 +180,11 @@ void AddMetrics(App::Parts& p) {
                         "Feed events that could not be decoded (skipped; subscribers resync).",
                         [&feed] { return static_cast<double>(feed.undecodable_events()); }});
   p.metrics.AddCounter({"feed_position", "The last event seq applied to the revocation state.",
-                        [&feed] { return static_cast<double>(feed.position()); }});
+                        [&feed] { return static_cast<double>(feed.position()); }, true});
+  const tokens::VerifiedTokenCache& cache = p.verifier->cache();
+  p.metrics.AddCounter({"verified_token_cache_entries",
+                        "Access tokens in the verified-token cache (their signature checked).",
+                        [&cache] { return static_cast<double>(cache.size()); }, true});
   if (!p.config.tls_cert_file.empty()) {
     // The server is built after the metrics; these are read only while it serves.
     p.metrics.AddCounter({"tls_certificate_reloads_total", "TLS certificate reloads (SIGHUP).",

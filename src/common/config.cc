@@ -113,6 +113,7 @@ const std::vector<KeyDef>& Keys() {
          return OkStatus();
        }},
       IntKey("IO_THREADS", &Config::io_threads, 0, 256),
+      IntKey("VERIFIED_CACHE_ENTRIES", &Config::verified_cache_entries, 16, 1 << 28),
       IntKey("WORKER_THREADS", &Config::worker_threads, 0, 1024),
       DurationKey("ACCESS_TOKEN_TTL", &Config::access_token_ttl),
       {"ACCESS_TOKEN_JITTER",

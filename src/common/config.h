@@ -37,6 +37,7 @@ struct Config {
   std::string tls_key_file;                      // TLS_KEY_FILE
   std::optional<bool> metrics_public;            // METRICS_PUBLIC; default: loopback LISTEN
   int io_threads = 0;                            // IO_THREADS; default 0 = one per core
+  int verified_cache_entries = 1 << 20;          // VERIFIED_CACHE_ENTRIES
   int worker_threads = 0;                        // WORKER_THREADS; default 0 = 16 per core
 
   // Tokens and sessions.

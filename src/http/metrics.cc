@@ -69,8 +69,8 @@ std::string Metrics::Render() const {
   }
   for (const Counter& c : counters_) {
     out << "# HELP gatehouse_" << c.name << " " << c.help << "\n"
-        << "# TYPE gatehouse_" << c.name << " counter\n"
-        << "gatehouse_" << c.name << " " << c.value() << "\n";
+        << "# TYPE gatehouse_" << c.name << (c.gauge ? " gauge\n" : " counter\n") << "gatehouse_"
+        << c.name << " " << c.value() << "\n";
   }
   return out.str();
 }

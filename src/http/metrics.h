@@ -23,11 +23,13 @@ namespace gatehouse::http {
 
 class Metrics {
  public:
-  // A counter read at render time: name (gatehouse_ prefix added), help text, value.
+  // A counter (or, with `gauge`, a gauge) read at render time: name (gatehouse_ prefix added),
+  // help text, value.
   struct Counter {
     std::string name;
     std::string help;
     std::function<double()> value;
+    bool gauge = false;
   };
 
   void Record(std::string_view route, int status, std::chrono::nanoseconds elapsed);

@@ -48,7 +48,11 @@ struct AccessClaims {
   std::int64_t expires_at_s = 0;
   std::int64_t version = 0;  // ver
   std::vector<std::string> roles;
-  std::string all_json;  // every claim, as signed, serialised once (answers embed it as is)
+  std::string token;  // the token itself, as verified (the verified-token cache compares it)
+
+  // Every claim, as signed: the token's payload segment decoded (JSON our issuer wrote and the
+  // verifier parsed strictly, so answers can embed it as is).
+  std::string AllJson() const;
   VerdictMemo memo;
 };
 

@@ -12,7 +12,7 @@ namespace {
 
 // Every claim of a verified token, parsed from the JSON the claims keep.
 boost::json::object AllClaims(const AccessClaims& claims) {
-  return boost::json::parse(claims.all_json).as_object();
+  return boost::json::parse(claims.AllJson()).as_object();
 }
 
 using std::chrono::minutes;

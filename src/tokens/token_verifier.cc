@@ -10,7 +10,7 @@ Result<std::shared_ptr<const AccessClaims>> TokenVerifier::Verify(std::string_vi
                                                                   SystemTime now) {
   if (auto hit = cache_.Find(token, now)) return hit;
   GH_ASSIGN_OR_RETURN(auto claims, VerifyUncached(token, now));
-  cache_.Insert(token, claims, FromUnixSeconds(claims->expires_at_s) + options_.leeway, now);
+  cache_.Insert(claims, FromUnixSeconds(claims->expires_at_s) + options_.leeway, now);
   return claims;
 }
 

@@ -32,6 +32,7 @@ class TokenVerifier {
                                                             SystemTime now) const;
   void OnKeysChanged() { cache_.Clear(); }
   VerifiedTokenCache& cache() { return cache_; }
+  const VerifiedTokenCache& cache() const { return cache_; }
   const VerifierOptions& options() const { return options_; }
 
  private:

@@ -19,16 +19,16 @@ std::shared_ptr<const AccessClaims> VerifiedTokenCache::Find(std::string_view to
   const auto it = shard.entries.find(hash);
   if (it == shard.entries.end()) return nullptr;
   const Entry& entry = it->second;
-  if (entry.drop_at_ms < ToUnixMillis(now) || entry.token != token) return nullptr;
+  if (entry.drop_at_ms < ToUnixMillis(now) || entry.claims->token != token) return nullptr;
   if (!entry.referenced.load(std::memory_order_relaxed)) {
     entry.referenced.store(true, std::memory_order_relaxed);
   }
   return entry.claims;
 }
 
-void VerifiedTokenCache::Insert(std::string_view token, std::shared_ptr<const AccessClaims> claims,
-                                SystemTime drop_at, SystemTime now) {
-  const std::uint64_t hash = Hash(token);
+void VerifiedTokenCache::Insert(std::shared_ptr<const AccessClaims> claims, SystemTime drop_at,
+                                SystemTime now) {
+  const std::uint64_t hash = Hash(claims->token);
   Shard& shard = ShardFor(hash);
   MutexLock lock(shard.mu);
   auto it = shard.entries.find(hash);
@@ -41,7 +41,6 @@ void VerifiedTokenCache::Insert(std::string_view token, std::shared_ptr<const Ac
   }
   Entry& entry = it->second;
   entry.drop_at_ms = ToUnixMillis(drop_at);
-  entry.token.assign(token);
   entry.claims = std::move(claims);
   entry.referenced.store(false, std::memory_order_relaxed);
 }

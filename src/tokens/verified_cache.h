@@ -2,10 +2,10 @@
 // VerifiedTokenCache: access tokens whose signature and claims were already checked, so a token
 // seen again skips the signature check (DESIGN.md "Performance shape").
 //
-// Keyed by a hash of the whole token; a hit also compares the full token text, so a hash
-// collision can only cause a miss, never let an unverified token through. Each entry is dropped
-// at its `drop_at` (the token's exp plus leeway): lookups past it miss, and EvictExpired frees
-// them. Only signature/claims results are cached; revocation checks never are.
+// Keyed by a hash of the whole token; a hit also compares the full token text (kept once, in the
+// claims), so a hash collision can only cause a miss, never let an unverified token through. Each
+// entry is dropped at its `drop_at` (the token's exp plus leeway): lookups past it miss, and
+// EvictExpired frees them. Only signature/claims results are cached; revocation checks never are.
 //
 // Bounded in entries, with CLOCK (second-chance) eviction per shard: a hit marks its entry; when
 // a shard is full, the hand takes the first entry that is expired or unmarked, clearing marks as
@@ -39,8 +39,8 @@ class VerifiedTokenCache {
 
   // The cached claims, or null when absent or past drop_at.
   std::shared_ptr<const AccessClaims> Find(std::string_view token, SystemTime now) const;
-  void Insert(std::string_view token, std::shared_ptr<const AccessClaims> claims,
-              SystemTime drop_at, SystemTime now);
+  // Caches `claims` under claims->token.
+  void Insert(std::shared_ptr<const AccessClaims> claims, SystemTime drop_at, SystemTime now);
   std::size_t EvictExpired(SystemTime now);
   void Clear();
   std::size_t size() const;
@@ -52,7 +52,6 @@ class VerifiedTokenCache {
     std::uint64_t hash = 0;
     std::uint32_t ring_at = 0;  // its position on the shard's clock
     std::int64_t drop_at_ms = 0;
-    std::string token;
     std::shared_ptr<const AccessClaims> claims;
     mutable std::atomic<bool> referenced{false};
   };

@@ -12,8 +12,9 @@ namespace {
 
 using std::chrono::seconds;
 
-std::shared_ptr<const AccessClaims> ClaimsFor(const std::string& user) {
+std::shared_ptr<const AccessClaims> ClaimsFor(const std::string& token, const std::string& user) {
   auto c = std::make_shared<AccessClaims>();
+  c->token = token;
   c->user_id = user;
   return c;
 }
@@ -21,7 +22,7 @@ std::shared_ptr<const AccessClaims> ClaimsFor(const std::string& user) {
 TEST(VerifiedTokenCache, HitsUntilDropTime) {
   FakeClock clock;
   VerifiedTokenCache cache(100);
-  cache.Insert("tok-a", ClaimsFor("a"), clock.Now() + seconds(10), clock.Now());
+  cache.Insert(ClaimsFor("tok-a", "a"), clock.Now() + seconds(10), clock.Now());
   ASSERT_NE(cache.Find("tok-a", clock.Now()), nullptr);
   EXPECT_EQ(cache.Find("tok-a", clock.Now())->user_id, "a");
   EXPECT_EQ(cache.Find("tok-b", clock.Now()), nullptr);
@@ -35,7 +36,7 @@ TEST(VerifiedTokenCache, BoundedInEntries) {
   FakeClock clock;
   VerifiedTokenCache cache(160);  // 10 per shard
   for (int i = 0; i < 5000; ++i) {
-    cache.Insert("token-" + std::to_string(i), ClaimsFor("u"), clock.Now() + seconds(60),
+    cache.Insert(ClaimsFor("token-" + std::to_string(i), "u"), clock.Now() + seconds(60),
                  clock.Now());
   }
   EXPECT_LE(cache.size(), 160u);
@@ -46,10 +47,10 @@ TEST(VerifiedTokenCache, ExpiredEntriesGoFirstWhenFull) {
   FakeClock clock;
   VerifiedTokenCache cache(16);  // 1 per shard
   for (int i = 0; i < 64; ++i) {
-    cache.Insert("old-" + std::to_string(i), ClaimsFor("u"), clock.Now() + seconds(1), clock.Now());
+    cache.Insert(ClaimsFor("old-" + std::to_string(i), "u"), clock.Now() + seconds(1), clock.Now());
   }
   clock.Advance(seconds(2));
-  cache.Insert("fresh", ClaimsFor("f"), clock.Now() + seconds(60), clock.Now());
+  cache.Insert(ClaimsFor("fresh", "f"), clock.Now() + seconds(60), clock.Now());
   EXPECT_NE(cache.Find("fresh", clock.Now()), nullptr);
 }
 
@@ -62,13 +63,13 @@ TEST(VerifiedTokenCache, TokensInUseSurviveAFloodOfNewOnes) {
   std::vector<std::string> hot;
   for (int i = 0; i < 100; ++i) {
     hot.push_back("hot-" + std::to_string(i));
-    cache.Insert(hot.back(), ClaimsFor(hot.back()), until, clock.Now());
+    cache.Insert(ClaimsFor(hot.back(), hot.back()), until, clock.Now());
   }
   for (int i = 0; i < 20'000; ++i) {
     if (i % 50 == 0) {
       for (const std::string& token : hot) ASSERT_NE(cache.Find(token, clock.Now()), nullptr);
     }
-    cache.Insert("cold-" + std::to_string(i), ClaimsFor("c"), until, clock.Now());
+    cache.Insert(ClaimsFor("cold-" + std::to_string(i), "c"), until, clock.Now());
   }
   for (const std::string& token : hot) EXPECT_NE(cache.Find(token, clock.Now()), nullptr) << token;
   EXPECT_LE(cache.size(), cache.capacity());
@@ -79,7 +80,7 @@ TEST(VerifiedTokenCache, EvictExpiredFreesSlotsForReuse) {
   FakeClock clock;
   VerifiedTokenCache cache(160);
   for (int i = 0; i < 1000; ++i) {
-    cache.Insert("a-" + std::to_string(i), ClaimsFor("a"), clock.Now() + seconds(5), clock.Now());
+    cache.Insert(ClaimsFor("a-" + std::to_string(i), "a"), clock.Now() + seconds(5), clock.Now());
   }
   const std::size_t full = cache.size();
   ASSERT_GE(full, 150u);
@@ -87,7 +88,7 @@ TEST(VerifiedTokenCache, EvictExpiredFreesSlotsForReuse) {
   EXPECT_EQ(cache.EvictExpired(clock.Now()), full);
   EXPECT_EQ(cache.size(), 0u);
   for (int i = 0; i < 1000; ++i) {
-    cache.Insert("b-" + std::to_string(i), ClaimsFor("b"), clock.Now() + seconds(5), clock.Now());
+    cache.Insert(ClaimsFor("b-" + std::to_string(i), "b"), clock.Now() + seconds(5), clock.Now());
   }
   EXPECT_EQ(cache.size(), full);  // the freed slots are used again; the bound holds
   EXPECT_NE(cache.Find("b-999", clock.Now()), nullptr);
@@ -97,8 +98,8 @@ TEST(VerifiedTokenCache, EvictExpiredFreesSlotsForReuse) {
 TEST(VerifiedTokenCache, ReinsertingATokenReplacesItsEntry) {
   FakeClock clock;
   VerifiedTokenCache cache(16);
-  cache.Insert("t", ClaimsFor("first"), clock.Now() + seconds(5), clock.Now());
-  cache.Insert("t", ClaimsFor("second"), clock.Now() + seconds(60), clock.Now());
+  cache.Insert(ClaimsFor("t", "first"), clock.Now() + seconds(5), clock.Now());
+  cache.Insert(ClaimsFor("t", "second"), clock.Now() + seconds(60), clock.Now());
   EXPECT_EQ(cache.size(), 1u);
   clock.Advance(seconds(10));
   ASSERT_NE(cache.Find("t", clock.Now()), nullptr);
@@ -108,7 +109,7 @@ TEST(VerifiedTokenCache, ReinsertingATokenReplacesItsEntry) {
 TEST(VerifiedTokenCache, ClearDropsEverything) {
   FakeClock clock;
   VerifiedTokenCache cache;
-  cache.Insert("t", ClaimsFor("u"), clock.Now() + seconds(60), clock.Now());
+  cache.Insert(ClaimsFor("t", "u"), clock.Now() + seconds(60), clock.Now());
   cache.Clear();
   EXPECT_EQ(cache.Find("t", clock.Now()), nullptr);
 }
@@ -122,7 +123,7 @@ TEST(VerifiedTokenCache, ConcurrentReadersAndWriters) {
       for (int i = 0; i < 2000; ++i) {
         const std::string token = "t" + std::to_string((i * 7 + t) % 300);
         if (i % 3 == 0) {
-          cache.Insert(token, ClaimsFor(token), clock.Now() + seconds(60), clock.Now());
+          cache.Insert(ClaimsFor(token, token), clock.Now() + seconds(60), clock.Now());
         } else if (auto hit = cache.Find(token, clock.Now())) {
           ASSERT_EQ(hit->user_id, token);  // never another token's claims
         }

@@ -44,7 +44,7 @@ std::string VerifiedBody(const tokens::AccessClaims& claims) {
   body += R"(,"roles":)";
   body += boost::json::serialize(roles);
   body += R"(,"claims":)";
-  body += claims.all_json;
+  body += claims.AllJson();
   body += '}';
   return body;
 }
