@@ -65,13 +65,23 @@ def new_env(token_file, first, count):
 
 
 def warm(port, token_file, size):
-    """Verifies every token once (each thread a disjoint slice) until the cache holds them."""
-    for _ in range(60):
-        if metric(port, "verified_token_cache_entries") >= size:
+    """Verifies every token (each wrk thread cycling through its own slice of the file) in runs
+    of growing length until the cache holds them all: a run repeats the tokens already cached
+    (fast hits) and goes on to new ones."""
+    seconds, last = 10, -1
+    while True:
+        entries = metric(port, "verified_token_cache_entries")
+        if entries >= size:
             return
-        ceiling_bench.wrk_requests(port, os.path.join(LUA, "unique_tokens.lua"),
-                                   new_env(token_file, 0, size), 5)
-    sys.exit(f"warm-up: the cache never reached {size:,} entries")
+        if entries == last:
+            print(f"  warm-up stalled: {entries:,.0f} of {size:,} cached", file=sys.stderr)
+            return
+        last = entries
+        _, _, bad = ceiling_bench.wrk_requests(port, os.path.join(LUA, "unique_tokens.lua"),
+                                               new_env(token_file, 0, size), seconds)
+        if bad:
+            sys.exit(f"warm-up: {bad} non-2xx responses")
+        seconds = min(seconds * 2, 120)
 
 
 class NewTokens:

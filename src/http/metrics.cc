@@ -1,6 +1,9 @@
 #include "http/metrics.h"
 
+#include <cmath>
+#include <cstdint>
 #include <sstream>
+#include <string>
 
 namespace gatehouse::http {
 namespace {
@@ -16,6 +19,16 @@ std::string Escape(std::string_view label) {
     out += c;
   }
   return out;
+}
+
+// Whole numbers in full (1000000, not 1e+06), the rest as the stream writes them.
+std::string Number(double value) {
+  if (value == std::floor(value) && std::fabs(value) < 9.0e15) {
+    return std::to_string(static_cast<std::int64_t>(value));
+  }
+  std::ostringstream out;
+  out << value;
+  return out.str();
 }
 
 }  // namespace
@@ -70,7 +83,7 @@ std::string Metrics::Render() const {
   for (const Counter& c : counters_) {
     out << "# HELP gatehouse_" << c.name << " " << c.help << "\n"
         << "# TYPE gatehouse_" << c.name << (c.gauge ? " gauge\n" : " counter\n") << "gatehouse_"
-        << c.name << " " << c.value() << "\n";
+        << c.name << " " << Number(c.value()) << "\n";
   }
   return out.str();
 }
