@@ -172,10 +172,9 @@ def main():
             print(f"  {size:>9,} sessions seeded in {time.time() - t0:.1f}s", file=sys.stderr)
             proc, port = start_server(tmp)
             procs.append(proc)
-            access, refresh = make_sessions(port, 1000)
+            access, _ = make_sessions(port, 1000)
             at_file, rt_file = os.path.join(tmp, "at.txt"), os.path.join(tmp, "rt.txt")
             open(at_file, "w").write("\n".join(access) + "\n")
-            open(rt_file, "w").write("\n".join(refresh) + "\n")
             servers[size] = (port, [
                 ("verify (local)", os.path.join(lua, "tokens.lua"),
                  {"GH_TOKENS": at_file, "GH_PATH": "/v1/sessions/verify",
@@ -190,6 +189,9 @@ def main():
                 for size in sizes:
                     port, ops = servers[size]
                     name, script, env = ops[op]
+                    if name == "refresh":  # fresh sessions: a token of an earlier round is spent
+                        _, refresh = make_sessions(port, 1000)
+                        open(env["GH_TOKENS"], "w").write("\n".join(refresh) + "\n")
                     run = wrk(port, script, env, args.seconds, args.connections)
                     results.setdefault((size, name), []).append(run)
                     print(f"  round {r + 1}: {size:>9,} sessions  {name:<15} {run[0]:>10,.0f} "

@@ -16,7 +16,7 @@ function init(args)
   end
 end
 function request()
-  local token = table.remove(pool)
+  local token = table.remove(pool, 1)  -- oldest first, so every session keeps rotating
   return wrk.format("POST", "/v1/sessions/refresh", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. os.getenv("GH_KEY"),

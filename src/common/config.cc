@@ -142,6 +142,10 @@ const std::vector<KeyDef>& Keys() {
       DurationKey("CLOCK_LEEWAY", &Config::clock_leeway),
       StringKey("MASTER_KEY_FILE", &Config::master_key_file),
       DurationKey("GC_INTERVAL", &Config::gc_interval),
+      DurationKey("READ_TIMEOUT", &Config::read_timeout),
+      DurationKey("IDLE_TIMEOUT", &Config::idle_timeout),
+      IntKey("MAX_CONNECTIONS", &Config::max_connections, 1, 1'000'000),
+      IntKey("MAX_CONNECTIONS_PER_ADDRESS", &Config::max_connections_per_address, 1, 1'000'000),
       DurationKey("EVENT_RETENTION", &Config::event_retention),
       BoolKey("ACCESS_TOKEN_PERMISSIONS", &Config::access_token_permissions),
       BoolKey("TEST_CLOCK", &Config::test_clock),
@@ -277,6 +281,9 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
     std::string flag = "--";
     for (char c : name) flag += c == '_' ? '-' : static_cast<char>(std::tolower(c));
     GH_RETURN_IF_ERROR(Apply(config, name, value, flag, true));
+  }
+  if (config.read_timeout.count() <= 0 || config.idle_timeout.count() <= 0) {
+    return InvalidArgument("READ_TIMEOUT and IDLE_TIMEOUT must be longer than 0");
   }
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
     return InvalidArgument("TLS_CERT_FILE and TLS_KEY_FILE must be set together");

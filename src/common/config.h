@@ -52,6 +52,10 @@ struct Config {
   std::string master_key_file;                      // MASTER_KEY_FILE; default DATA_DIR/master.key
   int max_sessions_per_user = 0;                    // MAX_SESSIONS_PER_USER; 0 = no cap
   Millis gc_interval = std::chrono::seconds(10);    // GC_INTERVAL: how often dead rows are deleted
+  Millis read_timeout = std::chrono::seconds(10);   // READ_TIMEOUT: to read one request (or write)
+  Millis idle_timeout = std::chrono::seconds(60);   // IDLE_TIMEOUT: keep-alive between requests
+  int max_connections = 10'000;                     // MAX_CONNECTIONS
+  int max_connections_per_address = 1'000;          // MAX_CONNECTIONS_PER_ADDRESS (proxies: any)
   std::string password_change_ends = "others";      // PASSWORD_CHANGE_ENDS: none | others | all
   std::string admin_password_ends = "all";          // ADMIN_PASSWORD_ENDS: none | all
   std::string theft_ends = "session";               // THEFT_ENDS: session | user

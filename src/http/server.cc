@@ -34,9 +34,11 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/thread_name.h"
 #include "http/reasons.h"
 #include "http/tls_context.h"
@@ -99,7 +101,8 @@ Result<tcp::endpoint> ParseListen(std::string_view listen) {
   return tcp::endpoint(address, port_number);
 }
 
-std::string PeerIp(const tcp::socket& socket) {
+template <class Socket>
+std::string PeerIp(const Socket& socket) {
   beast::error_code ec;
   tcp::endpoint peer = socket.remote_endpoint(ec);
   if (ec) return {};
@@ -183,19 +186,48 @@ bool IsWritable(const Response& response) {
   });
 }
 
-// Decrements the live connection count when the connection's coroutine ends (or is destroyed
-// unstarted at shutdown).
+// Connections held per peer address, for ServerOptions.max_connections_per_address.
+class PeerCounts {
+ public:
+  // False (nothing counted) when `ip` already holds `limit`.
+  bool TryAdd(const std::string& ip, std::size_t limit) EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    std::size_t& n = counts_[ip];
+    if (n >= limit) return false;
+    ++n;
+    return true;
+  }
+  void Remove(const std::string& ip) EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    auto it = counts_.find(ip);
+    if (it != counts_.end() && --it->second == 0) counts_.erase(it);
+  }
+
+ private:
+  Mutex mu_;
+  std::unordered_map<std::string, std::size_t> counts_ GUARDED_BY(mu_);
+};
+
+// Gives back the connection's places in the live count (and its address's count, when it has
+// one) when the connection's coroutine ends, or is destroyed unstarted at shutdown.
 class ConnectionSlot {
  public:
-  explicit ConnectionSlot(std::atomic<std::size_t>& count) : count_(&count) {}
-  ConnectionSlot(ConnectionSlot&& other) noexcept : count_(std::exchange(other.count_, nullptr)) {}
+  ConnectionSlot(std::atomic<std::size_t>& count, PeerCounts* peers, std::string ip)
+      : count_(&count), peers_(peers), ip_(std::move(ip)) {}
+  ConnectionSlot(ConnectionSlot&& other) noexcept
+      : count_(std::exchange(other.count_, nullptr)),
+        peers_(std::exchange(other.peers_, nullptr)),
+        ip_(std::move(other.ip_)) {}
   ConnectionSlot& operator=(ConnectionSlot&&) = delete;
   ~ConnectionSlot() {
     if (count_ != nullptr) count_->fetch_sub(1, std::memory_order_relaxed);
+    if (peers_ != nullptr) peers_->Remove(ip_);
   }
 
  private:
   std::atomic<std::size_t>* count_;
+  PeerCounts* peers_;  // null: not counted per address
+  std::string ip_;
 };
 
 void LogEscaped(const char* what, const std::exception_ptr& e) {
@@ -273,6 +305,7 @@ struct Server::Impl {
   const Router& router;
   const int io_threads;
   std::atomic<std::size_t> connections{0};
+  PeerCounts peers;
   std::atomic<int> run_state{kIdle};
   std::uint16_t port = 0;
 
@@ -421,11 +454,22 @@ asio::awaitable<void> Server::Impl::Accept() {
       socket.close(ec);
       continue;
     }
+    std::string ip = PeerIp(socket);
+    PeerCounts* counted = nullptr;
+    if (!options.unlimited_peer || !options.unlimited_peer(ip)) {
+      if (!peers.TryAdd(ip, options.max_connections_per_address)) {
+        connections.fetch_sub(1, std::memory_order_relaxed);
+        socket.close(ec);
+        continue;
+      }
+      counted = &peers;
+    }
     auto executor = socket.get_executor();
-    asio::co_spawn(executor,
-                   Serve(beast::tcp_stream(std::move(socket)), ConnectionSlot(connections),
-                         tls ? tls->Current() : nullptr),
-                   [](const std::exception_ptr& e) { LogEscaped("connection", e); });
+    asio::co_spawn(
+        executor,
+        Serve(beast::tcp_stream(std::move(socket)),
+              ConnectionSlot(connections, counted, std::move(ip)), tls ? tls->Current() : nullptr),
+        [](const std::exception_ptr& e) { LogEscaped("connection", e); });
   }
 }
 

@@ -26,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,11 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{10'000};  // Default: 10s to read one request (or write)
   std::chrono::milliseconds idle_timeout{60'000};  // Default: 60s keep-alive between requests
   std::size_t max_connections = 10'000;            // Default: 10,000 (more are closed at once)
+  // Connections one peer address may hold at once; more from it are closed at once, so one
+  // client cannot take every slot. Default: 1,000. Peers for which `unlimited_peer` answers true
+  // (trusted proxies, which carry many clients) are not limited.
+  std::size_t max_connections_per_address = 1'000;
+  std::function<bool(std::string_view peer_ip)> unlimited_peer;
   std::string tls_cert_file;  // PEM certificate chain; with tls_key_file, serve TLS only
   std::string tls_key_file;   // PEM private key (unencrypted). Default: both empty, plain HTTP
   // From Start() on: SIGINT/SIGTERM call Stop() and SIGHUP calls ReloadTls() (logging the
