@@ -26,16 +26,20 @@ BIN = os.environ.get("GATEHOUSE_BIN_DIR", os.path.join(ROOT, "build", "bin"))
 KEY = "bench-api-key-0123456789"
 
 
-def start_server(data_dir, extra=()):
-    proc = subprocess.Popen(
-        [os.path.join(BIN, "gatehouse"), "serve", "--listen", "127.0.0.1:0", "--data-dir",
-         data_dir, "--api-keys", KEY, "--log-level", "warn", *extra],
-        stdout=subprocess.PIPE, text=True)
+def start_listening(argv, name):
+    """Starts a server that prints "listening on http://127.0.0.1:PORT"; returns (proc, port)."""
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
     for line in proc.stdout:
         m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
         if m:
             return proc, int(m.group(1))
-    raise RuntimeError("gatehouse did not start")
+    raise RuntimeError(f"{name} did not start")
+
+
+def start_server(data_dir, extra=()):
+    return start_listening(
+        [os.path.join(BIN, "gatehouse"), "serve", "--listen", "127.0.0.1:0", "--data-dir",
+         data_dir, "--api-keys", KEY, "--log-level", "warn", *extra], "gatehouse")
 
 
 def make_sessions(port, n):
@@ -62,13 +66,7 @@ def wrk(port, script, env, seconds, connections):
 
 
 def start_hello(extra=()):
-    proc = subprocess.Popen([os.path.join(BIN, "hello_server"), *extra],
-                            stdout=subprocess.PIPE, text=True)
-    for line in proc.stdout:
-        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-        if m:
-            return proc, int(m.group(1))
-    raise RuntimeError("hello_server did not start")
+    return start_listening([os.path.join(BIN, "hello_server"), *extra], "hello_server")
 
 
 def raw_ed25519_two_cores():
