@@ -40,9 +40,14 @@ Response ErrorResponse(const Error& error) {
     body[name] = value;
   }
   Response response = JsonResponse(mapped.status, body);
+  bool retry_after = false;
   for (const auto& [name, value] : error.fields()) {
-    if (name == "retry_after") response.SetHeader("Retry-After", value);  // 429 (RFC 9110)
+    if (name != "retry_after") continue;
+    response.SetHeader("Retry-After", value);  // 429 and 503 (RFC 9110)
+    retry_after = true;
   }
+  // Unavailable (a full disk, a store that cannot write) is worth retrying soon.
+  if (mapped.status == 503 && !retry_after) response.SetHeader("Retry-After", "1");
   return response;
 }
 

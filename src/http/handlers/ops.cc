@@ -12,7 +12,7 @@ void AddOpsRoutes(Router& router, OpsDeps deps) {
   router.Add(Method::kGet, "/readyz",
              [ping = deps.store_ping](Request&) {
                Status s = ping();
-               if (!s) return ErrorResponse(Unavailable("store unreachable"));
+               if (!s) return ErrorResponse(Unavailable("store not ready: " + s.error().message()));
                return JsonResponse(200, boost::json::object{{"status", "ready"}});
              },
              {.blocking = true});

@@ -117,6 +117,14 @@ Result<Statement*> SqliteDb::Prepare(std::string_view sql) {
   return out;
 }
 
+bool SqliteDb::LastErrorIsDiskTrouble() const {
+  const int code = sqlite3_errcode(db_.get()) & 0xff;
+  return code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_READONLY ||
+         code == SQLITE_CANTOPEN;
+}
+
+std::int64_t SqliteDb::TotalChanges() const { return sqlite3_total_changes64(db_.get()); }
+
 void SqliteDb::ResetAll() {
   for (auto& [sql, stmt] : statements_) stmt->Reset();
 }

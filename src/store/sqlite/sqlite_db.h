@@ -71,6 +71,11 @@ class SqliteDb {
 
   // Resets every cached statement, ending their read snapshots (call before COMMIT).
   void ResetAll();
+  // True when the connection's last error says the disk cannot take the write (full, an I/O
+  // error, read-only): the store is then not ready until a write succeeds again.
+  bool LastErrorIsDiskTrouble() const;
+  // Rows changed by this connection since it opened.
+  std::int64_t TotalChanges() const;
 
   sqlite3* handle() { return db_.get(); }
   Error ErrorFrom(int rc, std::string_view what) const;

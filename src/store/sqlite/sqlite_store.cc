@@ -11,6 +11,7 @@ namespace gatehouse::store {
 struct SqliteStore::WriteJob {
   std::function<Status(Tx&)> fn;
   std::promise<Status> done;
+  bool probe = false;  // Ping's test write: changes the database header, nothing else
 };
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, Options options) {
@@ -38,6 +39,10 @@ SqliteStore::~SqliteStore() {
 
 Status SqliteStore::Write(std::function<Status(Tx&)> fn) {
   WriteJob job{.fn = std::move(fn), .done = {}};
+  return Enqueue(job);
+}
+
+Status SqliteStore::Enqueue(WriteJob& job) {
   std::future<Status> result = job.done.get_future();
   {
     std::lock_guard lock(queue_mu_);
@@ -68,8 +73,19 @@ void SqliteStore::WriterLoop() {
 void SqliteStore::RunBatch(std::deque<WriteJob*>& batch) {
   SqliteDb& db = *writer_db_;
   std::vector<Status> results(batch.size());
+  std::string trouble;  // why this batch could not be written, when the disk is the reason
+  auto note_trouble = [&db, &trouble](const Status& s) {
+    if (!s && trouble.empty() && db.LastErrorIsDiskTrouble()) trouble = s.error().message();
+  };
+  const std::int64_t changes_before = db.TotalChanges();
+  bool probed = false;
   Status begin = db.Run("BEGIN IMMEDIATE");
   if (!begin) {
+    note_trouble(begin);
+    if (!trouble.empty()) {
+      std::lock_guard lock(queue_mu_);
+      write_trouble_ = trouble;
+    }
     for (WriteJob* job : batch) job->done.set_value(begin);
     return;
   }
@@ -79,10 +95,16 @@ void SqliteStore::RunBatch(std::deque<WriteJob*>& batch) {
     const std::size_t events_before = tx.appended_events().size();
     if (s) {
       try {
-        s = batch[i]->fn(tx);
+        if (batch[i]->probe) {
+          s = db.Exec("PRAGMA user_version = " + std::to_string(++probes_ % 2));
+          probed = true;
+        } else {
+          s = batch[i]->fn(tx);
+        }
       } catch (const std::exception& e) {
         s = Internal(std::string("write failed: ") + e.what());
       }
+      note_trouble(s);
       db.ResetAll();
       if (!s) {
         (void)db.Run("ROLLBACK TO w");
@@ -94,10 +116,16 @@ void SqliteStore::RunBatch(std::deque<WriteJob*>& batch) {
   }
   db.ResetAll();
   Status commit = db.Run("COMMIT");
+  note_trouble(commit);
   if (!commit) (void)db.Run("ROLLBACK");
   {
     std::lock_guard lock(queue_mu_);
     ++commits_;
+    if (!trouble.empty()) {
+      write_trouble_ = trouble;
+    } else if (commit && (probed || db.TotalChanges() > changes_before)) {
+      write_trouble_.clear();  // something reached the disk again
+    }
   }
   if (commit && !tx.appended_events().empty() && listener_) listener_(tx.appended_events());
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -150,6 +178,17 @@ Status SqliteStore::Read(std::function<Status(Tx&)> fn) {
 }
 
 Status SqliteStore::Ping() {
+  bool writes_failing = false;
+  {
+    std::lock_guard lock(queue_mu_);
+    writes_failing = !write_trouble_.empty();
+  }
+  if (writes_failing) {
+    // Writes failed for want of disk: ready again only when a test write goes through.
+    WriteJob job{.fn = {}, .done = {}, .probe = true};
+    if (Status s = Enqueue(job); !s)
+      return Unavailable("store cannot write: " + s.error().message());
+  }
   return WithReader([](SqliteDb& db) -> Status {
     GH_ASSIGN_OR_RETURN(Statement * q, db.Prepare("SELECT 1"));
     return q->Run();

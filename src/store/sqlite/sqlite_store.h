@@ -59,6 +59,8 @@ class SqliteStore final : public Store {
   struct WriteJob;
   SqliteStore(std::string path, Options options, std::unique_ptr<SqliteDb> writer);
 
+  // Queues `job` for the writer and waits for its outcome.
+  Status Enqueue(WriteJob& job);
   void WriterLoop();
   void RunBatch(std::deque<WriteJob*>& batch);
   // Runs `fn` on a pooled read connection.
@@ -74,7 +76,11 @@ class SqliteStore final : public Store {
   std::deque<WriteJob*> queue_;  // guarded by queue_mu_
   bool stopping_ = false;        // guarded by queue_mu_
   std::uint64_t commits_ = 0;    // guarded by queue_mu_
-  CommitListener listener_;      // set before use; called on the writer thread
+  // Why writes fail, while they fail for want of disk (empty: they work). Set and cleared by
+  // the writer; read by Ping.
+  std::string write_trouble_;  // guarded by queue_mu_
+  std::int64_t probes_ = 0;    // the writer's user_version probe counter (writer thread only)
+  CommitListener listener_;    // set before use; called on the writer thread
   std::thread writer_;
 
   Mutex readers_mu_;
