@@ -63,12 +63,16 @@ lint: deps
 	@cmake --preset debug >/dev/null
 	@scripts/run-lint build/debug
 
+FUZZ_TARGETS := jwt_decode json_strict request config encoding
 fuzz: deps
 	@cmake --preset fuzz >/dev/null
-	@cmake --build build/fuzz -j $(JOBS) --target jwt_decode_fuzz
-	@mkdir -p build/fuzz/corpus && cp -n fuzz/corpus/jwt/* build/fuzz/corpus/ 2>/dev/null || true
-	./build/fuzz/bin/jwt_decode_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=9000 \
-	  -print_final_stats=1 build/fuzz/corpus
+	@cmake --build build/fuzz -j $(JOBS) $(addprefix --target ,$(addsuffix _fuzz,$(FUZZ_TARGETS)))
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t && cp -n fuzz/corpus/$$t/* build/fuzz/corpus/$$t/ 2>/dev/null; \
+	  echo "== $$t"; \
+	  ./build/fuzz/bin/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=9000 \
+	    -print_final_stats=1 build/fuzz/corpus/$$t || exit 1; \
+	done
 
 clean:
 	rm -rf build

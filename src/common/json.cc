@@ -2,6 +2,7 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/value_stack.hpp>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ class StrictHandler {
   alignas(std::max_align_t) unsigned char temp[2048];
   bj::value_stack stack{bj::storage_ptr(), temp, sizeof temp};
   bool duplicate = false;
+  bool out_of_range = false;
 
   bool on_document_begin(bj::error_code&) {
     stack.reset(bj::storage_ptr());
@@ -81,7 +83,12 @@ class StrictHandler {
     stack.push_uint64(u);
     return true;
   }
-  bool on_double(double d, bj::string_view, bj::error_code&) {
+  bool on_double(double d, bj::string_view, bj::error_code& ec) {
+    if (!std::isfinite(d)) {  // 1e309: no JSON text could carry it back out
+      out_of_range = true;
+      ec = bj::error::syntax;
+      return false;
+    }
     stack.push_double(d);
     return true;
   }
@@ -112,6 +119,9 @@ Result<bj::value> ParseStrict(std::string_view text, std::size_t max_depth) {
   const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
   if (parser.handler().duplicate) {
     return InvalidArgument("JSON has a duplicate object member");
+  }
+  if (parser.handler().out_of_range) {
+    return InvalidArgument("JSON has a number too large for a double");
   }
   if (ec == bj::error::too_deep) {
     return InvalidArgument("JSON is nested too deeply");

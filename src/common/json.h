@@ -3,7 +3,8 @@
 //
 // On top of RFC 8259 (which Boost.JSON enforces, invalid UTF-8 included) it rejects duplicate
 // object members at any depth and nesting deeper than `max_depth`, so `{"a":1,"a":2}` can never
-// be read two ways by two parsers.
+// be read two ways by two parsers, and numbers too large for a double (`1e309`), which would
+// become infinity and could not be written back as JSON.
 //
 //   GH_ASSIGN_OR_RETURN(boost::json::value body, json::ParseStrict(text));
 //
