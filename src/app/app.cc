@@ -1,6 +1,5 @@
 #include "app/app.h"
 
-#include <algorithm>
 #include <iostream>
 
 #include "app/api_keys.h"
@@ -255,11 +254,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
       .idle_timeout = config.idle_timeout,
       .max_connections = static_cast<std::size_t>(config.max_connections),
       .max_connections_per_address = static_cast<std::size_t>(config.max_connections_per_address),
-      .unlimited_peer =
-          [proxies = parts->browser.trusted_proxies](std::string_view ip) {
-            return std::any_of(proxies.begin(), proxies.end(),
-                               [ip](const http::Cidr& cidr) { return cidr.Contains(ip); });
-          },
+      .unlimited_peer = [proxies = parts->browser.trusted_proxies](
+                            std::string_view ip) { return http::IsTrusted(ip, proxies); },
       .tls_cert_file = config.tls_cert_file,
       .tls_key_file = config.tls_key_file,
       .handle_signals = true,

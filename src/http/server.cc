@@ -219,6 +219,7 @@ class ConnectionSlot {
         peers_(std::exchange(other.peers_, nullptr)),
         ip_(std::move(other.ip_)) {}
   ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+  const std::string& ip() const { return ip_; }
   ~ConnectionSlot() {
     if (count_ != nullptr) count_->fetch_sub(1, std::memory_order_relaxed);
     if (peers_ != nullptr) peers_->Remove(ip_);
@@ -227,7 +228,7 @@ class ConnectionSlot {
  private:
   std::atomic<std::size_t>* count_;
   PeerCounts* peers_;  // null: not counted per address
-  std::string ip_;
+  std::string ip_;     // the peer's address (read once, at accept)
 };
 
 void LogEscaped(const char* what, const std::exception_ptr& e) {
@@ -473,12 +474,11 @@ asio::awaitable<void> Server::Impl::Accept() {
   }
 }
 
-asio::awaitable<void> Server::Impl::Serve(beast::tcp_stream stream,
-                                          [[maybe_unused]] ConnectionSlot slot,
+asio::awaitable<void> Server::Impl::Serve(beast::tcp_stream stream, ConnectionSlot slot,
                                           std::shared_ptr<asio::ssl::context> tls_context) {
   beast::error_code ec;
   stream.socket().set_option(tcp::no_delay(true), ec);
-  const std::string peer_ip = PeerIp(stream.socket());
+  const std::string& peer_ip = slot.ip();
   beast::flat_buffer buffer;  // reused for every request on this connection
   if (tls_context == nullptr) {
     co_await ServeRequests(stream, buffer, peer_ip);

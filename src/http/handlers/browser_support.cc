@@ -102,11 +102,12 @@ bool IsIpAddress(std::string_view text) {
 
 }  // namespace
 
+bool IsTrusted(std::string_view ip, const std::vector<Cidr>& trusted) {
+  return std::any_of(trusted.begin(), trusted.end(), [&](const Cidr& c) { return c.Contains(ip); });
+}
+
 std::string ClientIp(const Request& request, const std::vector<Cidr>& trusted) {
-  const auto is_trusted = [&](std::string_view ip) {
-    return std::any_of(trusted.begin(), trusted.end(),
-                       [&](const Cidr& c) { return c.Contains(ip); });
-  };
+  const auto is_trusted = [&](std::string_view ip) { return IsTrusted(ip, trusted); };
   if (!is_trusted(request.peer_ip)) return request.peer_ip;
   // Every X-Forwarded-For line, in order, is one list: a proxy that appends its own line after
   // the client's forged one must not let the forged one win. From the right, the first hop that

@@ -52,6 +52,8 @@ std::optional<std::string> CookieValue(const Request& request, std::string_view 
 bool HasCsrfHeader(const Request& request);
 // The peer address, or — when the peer is a trusted proxy — the right-most address of
 // X-Forwarded-For that is not itself a trusted proxy.
+// True when `ip` is in one of the `trusted` networks (a proxy whose forwarding headers count).
+bool IsTrusted(std::string_view ip, const std::vector<Cidr>& trusted);
 std::string ClientIp(const Request& request, const std::vector<Cidr>& trusted);
 // Adds the CORS grant when the request's Origin is one of `origins` (never a wildcard).
 void AddCors(const Request& request, const BrowserOptions& o, Response& response);
