@@ -63,7 +63,7 @@ lint: deps
 	@cmake --preset debug >/dev/null
 	@scripts/run-lint build/debug
 
-FUZZ_TARGETS := jwt_decode json_strict request config encoding
+FUZZ_TARGETS := jwt_decode json_strict request http_exchange config config_toml encoding
 fuzz: deps
 	@cmake --preset fuzz >/dev/null
 	@cmake --build build/fuzz -j $(JOBS) $(addprefix --target ,$(addsuffix _fuzz,$(FUZZ_TARGETS)))

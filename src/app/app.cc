@@ -1,59 +1,21 @@
 #include "app/app.h"
 
+#include <spdlog/spdlog.h>
+
 #include <iostream>
 
-#include "app/api_keys.h"
-#include "app/store_factory.h"
-#include "authz/authz_service.h"
-#include "common/clock.h"
-#include "common/log.h"
+#include "app/services.h"
 #include "common/periodic_task.h"
-#include "crypto/csprng_random.h"
-#include "http/handlers/answer.h"
-#include "http/handlers/api_auth.h"
-#include "http/handlers/browser.h"
-#include "http/handlers/browser_support.h"
-#include "http/handlers/feed.h"
-#include "http/handlers/feed_stream.h"
-#include "http/handlers/forward_auth.h"
-#include "http/handlers/json_body.h"
-#include "http/handlers/keys.h"
-#include "http/handlers/ops.h"
-#include "http/handlers/roles.h"
-#include "http/handlers/sessions.h"
-#include "http/handlers/users.h"
-#include "http/metrics.h"
-#include "http/server.h"
-#include "identity/user_service.h"
+#include "http/server/server.h"
 #include "keys/key_manager.h"
-#include "keys/master_key.h"
 #include "revocation/feed/feed.h"
-#include "revocation/revocation_state.h"
 #include "sessions/session_service.h"
-#include "tokens/token_verifier.h"
+#include "store/store.h"
 
 namespace gatehouse::app {
 
 struct App::Parts {
-  Config config;
-  OffsetClock clock{Clock::Real()};  // the real clock, unless TEST_CLOCK moves it forward
-  crypto::CsprngRandom random;
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<revocation::RevocationState> revocations;
-  std::unique_ptr<revocation::Feed> feed;  // the revocation state's only writer
-  std::unique_ptr<keys::KeyManager> keys;
-  std::unique_ptr<tokens::TokenVerifier> verifier;
-  std::unique_ptr<sessions::StoreClaimsSource> claims;
-  std::unique_ptr<sessions::SessionService> sessions;
-  std::unique_ptr<authz::AuthzService> authz;
-  std::unique_ptr<identity::SigninThrottle> throttle;
-  std::unique_ptr<identity::SigninThrottle> refresh_guard;  // unknown refresh tokens per IP
-  std::unique_ptr<identity::UserService> users;
-  http::BrowserOptions browser;
-  ApiKeys api_keys;
-  std::unique_ptr<http::ApiAuth> auth;
-  http::Metrics metrics;
-  http::Router router;
+  std::unique_ptr<Services> services;
   std::unique_ptr<http::Server> server;
   std::unique_ptr<PeriodicTask> key_rotation;
   std::unique_ptr<PeriodicTask> collector;
@@ -61,191 +23,25 @@ struct App::Parts {
 
 namespace {
 
-sessions::SessionPolicy PolicyFrom(const Config& c) {
-  const sessions::SecurityPolicy security{
-      .own_password_change = sessions::ParseEndSessions(c.password_change_ends).value(),
-      .admin_password_set = sessions::ParseEndSessions(c.admin_password_ends).value(),
-      .theft = sessions::ParseTheftScope(c.theft_ends).value()};
-  return {.access_token_ttl = c.access_token_ttl,
-          .access_token_jitter = c.access_token_jitter,
-          .refresh_token_ttl = c.refresh_token_ttl,
-          .session_absolute_ttl = c.session_absolute_ttl,
-          .refresh_grace = c.refresh_grace,
-          .max_sessions_per_user = c.max_sessions_per_user,
-          .clock_leeway = c.clock_leeway,
-          .security = security};
-}
-
-Status BuildServices(App::Parts& p) {
-  const Config& config = p.config;
-  const sessions::SessionPolicy policy = PolicyFrom(config);
-  if (config.event_retention < policy.MaxAccessTokenLifetime()) {
-    // A restart rebuilds the revocation state from the log: it must hold every event that may
-    // still concern an unexpired token.
-    return InvalidArgument("EVENT_RETENTION must be at least ACCESS_TOKEN_TTL + CLOCK_LEEWAY");
-  }
-  GH_ASSIGN_OR_RETURN(p.store, OpenStore(config.DatabaseUrl()));
-  // The feed hooks onto the store's commits before anything writes, and rebuilds the state.
-  p.revocations = std::make_unique<revocation::RevocationState>(policy.MaxAccessTokenLifetime());
-  p.feed = std::make_unique<revocation::Feed>(
-      *p.store, *p.revocations, p.clock,
-      revocation::Feed::Options{.token_lifetime = policy.MaxAccessTokenLifetime()});
-  GH_RETURN_IF_ERROR(p.feed->Start());
-  GH_ASSIGN_OR_RETURN(std::string master_key,
-                      keys::LoadOrCreateMasterKey(config.MasterKeyPath(), p.random));
-  GH_ASSIGN_OR_RETURN(crypto::SignatureAlg alg, crypto::ParseAlg(config.signing_alg));
-  p.keys = std::make_unique<keys::KeyManager>(
-      *p.store, std::move(master_key),
-      tokens::KeyRing::Options{.alg = alg,
-                               .rotation_interval = config.key_rotation_interval,
-                               .verify_window = policy.MaxAccessTokenLifetime()},
-      p.clock, p.random);
-  GH_RETURN_IF_ERROR(p.keys->Load());
-
-  keys::KeyManager* key_manager = p.keys.get();
-  auto ring = [key_manager] { return key_manager->Ring(); };
-  p.verifier = std::make_unique<tokens::TokenVerifier>(
-      ring, tokens::VerifierOptions{.issuer = config.issuer, .leeway = config.clock_leeway},
-      static_cast<std::size_t>(config.verified_cache_entries));
-  // A revoked key leaves the ring, so the verifier drops its cache; its key_revoked event reached
-  // the revocation state through the feed when the change committed.
-  p.keys->SetListener([&p](const std::vector<std::string>& revoked) {
-    if (!revoked.empty()) p.verifier->OnKeysChanged();
-  });
-  p.claims = std::make_unique<sessions::StoreClaimsSource>(config.access_token_permissions);
-  p.sessions = std::make_unique<sessions::SessionService>(
-      sessions::SessionService::Deps{.store = *p.store,
-                                     .ring = ring,
-                                     .verifier = *p.verifier,
-                                     .revocations = *p.revocations,
-                                     .claims = *p.claims,
-                                     .clock = p.clock,
-                                     .random = p.random,
-                                     .issuer = config.issuer},
-      policy);
-  p.authz = std::make_unique<authz::AuthzService>(*p.store, p.clock);
-  p.throttle = std::make_unique<identity::SigninThrottle>(config.signin_max_failures,
-                                                          config.signin_window, p.clock);
-  p.refresh_guard = std::make_unique<identity::SigninThrottle>(
-      config.refresh_max_failures, config.signin_window, p.clock, 100'000,
-      "too many refused refresh tokens from this address; try again later");
-  p.users = std::make_unique<identity::UserService>(identity::UserService::Deps{
-      .store = *p.store,
-      .sessions = *p.sessions,
-      .throttle = *p.throttle,
-      .clock = p.clock,
-      .random = p.random,
-      .argon2 = {.memory_kib = static_cast<std::uint32_t>(config.argon2_memory_kib),
-                 .iterations = static_cast<std::uint32_t>(config.argon2_iterations)}});
-  p.browser = {.cookie_secure = config.cookie_secure,
-               .cookie_domain = config.cookie_domain,
-               .cors_origins = config.cors_origins};
-  for (const std::string& cidr : config.trusted_proxies) {
-    std::optional<http::Cidr> parsed = http::Cidr::Parse(cidr);
-    if (!parsed) return InvalidArgument("TRUSTED_PROXIES: '" + cidr + "' is not a CIDR");
-    p.browser.trusted_proxies.push_back(*parsed);
-  }
-  GH_ASSIGN_OR_RETURN(p.api_keys, LoadApiKeys(config, p.random));
-  p.auth = std::make_unique<http::ApiAuth>(p.api_keys.keys);
-  p.auth->SetAdminCheck([&p](const http::Request& req) {
-    using Admin = http::ApiAuth::Admin;
-    http::ApiAuth::AdminCheck check;
-    std::optional<std::string> token = http::CookieValue(req, p.browser.AccessCookie());
-    check.via_cookie = token.has_value();
-    if (!token) {
-      if (auto bearer = http::BearerToken(req)) token = std::string(*bearer);
-    }
-    if (!token) return check;
-    auto claims = p.sessions->Verify(*token, sessions::VerifyMode::kLocal);
-    if (!claims) return check;
-    Result<bool> admin = p.authz->Check((*claims)->user_id, "gatehouse:admin");
-    check.result = admin && *admin ? Admin::kAdmin : Admin::kNotAdmin;
-    return check;
-  });
-  return OkStatus();
-}
-
-void AddMetrics(App::Parts& p) {
-  const sessions::SessionService::Counters& c = p.sessions->counters();
-  p.metrics.AddCounter({"sessions_created_total", "Sessions created.",
-                        [&c] { return static_cast<double>(c.created.load()); }});
-  p.metrics.AddCounter({"sessions_refreshed_total", "Successful refreshes.",
-                        [&c] { return static_cast<double>(c.refreshed.load()); }});
-  p.metrics.AddCounter({"sessions_revoked_total", "Sessions ended by revocation.",
-                        [&c] { return static_cast<double>(c.revoked.load()); }});
-  p.metrics.AddCounter({"token_theft_detected_total", "Refresh-token reuse detections.",
-                        [&c] { return static_cast<double>(c.theft.load()); }});
-  const revocation::Feed& feed = *p.feed;
-  p.metrics.AddCounter({"feed_undecodable_events_total",
-                        "Feed events that could not be decoded (skipped; subscribers resync).",
-                        [&feed] { return static_cast<double>(feed.undecodable_events()); }});
-  p.metrics.AddCounter({"feed_position", "The last event seq applied to the revocation state.",
-                        [&feed] { return static_cast<double>(feed.position()); }, true});
-  const tokens::VerifiedTokenCache& cache = p.verifier->cache();
-  p.metrics.AddCounter({"verified_token_cache_entries",
-                        "Access tokens in the verified-token cache (their signature checked).",
-                        [&cache] { return static_cast<double>(cache.size()); }, true});
-  if (!p.config.tls_cert_file.empty()) {
-    // The server is built after the metrics; these are read only while it serves.
-    p.metrics.AddCounter({"tls_certificate_reloads_total", "TLS certificate reloads (SIGHUP).",
-                          [&p] { return static_cast<double>(p.server->tls_reloads()); }});
-    p.metrics.AddCounter(
-        {"tls_certificate_reload_failures_total",
-         "TLS certificate reloads that failed (the previous certificate stays in use).",
-         [&p] { return static_cast<double>(p.server->tls_reload_failures()); }});
-  }
-}
-
-void BuildRouter(App::Parts& p) {
-  Clock& clock = p.clock;
-  keys::KeyManager* key_manager = p.keys.get();
-  store::Store* store = p.store.get();
-  http::AddOpsRoutes(
-      p.router,
-      {.jwks_json = [key_manager, &clock] { return key_manager->Ring()->JwksJson(clock.Now()); },
-       .store_ping = [store] { return store->Ping(); },
-       .metrics = &p.metrics,
-       .metrics_public = p.config.MetricsPublic(),
-       .auth = p.auth.get()});
-  http::AddSessionRoutes(p.router, *p.sessions, *p.auth);
-  http::AddUserRoutes(
-      p.router, {.users = *p.users, .sessions = *p.sessions, .authz = *p.authz, .store = *p.store},
-      *p.auth);
-  http::AddRoleRoutes(p.router, *p.authz, *p.auth);
-  http::AddKeyRoutes(p.router, *p.keys, *p.auth);
-  http::AddForwardAuthRoute(p.router, *p.sessions, p.browser);
-  http::AddFeedRoutes(p.router, *p.feed, *p.auth);
-  http::AddFeedStreamRoutes(
-      p.router, {.feed = *p.feed, .sessions = *p.sessions, .browser = p.browser}, *p.auth);
-  if (p.config.test_clock) {
-    OffsetClock* test_clock = &p.clock;
-    p.router.Add(
-        http::Method::kPost, "/v1/test/clock", p.auth->Require([test_clock](http::Request& req) {
-          return http::Answer([&]() -> Result<http::Response> {
-            GH_ASSIGN_OR_RETURN(http::JsonBody body, http::JsonBody::Parse(req, {"advance_ms"}));
-            GH_ASSIGN_OR_RETURN(std::int64_t ms, body.RequiredInt("advance_ms", 0, 86'400'000));
-            test_clock->Advance(Millis(ms));
-            return http::JsonResponse(
-                200, boost::json::object{{"now", ToUnixMillis(test_clock->Now())}});
-          });
-        }));
-  }
-  p.router.Add(http::Method::kGet, "/v1/policy",
-               p.auth->Require([table = p.sessions->policy().security.TableJson()](http::Request&) {
-                 return http::TextResponse(200, table, "application/json");
-               }));
-  http::AddBrowserRoutes(p.router, *p.users, *p.sessions, *p.authz, *p.refresh_guard, p.browser);
+void AddTlsMetrics(App::Parts& p) {
+  // The server is built after the metrics; these are read only while it serves.
+  http::Metrics& metrics = p.services->metrics;
+  metrics.AddCounter({"tls_certificate_reloads_total", "TLS certificate reloads (SIGHUP).",
+                      [&p] { return static_cast<double>(p.server->tls_reloads()); }});
+  metrics.AddCounter(
+      {"tls_certificate_reload_failures_total",
+       "TLS certificate reloads that failed (the previous certificate stays in use).",
+       [&p] { return static_cast<double>(p.server->tls_reload_failures()); }});
 }
 
 }  // namespace
 
 Result<std::unique_ptr<App>> App::Create(const Config& config) {
   auto parts = std::make_unique<Parts>();
-  parts->config = config;
-  GH_RETURN_IF_ERROR(BuildServices(*parts));
-  AddMetrics(*parts);
-  BuildRouter(*parts);
-  http::Metrics* metrics = &parts->metrics;
+  GH_ASSIGN_OR_RETURN(parts->services, Services::Build(config));
+  Services& s = *parts->services;
+  if (!config.tls_cert_file.empty()) AddTlsMetrics(*parts);
+  http::Metrics* metrics = &s.metrics;
   http::ServerOptions options{
       .listen = config.listen,
       .io_threads = config.io_threads,
@@ -254,7 +50,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
       .idle_timeout = config.idle_timeout,
       .max_connections = static_cast<std::size_t>(config.max_connections),
       .max_connections_per_address = static_cast<std::size_t>(config.max_connections_per_address),
-      .unlimited_peer = [proxies = parts->browser.trusted_proxies](
+      .unlimited_peer = [proxies = s.browser.trusted_proxies](
                             std::string_view ip) { return http::IsTrusted(ip, proxies); },
       .tls_cert_file = config.tls_cert_file,
       .tls_key_file = config.tls_key_file,
@@ -263,12 +59,12 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
           [metrics](const http::Request& req, int status, std::chrono::nanoseconds elapsed) {
             metrics->Record(req.route, status, elapsed);
           },
-      .clock = &parts->clock};
+      .clock = &s.clock};
   if (!config.tls_cert_file.empty()) {
     // Serving HTTPS itself, Gatehouse tells browsers to use nothing else for this host.
     options.default_headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
   }
-  parts->server = std::make_unique<http::Server>(std::move(options), parts->router);
+  parts->server = std::make_unique<http::Server>(std::move(options), s.router);
   return std::unique_ptr<App>(new App(std::move(parts)));  // NOLINT: private constructor
 }
 
@@ -277,20 +73,21 @@ App::~App() = default;
 
 Status App::Start() {
   GH_RETURN_IF_ERROR(parts_->server->Start());
-  keys::KeyManager* key_manager = parts_->keys.get();
+  Services& s = *parts_->services;
+  keys::KeyManager* key_manager = s.keys.get();
   parts_->key_rotation =
       std::make_unique<PeriodicTask>("key-rotation", std::chrono::minutes(1), [key_manager] {
-        if (Status s = key_manager->RotateIfDue(); !s) {
-          spdlog::error("key rotation failed: {}", s.error().message());
+        if (Status rotated = key_manager->RotateIfDue(); !rotated) {
+          spdlog::error("key rotation failed: {}", rotated.error().message());
         }
       });
-  sessions::SessionService* sessions = parts_->sessions.get();
-  store::Store* store = parts_->store.get();
-  revocation::Feed* feed = parts_->feed.get();
-  Clock* clock = &parts_->clock;
-  const Millis event_retention = parts_->config.event_retention;
+  sessions::SessionService* sessions = s.sessions.get();
+  store::Store* store = s.store.get();
+  revocation::Feed* feed = s.feed.get();
+  Clock* clock = &s.clock;
+  const Millis event_retention = s.config.event_retention;
   parts_->collector = std::make_unique<PeriodicTask>(
-      "collector", parts_->config.gc_interval, [sessions, store, feed, clock, event_retention] {
+      "collector", s.config.gc_interval, [sessions, store, feed, clock, event_retention] {
         feed->Prune(clock->Now());
         const std::int64_t horizon = ToUnixMillis(clock->Now()) - event_retention.count();
         if (Result<int> pruned = store->PruneEvents(horizon, 5000); !pruned) {
@@ -306,10 +103,10 @@ Status App::Start() {
           if (*n < 500) return;
         }
       });
-  std::string host = parts_->config.listen.substr(0, parts_->config.listen.rfind(':'));
+  std::string host = s.config.listen.substr(0, s.config.listen.rfind(':'));
   if (host.empty()) host = "0.0.0.0";
-  if (!parts_->api_keys.generated_path.empty()) {
-    std::cout << "gatehouse API key in " << parts_->api_keys.generated_path << std::endl;
+  if (!s.api_keys.generated_path.empty()) {
+    std::cout << "gatehouse API key in " << s.api_keys.generated_path << std::endl;
   }
   const char* scheme = parts_->server->tls() ? "https" : "http";
   std::cout << "gatehouse listening on " << scheme << "://" << host << ":" << port() << std::endl;
@@ -327,6 +124,6 @@ void App::Stop() { parts_->server->Stop(); }
 
 std::uint16_t App::port() const { return parts_->server->port(); }
 
-const http::Router& App::router() const { return parts_->router; }
+const http::Router& App::router() const { return parts_->services->router; }
 
 }  // namespace gatehouse::app

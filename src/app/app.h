@@ -1,7 +1,7 @@
 #pragma once
-// App: the composition root. Turns a Config into running objects — the real clock and CSPRNG,
-// the store named by DATABASE, the master key, the key manager, the token verifier, the router and
-// the HTTP server — and owns them all. The only code that names concrete backends.
+// App: the composition root. Turns a Config into running objects — the Services (app/services.h:
+// the clock, the store named by DATABASE, the keys, the verifier, the router, ...), the HTTP
+// server over their router, and the periodic tasks (key rotation, the collector) — and owns them.
 //
 //   GH_ASSIGN_OR_RETURN(auto app, App::Create(config));
 //   GH_RETURN_IF_ERROR(app->Start());  // binds, prints the address

@@ -14,7 +14,8 @@ Result<std::unique_ptr<store::Store>> OpenStore(const std::string& url) {
     if (path.empty()) return InvalidArgument("DATABASE: sqlite:// needs a file path");
     const auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) GH_RETURN_IF_ERROR(MakePrivateDirectories(parent.string()));
-    // Password hashes, emails, IPs and audit: 0600 (the -wal and -shm files take its mode).
+    // Password hashes, emails, IPs and audit: 0600 (the -wal file takes its mode; there is no -shm,
+    // see SqliteDb::Open).
     GH_RETURN_IF_ERROR(MakePrivateFile(path));
     GH_ASSIGN_OR_RETURN(auto sqlite, store::SqliteStore::Open(path));
     return std::unique_ptr<store::Store>(std::move(sqlite));

@@ -231,10 +231,11 @@ Result<std::string> TomlValueAsString(const toml::node& node) {
   return InvalidArgument("expected a string, number, boolean or array of strings");
 }
 
-Status ApplyToml(Config& config, const std::string& path) {
+// `text` is the TOML document; `path` names it in errors (and is read when text is empty).
+Status ApplyToml(Config& config, const std::string& path, const std::string& text) {
   toml::table table;
   try {
-    table = toml::parse_file(path);
+    table = text.empty() && !path.empty() ? toml::parse_file(path) : toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     return InvalidArgument(path + ": " + std::string(e.description()));
   }
@@ -268,8 +269,9 @@ bool Config::MetricsPublic() const { return metrics_public.value_or(IsLoopbackLi
 
 Result<Config> LoadConfig(const ConfigSources& sources) {
   Config config;
-  if (!sources.toml_path.empty()) {
-    GH_RETURN_IF_ERROR(ApplyToml(config, sources.toml_path));
+  if (!sources.toml_path.empty() || !sources.toml_text.empty()) {
+    GH_RETURN_IF_ERROR(ApplyToml(config, sources.toml_path.empty() ? "config" : sources.toml_path,
+                                 sources.toml_text));
   }
   constexpr std::string_view kPrefix = "GATEHOUSE_";
   for (const auto& [name, value] : sources.env) {

@@ -1,5 +1,5 @@
 #pragma once
-// Request: what a handler sees of an HTTP request. Built by http/server.cc from the wire; no
+// Request: what a handler sees of an HTTP request. Built by http/server/server.cc from the wire; no
 // Beast types, so handlers stay pure functions from Request to Response and tests can build
 // requests by hand.
 //

@@ -1,6 +1,6 @@
 #pragma once
-// Response: what a handler returns. http/server.cc writes it to the wire, adding the headers every
-// response carries (X-Content-Type-Options, Referrer-Policy, Content-Length, Connection).
+// Response: what a handler returns. http/server/server.cc writes it to the wire, adding the headers
+// every response carries (X-Content-Type-Options, Referrer-Policy, Content-Length, Connection).
 //
 //   return JsonResponse(200, {{"status", "ok"}});
 //   return ErrorResponse(Unauthenticated("bad token"));

@@ -1,6 +1,6 @@
 #pragma once
 // ResponseStream: a long-lived response body, for Server-Sent Events. A handler returns a
-// Response whose `stream` is set; http/server.cc writes the head (chunked), then asks the
+// Response whose `stream` is set; http/server/server.cc writes the head (chunked), then asks the
 // stream for text whenever the stream wakes it or `heartbeat()` passes, until Next() says the
 // stream is over or the client goes away.
 //

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "tests/support/command.h"
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
 #include "tests/support/server_process.h"
@@ -73,6 +74,21 @@ TEST(Foundation, OtherAlgorithms) {
 TEST(Foundation, BadConfigurationIsAClearError) {
   EXPECT_THROW(ServerProcess(std::map<std::string, std::string>{{"ACCESS_TOKEN_TTL", "ten"}}),
                std::runtime_error);
+}
+
+// A second server on a running one's SQLite file would keep its own revocation state and never
+// hear of the first one's revocations: it is refused at start, saying why, and the first one
+// goes on serving writes.
+TEST(Foundation, ASecondServerOnTheSameSqliteFileIsRefused) {
+  ServerProcess first;
+  const CommandResult second =
+      RunCommand({GatehouseBinary(), "serve", "--listen", "127.0.0.1:0", "--data-dir",
+                  first.data_dir(), "--api-keys", "second-server-key-0123456789"});
+  EXPECT_NE(second.exit_code, 0) << second.output;
+  EXPECT_NE(second.output.find("in use by another process"), std::string::npos) << second.output;
+  HttpClient c(first.port());
+  EXPECT_EQ(c.Send("POST", "/v1/sessions", R"({"user_id":"still-mine"})", first.Auth()).status,
+            201);
 }
 
 }  // namespace

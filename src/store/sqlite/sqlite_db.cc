@@ -68,16 +68,25 @@ Error Statement::Fail(int rc) const {
 
 Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
   sqlite3* raw = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  // "unix-excl": this process alone may open the file (a second gatehouse on it would keep a
+  // revocation state that never hears of the first one's changes; PostgreSQL serves many), and
+  // the WAL index lives in this process's memory, not in a mapped -shm file, whose pages the
+  // kernel answers with SIGBUS once the file system stops taking writes (read-only, immutable).
+  const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 "unix-excl");
   std::unique_ptr<SqliteDb> db(new SqliteDb(raw));  // NOLINT: private constructor
   if (rc != SQLITE_OK) {
     return Unavailable("sqlite: cannot open " + path + ": " +
                        (raw ? sqlite3_errmsg(raw) : "out of memory"));
   }
   sqlite3_busy_timeout(raw, 5000);
-  GH_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
+  if (Status wal = db->Exec("PRAGMA journal_mode=WAL"); !wal) {
+    if (sqlite3_errcode(raw) != SQLITE_BUSY) return wal.error();
+    return Unavailable("sqlite: " + path +
+                       " is in use by another process (one gatehouse serves a SQLite file; "
+                       "instances that share a database need PostgreSQL)");
+  }
   GH_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=FULL"));
   GH_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
   return db;

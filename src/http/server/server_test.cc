@@ -1,4 +1,4 @@
-#include "http/server.h"
+#include "http/server/server.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "http/server_test_support.h"
+#include "http/server/server_test_support.h"
 
 namespace gatehouse::http {
 namespace {

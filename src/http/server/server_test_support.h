@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "common/fake_clock.h"
-#include "http/server.h"
+#include "http/server/server.h"
 
 namespace gatehouse::http::testing {
 

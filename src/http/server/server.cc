@@ -1,4 +1,4 @@
-#include "http/server.h"
+#include "http/server/server.h"
 
 #include <spdlog/spdlog.h>
 
@@ -30,7 +30,6 @@
 #include <charconv>
 #include <csignal>
 #include <exception>
-#include <limits>
 #include <optional>
 #include <string>
 #include <thread>
@@ -40,8 +39,8 @@
 
 #include "common/mutex.h"
 #include "common/thread_name.h"
-#include "http/reasons.h"
-#include "http/tls_context.h"
+#include "http/exchange.h"
+#include "http/server/tls_context.h"
 
 namespace gatehouse::http {
 namespace {
@@ -50,7 +49,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
-using RequestParser = bhttp::request_parser<bhttp::string_body>;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // Errors come back as values: an exception per closed connection or timeout costs too much.
@@ -60,8 +58,6 @@ constexpr std::size_t kReadChunk = std::size_t{8} * 1024;
 // does not reset the connection before the client has read the response.
 constexpr std::size_t kMaxLingerBytes = std::size_t{1024} * 1024;
 constexpr std::chrono::milliseconds kMaxLinger{1'000};
-
-std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
 
 // The deadline for the next operation on a plain or TLS stream (it lives on the TCP layer).
 template <class Stream>
@@ -111,79 +107,6 @@ std::string PeerIp(const Socket& socket) {
     address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
   }
   return address.to_string();
-}
-
-// The error to answer a failed read with, or nothing when the connection should just close
-// (peer gone, timeout, reset).
-std::optional<Error> ReadFailure(const beast::error_code& ec) {
-  if (ec == bhttp::error::body_limit) {
-    return Error(ErrorCode::kInvalidArgument, "request body too large", reason::kPayloadTooLarge);
-  }
-  if (ec == bhttp::error::header_limit) {
-    return Error(ErrorCode::kInvalidArgument, "request header too large",
-                 kReasonHeaderFieldsTooLarge);
-  }
-  bool is_http = &ec.category() == &bhttp::make_error_code(bhttp::error::end_of_stream).category();
-  if (!is_http || ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) {
-    return std::nullopt;
-  }
-  return InvalidArgument("malformed HTTP request: " + ec.message());
-}
-
-// Moves the parsed message into `request`. False for a malformed target.
-bool FillRequest(bhttp::request<bhttp::string_body>& message, Request& request) {
-  request.method = ParseMethod(View(message.method_string()));
-  request.target = View(message.target());
-  if (!ParseTarget(request.target, request.path, request.query)) return false;
-  for (const auto& field : message) {
-    std::string name(View(field.name_string()));
-    for (char& c : name) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    request.headers.emplace_back(std::move(name), View(field.value()));
-  }
-  request.body = std::move(message.body());
-  return true;
-}
-
-Response NoRoute(const Router::Match& match) {
-  if (match.status != 405) return ErrorResponse(NotFound("no route for this path"));
-  Response response = ErrorResponse(
-      Error(ErrorCode::kInvalidArgument, "method not allowed", kReasonMethodNotAllowed));
-  std::string allow;
-  for (Method method : match.allowed) {
-    if (!allow.empty()) allow += ", ";
-    allow += MethodName(method);
-  }
-  return response.SetHeader("Allow", std::move(allow));
-}
-
-// Runs a handler; whatever it throws becomes a 500 with the details in the log only.
-Response Invoke(const Route& route, Request& request) {
-  try {
-    return route.handler(request);
-  } catch (const std::exception& e) {
-    return ErrorResponse(Internal(std::string(MethodName(request.method)) + " " + route.pattern +
-                                  " threw: " + e.what()));
-  } catch (...) {
-    return ErrorResponse(Internal(std::string(MethodName(request.method)) + " " + route.pattern +
-                                  " threw a non-exception"));
-  }
-}
-
-bool IsHeaderSafe(std::string_view s) {
-  constexpr std::string_view kUnsafe("\r\n\0", 3);
-  return s.find_first_of(kUnsafe) == std::string_view::npos;
-}
-
-// A handler's response must not smuggle headers (a CR/LF from a user-supplied id) or use a
-// status Beast cannot frame.
-bool IsWritable(const Response& response) {
-  if (response.status < 200 || response.status > 599) return false;
-  if (!IsHeaderSafe(response.content_type)) return false;
-  return std::all_of(response.headers.begin(), response.headers.end(), [](const auto& header) {
-    return !header.first.empty() && IsHeaderSafe(header.first) && IsHeaderSafe(header.second);
-  });
 }
 
 // Connections held per peer address, for ServerOptions.max_connections_per_address.
@@ -528,9 +451,8 @@ asio::awaitable<bool> Server::Impl::ServeOne(Stream& stream, beast::flat_buffer&
                                              const std::string& peer_ip) {
   MonoTime start = options.on_response ? options.clock->MonotonicNow() : MonoTime();
   RequestParser parser;
-  parser.header_limit(static_cast<std::uint32_t>(
-      std::min<std::size_t>(options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
-  parser.body_limit(options.max_body_bytes);
+  LimitParser(parser, {.max_header_bytes = options.max_header_bytes,
+                       .max_body_bytes = options.max_body_bytes});
 
   beast::error_code ec = co_await ReadRequest(stream, buffer, parser);
 
@@ -539,11 +461,7 @@ asio::awaitable<bool> Server::Impl::ServeOne(Stream& stream, beast::flat_buffer&
   if (ec) {
     std::optional<Error> failure = ReadFailure(ec);
     if (!failure) co_return false;
-    request.method = Method::kOther;
-    if (parser.is_header_done()) {
-      request.method = ParseMethod(View(parser.get().method_string()));
-      request.target = View(parser.get().target());
-    }
+    DescribeFailedRequest(parser, request);
     Response response = ErrorResponse(*failure);
     co_await Write(stream, response, 11, false);
     Report(request, response.status, start);
@@ -573,7 +491,6 @@ asio::awaitable<beast::error_code> Server::Impl::ReadRequest(Stream& stream,
                                                              beast::flat_buffer& buffer,
                                                              RequestParser& parser) {
   beast::error_code ec;
-  parser.eager(true);
   buffer.consume(parser.put(buffer.data(), ec));
   if (ec == bhttp::error::need_more) ec = {};
   if (ec || parser.is_done()) co_return ec;
@@ -598,9 +515,7 @@ asio::awaitable<Response> Server::Impl::Dispatch(Request& request) {
   Router::Match match = router.Find(request);
   if (match.route == nullptr) co_return NoRoute(match);
   const Route* route = match.route;
-  const bool blocking = route->options.blocking ||
-                        (route->options.blocking_if && route->options.blocking_if(request));
-  if (!blocking) co_return Invoke(*route, request);
+  if (!IsBlocking(*route, request)) co_return Invoke(*route, request);
   // The connection's coroutine waits here, its io thread free; it resumes on that thread.
   co_return co_await asio::co_spawn(
       *pool,
@@ -617,22 +532,8 @@ template <class Stream>
 asio::awaitable<bool> Server::Impl::Write(Stream& stream, Response& response, unsigned version,
                                           bool keep_alive) {
   if (response.stream != nullptr) co_return co_await WriteStream(stream, response, version);
-  if (!IsWritable(response)) {
-    response = ErrorResponse(Internal("handler produced an unwritable response (status " +
-                                      std::to_string(response.status) + ")"));
-  }
-  bhttp::response<bhttp::string_body> message(static_cast<bhttp::status>(response.status), version);
-  for (const auto& [name, value] : response.headers) message.insert(name, value);
-  for (const auto& [name, value] : options.default_headers) {
-    if (message.find(name) == message.end()) message.set(name, value);
-  }
-  if (!response.content_type.empty()) {
-    message.set(bhttp::field::content_type, response.content_type);
-  }
-  message.keep_alive(keep_alive);
-  message.body() = std::move(response.body);
-  message.prepare_payload();
-
+  bhttp::response<bhttp::string_body> message =
+      ToMessage(response, version, keep_alive, options.default_headers);
   ExpireAfter(stream, options.read_timeout);
   auto [ec, n] = co_await bhttp::async_write(stream, message, kAsTuple);
   co_return !ec;
@@ -643,15 +544,7 @@ asio::awaitable<bool> Server::Impl::Write(Stream& stream, Response& response, un
 template <class Stream>
 asio::awaitable<bool> Server::Impl::WriteStream(Stream& stream, Response& response,
                                                 unsigned version) {
-  bhttp::response<bhttp::empty_body> head(static_cast<bhttp::status>(response.status), version);
-  for (const auto& [name, value] : response.headers) head.insert(name, value);
-  for (const auto& [name, value] : options.default_headers) {
-    if (head.find(name) == head.end()) head.set(name, value);
-  }
-  head.set(bhttp::field::content_type, response.content_type);
-  head.set(bhttp::field::cache_control, "no-store");
-  head.keep_alive(false);
-  head.chunked(true);
+  bhttp::response<bhttp::empty_body> head = StreamHead(response, version, options.default_headers);
   bhttp::response_serializer<bhttp::empty_body> serializer(head);
   ExpireAfter(stream, options.read_timeout);
   auto [head_ec, head_n] = co_await bhttp::async_write_header(stream, serializer, kAsTuple);

@@ -10,8 +10,8 @@
 #include <mutex>
 #include <string>
 
-#include "http/server.h"
-#include "http/server_test_support.h"
+#include "http/server/server.h"
+#include "http/server/server_test_support.h"
 #include "http/stream.h"
 
 namespace gatehouse::http {
