@@ -5,10 +5,12 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "sessions/test_fixture.h"
@@ -113,10 +115,46 @@ void BM_VerifyLive(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// The floor under BM_VerifyLive's ratio: N entries of 768 bytes (what one cached token takes,
+// docs/benchmarks.md), visited round robin through a table of pointers in random order, reading
+// one cache line of each: the two dependent memory reads (slot, entry) that any hash table with
+// its entries out of line pays, and nothing else. At 10^3 both fit in the CPU caches; at 10^6
+// (0.7 GiB) each is a DRAM (and TLB) miss, so no cache layout of that shape gets a better
+// 10^6 / 10^3 ratio than this one, which does no other work.
+void BM_MemoryFloor(benchmark::State& state) {
+  constexpr std::size_t kEntryBytes = 768;
+  const auto n = static_cast<std::size_t>(state.range(0));
+  static std::map<std::size_t, std::pair<std::vector<char>, std::vector<const char*>>> sets;
+  auto& [entries, slots] = sets[n];
+  if (slots.empty()) {
+    entries.assign(n * kEntryBytes, 1);
+    slots.resize(n);
+    for (std::size_t i = 0; i < n; ++i) slots[i] = entries.data() + i * kEntryBytes;
+    std::uint64_t x = 88172645463325252ULL;  // xorshift: a fixed shuffle
+    for (std::size_t i = n - 1; i > 0; --i) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      std::swap(slots[i], slots[x % (i + 1)]);
+    }
+  }
+  std::size_t i = 0;
+  std::uint64_t sum = 0;
+  for (auto _ : state) {
+    // The slot index comes from a hash of the key (here: a multiplicative hash of i).
+    const std::size_t slot = (i * 0x9E3779B97F4A7C15ULL >> 7) % n;
+    // The entry's address comes from the slot; lookups after it do not wait for it (the CPU may
+    // overlap them), which makes this the optimistic floor.
+    sum += static_cast<unsigned char>(slots[slot][i & 63]);
+    benchmark::DoNotOptimize(sum);
+    if (++i == n) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 BENCHMARK_CAPTURE(BM_Verify, stateless, sessions::VerifyMode::kStateless)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Verify, local, sessions::VerifyMode::kLocal)->UseRealTime();
 BENCHMARK(BM_VerifyLocalUnderChurn)->UseRealTime();
 BENCHMARK(BM_VerifyLive)->Arg(1'000)->Arg(100'000)->Arg(1'000'000)->UseRealTime();
+BENCHMARK(BM_MemoryFloor)->Arg(1'000)->Arg(1'000'000)->UseRealTime();
 
 }  // namespace
 }  // namespace gatehouse

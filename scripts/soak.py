@@ -6,7 +6,7 @@ refreshed for 90 s ends, none outlives 4 min, events are kept 3 min, the collect
 10 s and the signing key rotates every 2 min (the rotation task checks each minute), so the
 verified-token cache, the revocation state, the event log and the key ring all turn over.
 
-Client threads create sessions for a pool of user ids, verify and refresh them, revoke single
+Client threads, at a fixed total rate of operations, create sessions for a pool of user ids, verify and refresh them, revoke single
 sessions and all of a user's, ban and unban, grant and remove roles; one more thread follows
 the revocation stream (SSE) and checks that every event arrives once, in seq order.
 
@@ -20,6 +20,7 @@ refresh may answer 401, the sessions end under them, and a create 403 for a user
 has just banned; nothing else may fail).
 
 Usage: scripts/soak.py [--minutes 30] [--warmup 10] [--sample-seconds 60] [--threads 4]
+                       [--rate 600]
 Prints a markdown table; exits 1 when the growth or error target is missed.
 """
 import argparse
@@ -105,13 +106,20 @@ class Client:
             return resp.status, None
 
 
-def load(port, tally, stop, seed):
+def load(port, tally, stop, seed, rate):
+    """One client at `rate` operations a second (a fixed offered load, so the live state's size
+    depends on the time, not on how fast the shared machine happens to be that minute)."""
     rng = random.Random(seed)
     c = Client(port, tally)
     live = []  # [access token, refresh token, handle, user]
     for role in ROLES:
         c.call("PUT", f"/v1/roles/{role}", {"permissions": [f"{role}:use"]})
+    next_at = time.monotonic()
     while not stop.is_set():
+        next_at += 1 / rate
+        delay = next_at - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
         op = rng.random()
         user = f"soak-{rng.randrange(USERS)}"
         if op < 0.15 or not live:
@@ -215,13 +223,15 @@ def main():
     ap.add_argument("--warmup", type=float, default=10)
     ap.add_argument("--sample-seconds", type=float, default=60)
     ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--rate", type=float, default=600, help="operations per second, all threads")
     args = ap.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="gh-soak-")
     os.environ.update(SETTINGS)
     proc, port = load_bench.start_server(data_dir)
     tally, stop, stream_state = Tally(), threading.Event(), {"events": 0}
-    threads = [threading.Thread(target=load, args=(port, tally, stop, i), daemon=True)
+    threads = [threading.Thread(target=load, args=(port, tally, stop, i, args.rate / args.threads),
+                                daemon=True)
                for i in range(args.threads)]
     threads.append(threading.Thread(target=follow_stream, args=(port, tally, stop, stream_state),
                                     daemon=True))

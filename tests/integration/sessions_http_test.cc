@@ -133,6 +133,18 @@ TEST_F(SessionsHttp, RevokeIsImmediateForLocalAndStrict) {
   EXPECT_EQ(Call("DELETE", "/v1/sessions/unknown-handle").status, 404);
 }
 
+// The server decides whether a verify may read the store (strict) before parsing its body: a
+// mode spelled with a JSON escape is still strict, answered like the plain one.
+TEST_F(SessionsHttp, AnEscapedStrictModeIsStillStrict) {
+  auto issued = Create("escaped");
+  EXPECT_EQ(Verify(Access(issued), "\\u0073trict").status, 200);
+  ASSERT_EQ(Call("DELETE", "/v1/sessions/" + Handle(issued)).status, 200);
+  HttpResponse v = Verify(Access(issued), "\\u0073trict");
+  EXPECT_EQ(v.status, 401) << v.body;
+  EXPECT_EQ(Verify(Access(issued), "stric\\u0074").status, 401);
+  EXPECT_EQ(Str(Json(Verify(Access(issued), "\\u0073tricter").body), "error"), "bad_request");
+}
+
 TEST_F(SessionsHttp, ListAndRevokeAllExcept) {
   auto a = Create("dave");
   auto b = Create("dave");
