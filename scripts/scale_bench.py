@@ -33,9 +33,27 @@ import load_bench  # noqa: E402  (start_server, start_hello, wrk_requests, KEY, 
 LUA = os.path.join(load_bench.ROOT, "bench", "load")
 
 
-def mint(data_dir, count, path):
-    subprocess.run([os.path.join(load_bench.BIN, "mint_tokens"), data_dir, str(count), path],
-                   check=True)
+class Minter:
+    """bench/mint_tokens --serve on one data directory: started before its server (it reads the
+    signing key, then closes the database, which a running server holds alone), it signs batches
+    of fresh tokens whenever asked."""
+
+    def __init__(self, data_dir):
+        self.proc = subprocess.Popen([os.path.join(load_bench.BIN, "mint_tokens"), data_dir,
+                                      "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True)
+        if self.proc.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"mint_tokens did not start on {data_dir}")
+
+    def mint(self, count, path):
+        self.proc.stdin.write(f"{count} {path}\n")
+        self.proc.stdin.flush()
+        if self.proc.stdout.readline().strip() != "ok":
+            raise RuntimeError(f"mint_tokens failed to mint {count} tokens")
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
 
 
 def metric(port, name):
@@ -87,13 +105,13 @@ def warm(port, token_file, size):
 class NewTokens:
     """Tokens the 10^6 server has never seen, minted in batches sized from a measured rate."""
 
-    def __init__(self, data_dir, path):
-        self.data_dir, self.path, self.used, self.count = data_dir, path, 0, 0
+    def __init__(self, minter, path):
+        self.minter, self.path, self.used, self.count = minter, path, 0, 0
 
     def ensure(self, needed):
         if self.count - self.used >= needed:
             return
-        mint(self.data_dir, needed, self.path)  # a fresh file of fresh tokens
+        self.minter.mint(needed, self.path)  # a fresh file of fresh tokens
         self.count, self.used = needed, 0
 
     def run(self, port, seconds, rate_guess):
@@ -119,14 +137,15 @@ def main():
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     tmp = tempfile.mkdtemp(prefix="gh-scale-")
-    procs, servers = [], {}
+    procs, servers, minters = [], {}, {}
     try:
         for size in sizes:
             data_dir = os.path.join(tmp, f"s{size}")
             os.makedirs(data_dir)
             token_file = os.path.join(data_dir, "live.txt")
             t0 = time.time()
-            mint(data_dir, size, token_file)
+            minters[size] = Minter(data_dir)
+            minters[size].mint(size, token_file)
             proc, port = load_bench.start_server(data_dir)
             procs.append(proc)
             warm(port, token_file, size)
@@ -138,8 +157,8 @@ def main():
         ed, ed_port = load_bench.start_hello(["--ed25519"])
         procs += [hello, ed]
         largest = max(sizes)
-        _, big_port, _, big_dir = servers[largest]
-        supply = NewTokens(big_dir, os.path.join(tmp, "new.txt"))
+        _, big_port, _, _ = servers[largest]
+        supply = NewTokens(minters[largest], os.path.join(tmp, "new.txt"))
         live = {size: [] for size in sizes}
         hellos, eds, news, raws = [], [], [], []
         rate_guess = 30_000
@@ -173,6 +192,8 @@ def main():
         for p in procs:
             p.terminate()
             p.wait()
+        for m in minters.values():
+            m.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
     def mean(rows):
