@@ -36,6 +36,12 @@ namespace bhttp = boost::beast::http;
 using gatehouse::fuzz::Require;
 constexpr const char* kApiKey = "fuzz-api-key-0123456789abcdef";
 
+// The server's defaults: its request limits and the headers it adds to every response.
+const gatehouse::http::ServerOptions& Defaults() {
+  static const gatehouse::http::ServerOptions defaults;
+  return defaults;
+}
+
 gatehouse::app::Services& TheServices() {
   static gatehouse::app::Services* services = [] {
     spdlog::set_level(spdlog::level::off);
@@ -78,7 +84,7 @@ void FillPlaceholders(std::string& text) {
 
 void Check(gatehouse::http::Response& response, unsigned version, bool keep_alive) {
   using gatehouse::http::ToMessage;
-  static const gatehouse::http::ServerOptions defaults;
+  const gatehouse::http::ServerOptions& defaults = Defaults();
   Require(response.status != 500, "no request makes a handler fail (500)");
   if (response.status >= 400 && response.content_type == "application/json") {
     boost::system::error_code ec;
@@ -103,7 +109,7 @@ void Check(gatehouse::http::Response& response, unsigned version, bool keep_aliv
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace gatehouse::http;  // NOLINT(google-build-using-namespace): fuzz target
-  static const ServerOptions defaults;
+  const ServerOptions& defaults = Defaults();
   const Router& router = TheServices().router;
   std::string input(gatehouse::fuzz::Text(data, size));
   FillPlaceholders(input);

@@ -231,11 +231,13 @@ Result<std::string> TomlValueAsString(const toml::node& node) {
   return InvalidArgument("expected a string, number, boolean or array of strings");
 }
 
-// `text` is the TOML document; `path` names it in errors (and is read when text is empty).
-Status ApplyToml(Config& config, const std::string& path, const std::string& text) {
+// The TOML document: sources.toml_text when set, else the file at sources.toml_path.
+Status ApplyToml(Config& config, const ConfigSources& sources) {
+  const std::string path = sources.toml_path.empty() ? "config" : sources.toml_path;
   toml::table table;
   try {
-    table = text.empty() && !path.empty() ? toml::parse_file(path) : toml::parse(text, path);
+    table =
+        sources.toml_text.empty() ? toml::parse_file(path) : toml::parse(sources.toml_text, path);
   } catch (const toml::parse_error& e) {
     return InvalidArgument(path + ": " + std::string(e.description()));
   }
@@ -270,8 +272,7 @@ bool Config::MetricsPublic() const { return metrics_public.value_or(IsLoopbackLi
 Result<Config> LoadConfig(const ConfigSources& sources) {
   Config config;
   if (!sources.toml_path.empty() || !sources.toml_text.empty()) {
-    GH_RETURN_IF_ERROR(ApplyToml(config, sources.toml_path.empty() ? "config" : sources.toml_path,
-                                 sources.toml_text));
+    GH_RETURN_IF_ERROR(ApplyToml(config, sources));
   }
   constexpr std::string_view kPrefix = "GATEHOUSE_";
   for (const auto& [name, value] : sources.env) {

@@ -89,8 +89,8 @@ struct Config {
 };
 
 struct ConfigSources {
-  std::string toml_path;                     // empty: no file
-  std::string toml_text;                     // the file's text itself (tests, fuzzing), if no path
+  std::string toml_path;  // empty: no file
+  std::string toml_text;  // a TOML document itself (tests, fuzzing): read instead of the file
   std::map<std::string, std::string> env;    // GATEHOUSE_* variables (others ignored)
   std::map<std::string, std::string> flags;  // key (any case, - or _) -> value
 };
