@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/services.h"
+#include "authz/authz_service.h"
 #include "common/periodic_task.h"
 #include "http/server/server.h"
 #include "keys/key_manager.h"
@@ -109,7 +110,16 @@ Status App::Start() {
     std::cout << "gatehouse API key in " << s.api_keys.generated_path << std::endl;
   }
   const char* scheme = parts_->server->tls() ? "https" : "http";
-  std::cout << "gatehouse listening on " << scheme << "://" << host << ":" << port() << std::endl;
+  const std::string url = std::string(scheme) + "://" + host + ":" + std::to_string(port());
+  std::cout << "gatehouse pages at " << url << "/ (console: " << url << "/admin)" << std::endl;
+  Result<std::vector<std::string>> admins = s.authz->RoleUsers(authz::kAdminRole);
+  if (admins ? admins->empty() : admins.error().code() == ErrorCode::kNotFound) {
+    std::cout << "gatehouse has no console admin yet: stop it and run\n"
+                 "  gatehouse users create --email you@example.com --admin"
+              << std::endl;
+  }
+  // The last line: scripts and tests wait for it (and may stop reading stdout after it).
+  std::cout << "gatehouse listening on " << url << std::endl;
   return OkStatus();
 }
 

@@ -11,6 +11,7 @@
 #include "http/handlers/json_body.h"
 #include "http/handlers/keys.h"
 #include "http/handlers/ops.h"
+#include "http/handlers/pages.h"
 #include "http/handlers/roles.h"
 #include "http/handlers/sessions.h"
 #include "http/handlers/users.h"
@@ -124,7 +125,7 @@ Status BuildServices(Services& p) {
     if (!token) return check;
     auto claims = p.sessions->Verify(*token, sessions::VerifyMode::kLocal);
     if (!claims) return check;
-    Result<bool> admin = p.authz->Check((*claims)->user_id, "gatehouse:admin");
+    Result<bool> admin = p.authz->Check((*claims)->user_id, authz::kAdminPermission);
     check.result = admin && *admin ? Admin::kAdmin : Admin::kNotAdmin;
     return check;
   });
@@ -197,6 +198,7 @@ void BuildRouter(Services& p) {
                  return http::TextResponse(200, table, "application/json");
                }));
   http::AddBrowserRoutes(p.router, *p.users, *p.sessions, *p.authz, *p.refresh_guard, p.browser);
+  http::AddPageRoutes(p.router);
 }
 
 }  // namespace

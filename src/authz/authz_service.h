@@ -19,6 +19,11 @@
 
 namespace gatehouse::authz {
 
+// The permission the backend API and the console accept in place of an API key, and the role
+// `gatehouse users create --admin` grants it through.
+inline constexpr const char* kAdminPermission = "gatehouse:admin";
+inline constexpr const char* kAdminRole = "gatehouse-admin";
+
 class AuthzService {
  public:
   AuthzService(store::Store& store, Clock& clock) : store_(store), clock_(clock) {}

@@ -29,6 +29,15 @@ int main(int argc, char** argv) {
   add_config_flags(serve);
   CLI::App* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
   add_config_flags(migrate);
+  CLI::App* users = cli.add_subcommand("users", "Manage users");
+  users->require_subcommand(1);
+  CLI::App* users_create = users->add_subcommand(
+      "create", "Create a user (the password is prompted for, or read from stdin)");
+  std::string email;
+  bool admin = false;
+  users_create->add_option("--email", email, "the user's email")->required();
+  users_create->add_flag("--admin", admin, "grant the role gatehouse-admin (gatehouse:admin)");
+  add_config_flags(users_create);
   cli.add_subcommand("version", "Print the version")->callback([] {
     std::cout << "gatehouse " << cli::kVersion << "\n";
   });
@@ -44,6 +53,7 @@ int main(int argc, char** argv) {
         .toml_path = config_file, .env = EnvironmentFromProcess(), .flags = flags};
     if (serve->parsed()) return cli::Serve(sources);
     if (migrate->parsed()) return cli::Migrate(sources);
+    if (users_create->parsed()) return cli::CreateUser(sources, email, admin);
     return 0;
   } catch (const std::exception& e) {  // main is one of the three edges
     std::cerr << "gatehouse: fatal: " << e.what() << "\n";

@@ -1,3 +1,4 @@
+#include <csignal>
 #include <iostream>
 
 #include "app/app.h"
@@ -6,9 +7,7 @@
 #include "common/log.h"
 
 namespace gatehouse::cli {
-namespace {
 
-// Loads the configuration and sets up logging; prints the error and returns null on failure.
 std::optional<Config> LoadOrReport(const ConfigSources& sources) {
   Result<Config> config = LoadConfig(sources);
   if (!config) {
@@ -19,9 +18,10 @@ std::optional<Config> LoadOrReport(const ConfigSources& sources) {
   return std::move(config).value();
 }
 
-}  // namespace
-
 int Serve(const ConfigSources& sources) {
+  // A closed stdout or stderr (a supervisor that stopped reading) must not kill the server;
+  // sockets never raise SIGPIPE (Asio sends with MSG_NOSIGNAL).
+  std::signal(SIGPIPE, SIG_IGN);
   std::optional<Config> config = LoadOrReport(sources);
   if (!config) return 2;
   Result<std::unique_ptr<app::App>> app = app::App::Create(*config);

@@ -16,6 +16,12 @@ std::string AsciiLower(std::string_view s) {
   return out;
 }
 
+std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 const std::unordered_set<std::string>& CommonPasswords() {
   static const auto* set = [] {
     auto* s = new std::unordered_set<std::string>();
@@ -68,8 +74,7 @@ bool IsValidUtf8(std::string_view text) {
 }
 
 Result<std::string> NormaliseEmail(std::string_view email) {
-  while (!email.empty() && (email.front() == ' ' || email.front() == '\t')) email.remove_prefix(1);
-  while (!email.empty() && (email.back() == ' ' || email.back() == '\t')) email.remove_suffix(1);
+  email = TrimBlanks(email);
   const Error bad = InvalidArgument("'email' is not a valid email address");
   if (email.size() < 3 || email.size() > 254 || !IsValidUtf8(email)) return bad;
   for (const char c : email) {
@@ -87,6 +92,8 @@ Result<std::string> NormaliseEmail(std::string_view email) {
   }
   return AsciiLower(email);
 }
+
+std::string NormaliseEmailPrefix(std::string_view prefix) { return AsciiLower(TrimBlanks(prefix)); }
 
 bool IsCommonPassword(std::string_view password) {
   return CommonPasswords().contains(AsciiLower(password));

@@ -15,6 +15,8 @@
 namespace gatehouse::identity {
 
 Result<std::string> NormaliseEmail(std::string_view email);
+// A search prefix in the form stored emails have (trimmed, ASCII lower-cased).
+std::string NormaliseEmailPrefix(std::string_view prefix);
 Status CheckPasswordPolicy(std::string_view password);
 bool IsValidUtf8(std::string_view text);
 bool IsCommonPassword(std::string_view password);

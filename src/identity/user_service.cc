@@ -99,7 +99,8 @@ Result<UserRecord> UserService::Get(std::string_view id) {
   return std::move(*user);
 }
 
-Result<UserPage> UserService::List(std::string_view email, std::string_view cursor, int limit) {
+Result<UserPage> UserService::List(std::string_view email, std::string_view prefix,
+                                   std::string_view cursor, int limit) {
   UserPage page;
   if (!email.empty()) {
     Result<std::string> normalised = NormaliseEmail(email);
@@ -111,13 +112,14 @@ Result<UserPage> UserService::List(std::string_view email, std::string_view curs
     }));
     return page;
   }
+  const std::string lowered = NormaliseEmailPrefix(prefix);
   GH_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
-    GH_ASSIGN_OR_RETURN(page.users, tx.ListUsers(cursor, limit + 1));
+    GH_ASSIGN_OR_RETURN(page.users, tx.ListUsers(lowered, cursor, limit + 1));
     return OkStatus();
   }));
   if (static_cast<int>(page.users.size()) > limit) {
     page.users.resize(static_cast<std::size_t>(limit));
-    page.next_cursor = page.users.back().id;
+    page.next_cursor = lowered.empty() ? page.users.back().id : page.users.back().email;
   }
   return page;
 }

@@ -56,8 +56,10 @@ class UserService {
   Result<store::UserRecord> Create(std::string_view email, std::string_view password,
                                    std::string_view actor = "api");
   Result<store::UserRecord> Get(std::string_view id);
-  // By exact email when `email` is set, else every user by id; `cursor` from the previous page.
-  Result<UserPage> List(std::string_view email, std::string_view cursor, int limit);
+  // By exact email when `email` is set; else those whose email starts with `prefix` (any case)
+  // in email order, or every user by id when it is empty. `cursor`: from the previous page.
+  Result<UserPage> List(std::string_view email, std::string_view prefix, std::string_view cursor,
+                        int limit);
   // Deletes the user and ends every session (kNotFound if unknown).
   Status Delete(std::string_view id);
 

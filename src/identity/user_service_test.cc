@@ -127,13 +127,22 @@ TEST_F(UserServiceTest, ListPagesAndDelete) {
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(users_.Create("p" + std::to_string(i) + "@example.com", "a long enough secret"));
   }
-  UserPage first = users_.List("", "", 3).value();
+  UserPage first = users_.List("", "", "", 3).value();
   ASSERT_EQ(first.users.size(), 3u);
   ASSERT_FALSE(first.next_cursor.empty());
-  UserPage second = users_.List("", first.next_cursor, 3).value();
+  UserPage second = users_.List("", "", first.next_cursor, 3).value();
   EXPECT_EQ(second.users.size(), 2u);
   EXPECT_TRUE(second.next_cursor.empty());
-  EXPECT_EQ(users_.List("P3@Example.com", "", 10)->users.size(), 1u);
+  EXPECT_EQ(users_.List("P3@Example.com", "", "", 10)->users.size(), 1u);
+  // A prefix in any case, paged by email: the cursor is the last email of the page.
+  UserPage by_prefix = users_.List("", " P", "", 2).value();
+  ASSERT_EQ(by_prefix.users.size(), 2u);
+  EXPECT_EQ(by_prefix.users[0].email, "p0@example.com");
+  EXPECT_EQ(by_prefix.next_cursor, "p1@example.com");
+  UserPage rest = users_.List("", "p", by_prefix.next_cursor, 10).value();
+  ASSERT_EQ(rest.users.size(), 3u);
+  EXPECT_EQ(rest.users[0].email, "p2@example.com");
+  EXPECT_TRUE(rest.next_cursor.empty());
   const std::string id = first.users[0].id;
   ASSERT_TRUE(users_.Delete(id).ok());
   EXPECT_EQ(users_.Get(id).error().code(), ErrorCode::kNotFound);

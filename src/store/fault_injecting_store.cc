@@ -41,9 +41,10 @@ class FaultTx final : public Tx {
     if (store_.Trip()) return FaultInjectingStore::Injected();
     return inner_.DeleteUser(id);
   }
-  Result<std::vector<UserRecord>> ListUsers(std::string_view after_id, int limit) override {
+  Result<std::vector<UserRecord>> ListUsers(std::string_view email_prefix, std::string_view after,
+                                            int limit) override {
     if (store_.Trip()) return FaultInjectingStore::Injected();
-    return inner_.ListUsers(after_id, limit);
+    return inner_.ListUsers(email_prefix, after, limit);
   }
   Status PutBan(std::string_view user_id, std::string_view reason, std::int64_t at) override {
     return store_.Trip() ? FaultInjectingStore::Injected() : inner_.PutBan(user_id, reason, at);

@@ -55,8 +55,11 @@ class Tx {
   virtual Status UpdateUser(const UserRecord& user) = 0;
   // True when a row was deleted.
   virtual Result<bool> DeleteUser(std::string_view id) = 0;
-  // Users ordered by id, starting after `after_id`, at most `limit`.
-  virtual Result<std::vector<UserRecord>> ListUsers(std::string_view after_id, int limit) = 0;
+  // At most `limit` users. With an empty `email_prefix`: ordered by id, after the id `after`.
+  // Otherwise those whose email starts with it, ordered by email, after the email `after`
+  // (both walk an index: a page costs the same at any size).
+  virtual Result<std::vector<UserRecord>> ListUsers(std::string_view email_prefix,
+                                                    std::string_view after, int limit) = 0;
 
   // Bans by user id (Gatehouse users or an application's own ids). A banned user's UserRecord
   // reads `banned = true`.

@@ -407,6 +407,44 @@ UserRecord User(std::string id, std::string email) {
           .created_at = 5};
 }
 
+TEST_P(StoreContract, UsersByEmailPrefixArePagedInEmailOrder) {
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.InsertUser(User("u3", "ann.c@x.io")));
+                    GH_RETURN_IF_ERROR(tx.InsertUser(User("u1", "ann.a@x.io")));
+                    GH_RETURN_IF_ERROR(tx.InsertUser(User("u2", "ann.b@x.io")));
+                    GH_RETURN_IF_ERROR(tx.InsertUser(User("u4", "anna@x.io")));
+                    GH_RETURN_IF_ERROR(tx.InsertUser(User("u5", "ann@x.io")));
+                    GH_RETURN_IF_ERROR(tx.InsertUser(User("u6", "anm@x.io")));  // 'm' < 'n'
+                    return tx.InsertUser(User("u7", "ano@x.io"));               // 'o' > 'n'
+                  })
+                  .ok());
+  auto emails = [](const std::vector<UserRecord>& users) {
+    std::vector<std::string> out;
+    for (const auto& u : users) out.push_back(u.email);
+    return out;
+  };
+  ASSERT_TRUE(
+      store_
+          ->Read([&](Tx& tx) -> Status {
+            GH_ASSIGN_OR_RETURN(auto first, tx.ListUsers("ann.", "", 2));
+            EXPECT_EQ(emails(first), (std::vector<std::string>{"ann.a@x.io", "ann.b@x.io"}));
+            GH_ASSIGN_OR_RETURN(auto second, tx.ListUsers("ann.", "ann.b@x.io", 2));
+            EXPECT_EQ(emails(second), (std::vector<std::string>{"ann.c@x.io"}));
+            GH_ASSIGN_OR_RETURN(auto all, tx.ListUsers("ann", "", 10));
+            EXPECT_EQ(emails(all),
+                      (std::vector<std::string>{"ann.a@x.io", "ann.b@x.io", "ann.c@x.io",
+                                                "ann@x.io", "anna@x.io"}));
+            GH_ASSIGN_OR_RETURN(auto none, tx.ListUsers("zz", "", 10));
+            EXPECT_TRUE(none.empty());
+            // A LIKE wildcard in the prefix is a literal character, not a pattern.
+            GH_ASSIGN_OR_RETURN(auto literal, tx.ListUsers("an%", "", 10));
+            EXPECT_TRUE(literal.empty());
+            return OkStatus();
+          })
+          .ok());
+}
+
 TEST_P(StoreContract, UsersInsertLookupUpdateDeleteAndPage) {
   ASSERT_TRUE(store_
                   ->Write([&](Tx& tx) -> Status {
@@ -425,10 +463,10 @@ TEST_P(StoreContract, UsersInsertLookupUpdateDeleteAndPage) {
                     EXPECT_EQ(byemail->id, "c");
                     GH_ASSIGN_OR_RETURN(auto none, tx.GetUserByEmail("z@x.io"));
                     EXPECT_FALSE(none.has_value());
-                    GH_ASSIGN_OR_RETURN(auto page, tx.ListUsers("", 2));
+                    GH_ASSIGN_OR_RETURN(auto page, tx.ListUsers("", "", 2));
                     EXPECT_EQ(page.size(), 2u);
                     EXPECT_EQ(page[0].id, "a");
-                    GH_ASSIGN_OR_RETURN(auto rest, tx.ListUsers("b", 10));
+                    GH_ASSIGN_OR_RETURN(auto rest, tx.ListUsers("", "b", 10));
                     EXPECT_EQ(rest.size(), 1u);
                     return OkStatus();
                   })

@@ -10,6 +10,7 @@
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
 #include "tests/support/server_process.h"
+#include "tests/support/sse_client.h"
 
 namespace gatehouse::testing {
 namespace {
@@ -166,7 +167,14 @@ TEST_F(BrowserApi, FrontHeaderAndMeCarryRolesAndPermissions) {
   EXPECT_EQ(Str(front, "user_id"), id);
   EXPECT_EQ(Dump(front.at("roles")), R"(["reporter"])");
   EXPECT_EQ(front.at("exp").as_int64(), Json(r.body).at("expires_at").as_int64());
-  const boost::json::value me = Json(a.Send("GET", "/v1/me").body);
+  const HttpResponse me_response = a.Send("GET", "/v1/me");
+  const boost::json::value me = Json(me_response.body);
+  // /v1/me carries the front of the token it was called with, so a page opened later knows
+  // when that token ends without a refresh.
+  const auto me_front =
+      crypto::Base64UrlDecode(me_response.Header("x-gatehouse-front").value_or(""));
+  ASSERT_TRUE(me_front);
+  EXPECT_EQ(Dump(Json(*me_front)), Dump(front));
   EXPECT_EQ(Dump(me.at("roles")), R"(["reporter"])");
   EXPECT_EQ(Dump(me.at("permissions")), R"(["reports:read"])");
   EXPECT_EQ(me.at("user").at("ver").as_int64(), 1);
@@ -239,6 +247,52 @@ TEST_F(CorsApi, OnlyConfiguredOriginsAreGranted) {
   EXPECT_FALSE(evil.Header("access-control-allow-origin").has_value());
   HttpResponse get = c.Send("GET", "/v1/me", "", {{"Origin", "https://evil.test"}});
   EXPECT_FALSE(get.Header("access-control-allow-origin").has_value());
+  // The SDK on the allowed origin reads X-Gatehouse-Front and follows /v1/me/events.
+  HttpResponse me = c.Send("GET", "/v1/me", "", {{"Origin", "https://app.example.com"}});
+  EXPECT_EQ(me.Header("access-control-expose-headers").value_or(""), "X-Gatehouse-Front");
+  Device d = NewDevice();
+  SignUp(d, "cors-events@example.com");
+  SseClient events(
+      server_.port(), "/v1/me/events",
+      {{"Origin", "https://app.example.com"}, {"Cookie", "gh_access=" + d.jar().at("gh_access")}});
+  events.WaitForEvents(1, std::chrono::milliseconds(500));  // the head arrives at once
+  EXPECT_EQ(events.status(), 200);
+  EXPECT_NE(events.text().find("Access-Control-Allow-Origin: https://app.example.com"),
+            std::string::npos)
+      << events.text();
+}
+
+// The pages: every one under a strict CSP (no inline script or style, no framing), scripts and
+// styles from this origin, an ETag that answers 304; unknown paths stay JSON 404s.
+TEST_F(BrowserApi, PagesCarryAStrictCspAndRevalidate) {
+  HttpClient c(server_.port());
+  for (const std::string path :
+       {"/", "/signin", "/signup", "/account", "/app", "/app/reports", "/admin"}) {
+    const HttpResponse r = c.Send("GET", path);
+    ASSERT_EQ(r.status, 200) << path;
+    EXPECT_EQ(r.Header("content-type").value_or(""), "text/html; charset=utf-8") << path;
+    const std::string csp = r.Header("content-security-policy").value_or("");
+    EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << path;
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << path;
+    EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << path;
+    EXPECT_EQ(r.body.find("<script>"), std::string::npos) << path << ": an inline script";
+    EXPECT_EQ(r.body.find(" style="), std::string::npos) << path << ": an inline style";
+    EXPECT_NE(r.body.find("<script type=\"module\" src=\"/js/"), std::string::npos) << path;
+  }
+  const HttpResponse sdk = c.Send("GET", "/sdk/gatehouse.js");
+  ASSERT_EQ(sdk.status, 200);
+  EXPECT_EQ(sdk.Header("content-type").value_or(""), "text/javascript; charset=utf-8");
+  EXPECT_NE(sdk.body.find("export class Gatehouse"), std::string::npos);
+  const std::string etag = sdk.Header("etag").value_or("");
+  ASSERT_FALSE(etag.empty());
+  const HttpResponse again = c.Send("GET", "/sdk/gatehouse.js", "", {{"If-None-Match", etag}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(c.Send("GET", "/sdk/gatehouse.js", "", {{"If-None-Match", "\"other\""}}).status, 200);
+  const HttpResponse missing = c.Send("GET", "/sdk/nothing.js");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_NE(missing.body.find("\"error\":\"not_found\""), std::string::npos);
+  EXPECT_EQ(c.Send("POST", "/account", "{}").status, 405);  // pages answer GET only
 }
 
 TEST_F(BrowserApi, ParallelWrongPasswordsAreThrottled) {

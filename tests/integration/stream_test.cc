@@ -3,8 +3,10 @@
 // /v1/me/events carries only the signed-in user's events.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
@@ -116,6 +118,34 @@ TEST_F(Stream, MeEventsCarryOnlyTheUsersOwnEvents) {
   EXPECT_EQ(client_.Send("GET", "/v1/me/events").status, 401);
   EXPECT_EQ(client_.Send("GET", "/v1/revocations/stream").status, 401);
   EXPECT_EQ(client_.Send("GET", "/v1/revocations/stream?after=x", "", server_.Auth()).status, 400);
+}
+
+// A tab that closes its stream gives its place back at once (the server watches the socket),
+// not at the next heartbeat (5 s): a reload, which opens the new stream before the old one is
+// gone, is not refused for being over the per-user cap.
+TEST_F(Stream, AClosedStreamFreesItsPlaceForTheUserAtOnce) {
+  const auto s = Session("tabs");
+  const std::vector<std::pair<std::string, std::string>> auth{
+      {"Authorization", "Bearer " + Str(s.at("access_token"), "token")}};
+  auto open = [&] {
+    auto sse = std::make_unique<SseClient>(server_.port(), "/v1/me/events", auth);
+    sse->WaitForEvents(1, std::chrono::milliseconds(300));  // reads the status line
+    return sse;
+  };
+  std::vector<std::unique_ptr<SseClient>> tabs;
+  for (int i = 0; i < 5; ++i) {
+    tabs.push_back(open());
+    ASSERT_EQ(tabs.back()->status(), 200) << i;
+  }
+  EXPECT_EQ(open()->status(), 429);  // the cap: five streams per user
+  tabs.erase(tabs.begin());          // one tab closes its socket
+  const auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500)) {
+    status = open()->status();
+    if (status == 200) break;
+  }
+  EXPECT_EQ(status, 200) << "the closed stream still held its place";
 }
 
 }  // namespace

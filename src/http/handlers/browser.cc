@@ -49,11 +49,13 @@ Result<std::shared_ptr<const tokens::AccessClaims>> Authenticate(const Context& 
   return c.sessions.Verify(*token, sessions::VerifyMode::kLocal);
 }
 
-std::string FrontHeader(const sessions::IssuedSession& issued) {
+// What the page may read of its access token (X-Gatehouse-Front): whose it is, its roles, and
+// when it expires (ms), so the SDK refreshes before it does.
+std::string FrontHeader(const std::string& user_id, const std::vector<std::string>& token_roles,
+                        std::int64_t expires_at_ms) {
   bj::array roles;
-  for (const auto& role : issued.roles) roles.emplace_back(role);
-  bj::object front{
-      {"user_id", issued.session.user_id}, {"roles", roles}, {"exp", issued.access_expires_at_ms}};
+  for (const auto& role : token_roles) roles.emplace_back(role);
+  bj::object front{{"user_id", user_id}, {"roles", roles}, {"exp", expires_at_ms}};
   return crypto::Base64UrlEncode(bj::serialize(front));
 }
 
@@ -73,7 +75,8 @@ void Deliver(const Context& c, const Request& req, const sessions::IssuedSession
                 SetCookieValue(c.options, c.options.RefreshCookie(), issued.refresh_token,
                                kRefreshPath, (issued.refresh_expires_at_ms - now_ms) / 1000));
   }
-  r.SetHeader("X-Gatehouse-Front", FrontHeader(issued));
+  r.SetHeader("X-Gatehouse-Front",
+              FrontHeader(issued.session.user_id, issued.roles, issued.access_expires_at_ms));
 }
 
 void ClearCookies(const Context& c, Response& r) {
@@ -184,10 +187,13 @@ Result<Response> Me(Context& c, Request& req) {
   bj::array roles, perms;
   for (const auto& role : current_roles) roles.emplace_back(role);
   for (const auto& perm : permissions) perms.emplace_back(perm);
-  return JsonResponse(200, bj::object{{"user", UserJson(user, current_roles, ver)},
-                                      {"roles", std::move(roles)},
-                                      {"permissions", std::move(perms)},
-                                      {"session", SessionJson(session)}});
+  Response r = JsonResponse(200, bj::object{{"user", UserJson(user, current_roles, ver)},
+                                            {"roles", std::move(roles)},
+                                            {"permissions", std::move(perms)},
+                                            {"session", SessionJson(session)}});
+  r.SetHeader("X-Gatehouse-Front",
+              FrontHeader(claims->user_id, claims->roles, claims->expires_at_s * 1000));
+  return r;
 }
 
 Result<Response> MySessions(Context& c, Request& req) {

@@ -140,6 +140,7 @@ void AddCors(const Request& request, const BrowserOptions& o, Response& response
   }
   response.SetHeader("Access-Control-Allow-Origin", std::string(*origin));
   response.SetHeader("Access-Control-Allow-Credentials", "true");
+  response.SetHeader("Access-Control-Expose-Headers", "X-Gatehouse-Front");
   response.SetHeader("Vary", "Origin");
 }
 

@@ -97,7 +97,7 @@ void AddFeedStreamRoutes(Router& router, FeedStreamDeps deps, const ApiAuth& aut
              {.blocking = true});
   router.Add(Method::kGet, "/v1/me/events",
              [d](Request& req) {
-               return Answer([&]() -> Result<Response> {
+               Response r = Answer([&]() -> Result<Response> {
                  std::optional<std::string> token = CookieValue(req, d->browser.AccessCookie());
                  if (!token) {
                    if (auto bearer = BearerToken(req)) token = std::string(*bearer);
@@ -107,6 +107,8 @@ void AddFeedStreamRoutes(Router& router, FeedStreamDeps deps, const ApiAuth& aut
                                      d->sessions.Verify(*token, sessions::VerifyMode::kLocal));
                  return Open(d->feed, req, std::pair(claims->user_id, claims->session_handle));
                });
+               AddCors(req, d->browser, r);  // an EventSource from an allowed origin
+               return r;
              },
              {.blocking = true});
 }

@@ -41,9 +41,9 @@ Result<Response> CreateUser(Deps& d, Request& req) {
 
 Result<Response> ListUsers(Deps& d, Request& req) {
   GH_ASSIGN_OR_RETURN(int limit, LimitParam(req, 50, 1000));
-  GH_ASSIGN_OR_RETURN(
-      identity::UserPage page,
-      d.users.List(req.Query("email").value_or(""), req.Query("cursor").value_or(""), limit));
+  GH_ASSIGN_OR_RETURN(identity::UserPage page,
+                      d.users.List(req.Query("email").value_or(""), req.Query("q").value_or(""),
+                                   req.Query("cursor").value_or(""), limit));
   bj::array out;
   for (const auto& u : page.users) {
     GH_ASSIGN_OR_RETURN(bj::object json, FullUserJson(d, u));

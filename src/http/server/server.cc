@@ -559,8 +559,26 @@ asio::awaitable<bool> Server::Impl::WriteStream(Stream& stream, Response& respon
       if (auto t = weak.lock()) t->cancel();
     });
   });
+  // A client that goes away ends the stream at once, not at the next heartbeat's failed write:
+  // its slot (streams per user, connections) frees for the reconnect. The client sends nothing
+  // after its request, so a readable socket means it closed (or broke the protocol).
+  auto& socket = beast::get_lowest_layer(stream).socket();
+  auto gone = std::make_shared<bool>(false);  // only touched on this connection's executor
+  socket.async_wait(tcp::socket::wait_read, [gone, weak = std::weak_ptr(timer)](auto ec) {
+    if (ec == asio::error::operation_aborted) return;
+    *gone = true;
+    if (auto t = weak.lock()) t->cancel();
+  });
+  struct StopWatching {
+    decltype(socket)& s;
+    ~StopWatching() {
+      beast::error_code ignored;
+      s.cancel(ignored);
+    }
+  } stop_watching{socket};
   std::string pending = std::move(response.body);
   while (true) {
+    if (*gone) co_return false;
     if (pending.empty()) {
       std::optional<std::string> next = source->Next();
       if (!next) break;
@@ -570,7 +588,7 @@ asio::awaitable<bool> Server::Impl::WriteStream(Stream& stream, Response& respon
       if (woken->exchange(false)) continue;
       timer->expires_after(source->heartbeat());
       auto [wait_ec] = co_await timer->async_wait(kAsTuple);
-      if (wait_ec) continue;  // woken: ask the stream again
+      if (wait_ec) continue;  // woken, or the client left: look again
       pending = source->Heartbeat();
     }
     ExpireAfter(stream, options.read_timeout);

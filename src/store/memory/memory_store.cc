@@ -79,12 +79,22 @@ class MemoryTx final : public Tx {
     s_.users.erase(it);
     return true;
   }
-  Result<std::vector<UserRecord>> ListUsers(std::string_view after_id, int limit) override {
+  Result<std::vector<UserRecord>> ListUsers(std::string_view email_prefix, std::string_view after,
+                                            int limit) override {
     std::vector<UserRecord> out;
-    for (auto it = s_.users.upper_bound(after_id);
-         it != s_.users.end() && static_cast<int>(out.size()) < limit; ++it) {
-      out.push_back(WithBan(it->second));
+    if (email_prefix.empty()) {
+      for (auto it = s_.users.upper_bound(after);
+           it != s_.users.end() && static_cast<int>(out.size()) < limit; ++it) {
+        out.push_back(WithBan(it->second));
+      }
+      return out;
     }
+    for (const auto& [id, user] : s_.users) {
+      if (user.email.starts_with(email_prefix) && user.email > after) out.push_back(WithBan(user));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.email < b.email; });
+    if (static_cast<int>(out.size()) > limit) out.resize(static_cast<std::size_t>(limit));
     return out;
   }
 

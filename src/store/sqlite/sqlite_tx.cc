@@ -188,11 +188,28 @@ Result<bool> SqliteTx::DeleteUser(std::string_view id) {
   return sqlite3_changes(db_.handle()) > 0;
 }
 
-Result<std::vector<UserRecord>> SqliteTx::ListUsers(std::string_view after_id, int limit) {
-  static const std::string kSql =
+Result<std::vector<UserRecord>> SqliteTx::ListUsers(std::string_view email_prefix,
+                                                    std::string_view after, int limit) {
+  static const std::string kById =
       "SELECT " + std::string(kUserColumns) + " FROM users WHERE id > ? ORDER BY id LIMIT ?";
-  GH_ASSIGN_OR_RETURN(Statement * q, db_.Prepare(kSql));
-  q->Bind(1, after_id).Bind(2, std::int64_t{limit});
+  // A prefix as a range of the email index: [prefix, the prefix with its last byte raised).
+  static const std::string kByEmail = "SELECT " + std::string(kUserColumns) +
+                                      " FROM users WHERE email >= ? AND email < ? AND email > ?"
+                                      " ORDER BY email LIMIT ?";
+  Statement* q = nullptr;
+  std::string end(email_prefix);
+  if (email_prefix.empty()) {
+    GH_ASSIGN_OR_RETURN(q, db_.Prepare(kById));
+    q->Bind(1, after).Bind(2, std::int64_t{limit});
+  } else {
+    while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
+    if (end.empty())
+      end.assign(1, '\xFF');  // cannot happen for text, which has no 0xFF byte
+    else
+      end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+    GH_ASSIGN_OR_RETURN(q, db_.Prepare(kByEmail));
+    q->Bind(1, email_prefix).Bind(2, end).Bind(3, after).Bind(4, std::int64_t{limit});
+  }
   std::vector<UserRecord> out;
   while (true) {
     GH_ASSIGN_OR_RETURN(bool row, q->Step());

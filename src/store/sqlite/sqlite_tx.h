@@ -25,7 +25,8 @@ class SqliteTx final : public Tx {
   Result<std::optional<UserRecord>> GetUserByEmail(std::string_view email) override;
   Status UpdateUser(const UserRecord& user) override;
   Result<bool> DeleteUser(std::string_view id) override;
-  Result<std::vector<UserRecord>> ListUsers(std::string_view after_id, int limit) override;
+  Result<std::vector<UserRecord>> ListUsers(std::string_view email_prefix, std::string_view after,
+                                            int limit) override;
 
   Status PutBan(std::string_view user_id, std::string_view reason, std::int64_t at) override;
   Result<bool> DeleteBan(std::string_view user_id) override;

@@ -1,0 +1,115 @@
+// The browser suites' real parts: a Gatehouse process on a free port with its own data
+// directory, the first admin made by `gatehouse users create --admin`, Debian's Chromium driven
+// by playwright-core, and a second origin (another port) for cross-site attacks.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = process.env.GATEHOUSE_BIN || path.join(root, 'build/debug/bin/gatehouse');
+export const SCREENSHOTS = path.join(root, 'build/screenshots');
+export const PASSWORD = 'a long enough secret 7';
+
+// `gatehouse users create` against a data directory (before the server holds its file).
+export function createUser(dataDir, email, { admin = false, password = PASSWORD } = {}) {
+  const args = ['users', 'create', '--email', email, '--data-dir', dataDir];
+  if (admin) args.push('--admin');
+  const run = spawnSync(BIN, args, { input: `${password}\n`, encoding: 'utf8', timeout: 60000 });
+  if (run.status !== 0) throw new Error(`users create failed: ${run.stderr}${run.stdout}`);
+  return run.stdout;
+}
+
+// Starts `gatehouse serve` on 127.0.0.1:0; resolves once it prints its address.
+export async function startServer({ env = {}, admin = 'admin@example.com' } = {}) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gh-browser-'));
+  if (admin) createUser(dataDir, admin, { admin: true });
+  const child = spawn(BIN, ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], {
+    // The API.md defaults (Secure, __Host- cookies: Chromium keeps them from http://127.0.0.1),
+    // with cheap password hashing.
+    env: { ...process.env, GATEHOUSE_ARGON2_MEMORY_KIB: '1024',
+      GATEHOUSE_ARGON2_ITERATIONS: '1', GATEHOUSE_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30000);
+    const onData = (chunk) => {
+      output += chunk;
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
+  });
+  const apiKey = readFileSync(path.join(dataDir, 'api-key'), 'utf8').trim();
+  const server = {
+    url,
+    dataDir,
+    output: () => output,
+    // The backend API with the API key: JSON in, {status, body} out.
+    async api(method, p, body) {
+      const res = await fetch(url + p, { method, headers: { Authorization: `Bearer ${apiKey}`,
+        'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const gone = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await gone;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+}
+
+// A browser session in `context` through the sign-up or the sign-in page; answers the page,
+// which the SDK has taken to /account.
+async function enter(context, server, path, button, email, password) {
+  const page = await context.newPage();
+  await page.goto(server.url + path);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: button }).click();
+  await page.waitForURL(`${server.url}/account`);
+  return page;
+}
+
+export const signUp = (context, server, email, password = PASSWORD) =>
+  enter(context, server, '/signup', 'Create account', email, password);
+export const signIn = (context, server, email, password = PASSWORD) =>
+  enter(context, server, '/signin', 'Sign in', email, password);
+
+export async function userId(server, email) {
+  const { body } = await server.api('GET', `/v1/users?email=${encodeURIComponent(email)}`);
+  return body.users[0].id;
+}
+
+// A plain HTTP server on another port: another origin (and site, by port) than Gatehouse.
+export async function otherOrigin(html) {
+  const srv = http.createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(html);
+  });
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${srv.address().port}`, close: () => srv.close() };
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,223 @@
+// The pages and the SDK through a real Gatehouse and Debian's Chromium: sign-up and sign-in,
+// protected pages, live role changes, bans and "sign out everywhere" reaching open tabs, one
+// refresh for five tabs, CSRF from other origins, keyboard-only use.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { PASSWORD, launch, otherOrigin, signIn, signUp, startServer, userId } from './harness.js';
+
+const LIVE_MS = 1000;  // the issue's bound for a change to reach an open tab
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+// Resolves with the ms from `start` until `selector` is visible in `page`, or fails after LIVE_MS.
+async function visibleWithin(page, selector, start) {
+  await page.locator(selector).first().waitFor({ state: 'visible', timeout: LIVE_MS });
+  return Date.now() - start;
+}
+
+describe('pages', () => {
+  let server;
+  before(async () => { server = await startServer(); });
+  after(async () => { await server?.stop(); });
+
+  test('sign-up, sign-in, a protected page allowed and denied, sign-out', async () => {
+    const context = await browser.newContext();
+    const page = await signUp(context, server, 'reader@example.com');
+    await page.locator('#my-email').getByText('reader@example.com').waitFor();
+
+    await page.goto(`${server.url}/app/reports`);
+    await page.locator('#denied').waitFor();
+    assert.equal(await page.locator('#report').count(), 0);
+
+    const id = await userId(server, 'reader@example.com');
+    assert.equal((await server.api('PUT', '/v1/roles/analyst', { permissions: ['reports:read'] })).status, 200);
+    assert.equal((await server.api('PUT', `/v1/users/${id}/roles/analyst`)).status, 200);
+    await page.goto(`${server.url}/app/reports`);
+    await page.locator('#report').waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${server.url}/signin`);
+    await page.goto(`${server.url}/app/reports`);
+    await page.waitForURL(/\/signin\?next=%2Fapp%2Freports$/);
+
+    await page.getByLabel('Email').fill('reader@example.com');
+    await page.getByLabel('Password').fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#form-message').getByText('do not match').waitFor();
+
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${server.url}/app/reports`);  // back where the guard sent it from
+    await page.locator('#report').waitFor();
+    await context.close();
+  });
+
+  test('an admin removing reports:read hides it in the open tab within 1 s, and granting restores it', async () => {
+    await server.api('PUT', '/v1/roles/viewer', { permissions: ['reports:read', 'app:use'] });
+    const user = await browser.newContext();
+    const reports = await signUp(user, server, 'viewer@example.com');
+    await server.api('PUT', `/v1/users/${await userId(server, 'viewer@example.com')}/roles/viewer`);
+    await reports.goto(`${server.url}/app/reports`);
+    await reports.locator('#report').waitFor();
+    const home = await user.newPage();
+    await home.goto(`${server.url}/app`);
+    await home.locator('#reports-part').waitFor();
+
+    const admin = await browser.newContext();
+    const consolePage = await signIn(admin, server, 'admin@example.com');
+    await consolePage.goto(`${server.url}/admin#roles`);
+    const field = consolePage.getByLabel('Permissions of viewer, separated by commas');
+    await field.fill('app:use');
+    const saved = consolePage.waitForResponse((r) => r.url().endsWith('/v1/roles/viewer') && r.request().method() === 'PUT');
+    await consolePage.getByRole('button', { name: 'Save viewer' }).click();
+    assert.equal((await saved).status(), 200);
+    const start = Date.now();
+    await visibleWithin(reports, '#denied', start);
+    await visibleWithin(home, '#no-reports', start);
+    assert.equal(await home.locator('#reports-part').isVisible(), false);
+    assert.equal(reports.url(), `${server.url}/app/reports`, 'no reload, no navigation');
+
+    await field.fill('app:use, reports:read');
+    const again = consolePage.waitForResponse((r) => r.url().endsWith('/v1/roles/viewer') && r.request().method() === 'PUT');
+    await consolePage.getByRole('button', { name: 'Save viewer' }).click();
+    assert.equal((await again).status(), 200);
+    const restart = Date.now();
+    await visibleWithin(reports, '#report', restart);
+    await visibleWithin(home, '#reports-part', restart);
+    await user.close();
+    await admin.close();
+  });
+
+  test('a ban from the console signs the user out of the open tab within 1 s', async () => {
+    const user = await browser.newContext();
+    const page = await signUp(user, server, 'banned@example.com');
+    await page.locator('#sessions-body tr').first().waitFor();
+
+    const admin = await browser.newContext();
+    const consolePage = await signIn(admin, server, 'admin@example.com');
+    await consolePage.goto(`${server.url}/admin#users`);
+    await consolePage.getByLabel('Search by email (prefix)').fill('banned@');
+    await consolePage.getByRole('button', { name: 'Search' }).click();
+    await consolePage.getByRole('button', { name: 'Open banned@example.com' }).click();
+    await consolePage.getByRole('button', { name: 'Ban', exact: true }).click();
+    const banned = consolePage.waitForResponse((r) => r.url().endsWith('/ban') && r.request().method() === 'POST');
+    await consolePage.locator('#confirm-yes').click();
+    assert.equal((await banned).status(), 200);
+    const start = Date.now();
+    await visibleWithin(page, '#signed-out', start);
+    assert.match(await page.locator('#signed-out').innerText(), /suspended/);
+    assert.equal(await page.locator('#sessions-body').count(), 0, 'the account data is gone from the page');
+    await consolePage.locator('#user-status').getByText('banned').waitFor();
+    await user.close();
+    await admin.close();
+  });
+
+  test('"sign out all other devices" signs the other browser out within 1 s', async () => {
+    await browser.newContext().then(async (first) => {
+      const laptop = await signUp(first, server, 'two@example.com');
+      const phoneContext = await browser.newContext();
+      const phone = await signIn(phoneContext, server, 'two@example.com');
+      await laptop.reload();
+      await laptop.locator('#sessions-body tr').nth(1).waitFor();  // both sessions listed
+      const done = laptop.waitForResponse((r) => r.url().endsWith('/v1/me/sessions/revoke-others'));
+      await laptop.getByRole('button', { name: 'Sign out all other devices' }).click();
+      assert.equal((await done).status(), 200);
+      const start = Date.now();
+      await visibleWithin(phone, '#signed-out', start);
+      await laptop.locator('#sessions-message').getByText('Signed out 1 other session.').waitFor();
+      assert.equal(await laptop.locator('#signed-out').count(), 0, 'this device stays signed in');
+      await phoneContext.close();
+      await first.close();
+    });
+  });
+
+  test('keyboard only: sign in and reach the account page', async () => {
+    await server.api('POST', '/v1/users', { email: 'keys@example.com', password: PASSWORD });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/signin?next=%2Fapp`);
+    await page.locator('#email:focus').waitFor();  // the form takes focus on load
+    await page.keyboard.type('keys@example.com');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${server.url}/app`);
+    await page.locator('header nav').getByText('My account').waitFor();
+    for (let i = 0; i < 15; i += 1) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.textContent) === 'My account') break;
+    }
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'My account');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${server.url}/account`);
+    await page.locator('#my-email').getByText('keys@example.com').waitFor();
+    await context.close();
+  });
+
+  test('a form POST from another origin is refused (CSRF), whether or not the cookie goes along', async () => {
+    const victim = await browser.newContext();
+    const page = await signUp(victim, server, 'victim@example.com');
+    const id = await userId(server, 'victim@example.com');
+    const before = (await server.api('GET', `/v1/users/${id}/sessions`)).body.sessions.length;
+    const forms = (target) => `<!doctype html><title>prize</title>
+      <form id="a" method="POST" action="${target}/v1/auth/signout"><button>a</button></form>
+      <form id="b" method="POST" action="${target}/v1/me/sessions/revoke-others" enctype="text/plain">
+        <input name='{"x":"' value='"}'><button>b</button></form>
+      <form id="c" method="POST" action="${target}/v1/auth/signup" enctype="text/plain">
+        <input name='{"email":"csrf@example.com","password":"a long enough secret 9","x":"' value='"}'><button>c</button></form>`;
+    const sameSite = await otherOrigin(forms(server.url));  // 127.0.0.1, another port: cookies go
+    const port = Number(new URL(sameSite.url).port);
+    for (const origin of [sameSite.url, `http://localhost:${port}`]) {  // localhost: another site
+      const attacker = await victim.newPage();
+      for (const form of ['a', 'b', 'c']) {
+        await attacker.goto(origin);
+        const answer = attacker.waitForResponse((r) => r.url().startsWith(server.url));
+        await attacker.locator(`#${form} button`).click();
+        const res = await answer;
+        assert.equal(res.status(), 403, `${origin} form ${form}: ${await res.text()}`);
+        assert.match(await res.text(), /"error":"forbidden"/);
+      }
+      await attacker.close();
+    }
+    sameSite.close();
+    const after = (await server.api('GET', `/v1/users/${id}/sessions`)).body.sessions.length;
+    assert.equal(after, before, 'no session was ended');
+    const signup = await server.api('GET', '/v1/users?email=csrf%40example.com');
+    assert.equal(signup.body.users.length, 0, 'no account was made (login CSRF)');
+    await page.reload();
+    await page.locator('#my-email').getByText('victim@example.com').waitFor();
+    await victim.close();
+  });
+});
+
+describe('refresh across tabs', () => {
+  let server;
+  before(async () => { server = await startServer({ env: { GATEHOUSE_ACCESS_TOKEN_TTL: '4s', GATEHOUSE_CLOCK_LEEWAY: '0s' } }); });
+  after(async () => { await server?.stop(); });
+
+  test('five tabs whose access token has expired make exactly one refresh, and none is signed out', async () => {
+    const context = await browser.newContext();
+    const first = await signUp(context, server, 'tabs@example.com');
+    const tabs = [first];
+    for (let i = 1; i < 5; i += 1) {
+      const tab = await context.newPage();
+      await tab.goto(`${server.url}/account`);
+      tabs.push(tab);
+    }
+    for (const tab of tabs) await tab.locator('#my-email').waitFor();
+    const refreshes = [];
+    context.on('request', (r) => { if (r.url().endsWith('/v1/auth/refresh')) refreshes.push(r); });
+    await new Promise((r) => setTimeout(r, 5000));  // past the 4 s token, leeway 0
+    const results = await Promise.all(tabs.map((tab) => tab.evaluate(async () => {
+      const { gh } = await import('/js/ui.js');
+      const me = await gh.api('/v1/me');
+      return { email: me.user.email, status: gh.state.status };
+    })));
+    for (const r of results) assert.deepEqual(r, { email: 'tabs@example.com', status: 'signedin' });
+    assert.equal(refreshes.length, 1, `refresh requests: ${refreshes.length}`);
+    for (const tab of tabs) assert.equal(await tab.locator('#signed-out').count(), 0);
+    await context.close();
+  });
+});
