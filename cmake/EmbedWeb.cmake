@@ -2,7 +2,13 @@
 # Writes a C++ source holding every file under WEB_DIR as bytes, for http/handlers/pages.cc: the
 # browser SDK and the pages ship inside the one binary (no install path to get wrong).
 file(GLOB_RECURSE files RELATIVE ${WEB_DIR} ${WEB_DIR}/*)
+list(FILTER files EXCLUDE REGEX "(^|/)\\.|~$|\\.sw.$")  # dotfiles, editor backups and swap files
 list(SORT files)
+foreach(file ${files})
+  if(NOT file MATCHES "^[A-Za-z0-9_./-]+$")
+    message(FATAL_ERROR "web/${file}: only letters, digits, '_', '-', '.' and '/' in web/ names")
+  endif()
+endforeach()
 set(arrays "")
 set(table "")
 set(i 0)

@@ -124,7 +124,11 @@ Status BuildServices(Services& p) {
     }
     if (!token) return check;
     auto claims = p.sessions->Verify(*token, sessions::VerifyMode::kLocal);
-    if (!claims) return check;
+    if (!claims) {
+      if (claims.error().reason() == reason::kTryRefreshToken) check.outdated = claims.error();
+      return check;
+    }
+    check.who = {.user_id = (*claims)->user_id, .session_handle = (*claims)->session_handle};
     Result<bool> admin = p.authz->Check((*claims)->user_id, authz::kAdminPermission);
     check.result = admin && *admin ? Admin::kAdmin : Admin::kNotAdmin;
     return check;

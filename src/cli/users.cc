@@ -18,19 +18,22 @@
 namespace gatehouse::cli {
 namespace {
 
-std::string ReadPassword() {
+// One line, without its line ending ("\r\n" from a file written on Windows too).
+std::string ReadLine() {
   std::string line;
-  if (::isatty(STDIN_FILENO) == 0) {
-    std::getline(std::cin, line);
-    return line;
-  }
+  std::getline(std::cin, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+std::string ReadPassword() {
   termios saved{};
-  ::tcgetattr(STDIN_FILENO, &saved);
+  if (::isatty(STDIN_FILENO) == 0 || ::tcgetattr(STDIN_FILENO, &saved) != 0) return ReadLine();
   termios quiet = saved;
   quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
   std::cerr << "Password: " << std::flush;
   ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  std::getline(std::cin, line);
+  std::string line = ReadLine();
   ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
   std::cerr << "\n";
   return line;

@@ -31,6 +31,13 @@ struct Request {
   // The matched route's pattern ("/v1/sessions/{handle}"), set by Router::Find; empty when no
   // route matched. Points into the Router, which outlives every request it routes.
   std::string_view route;
+  // The browser session that authorised a backend call in place of an API key (set by ApiAuth):
+  // a long answer (an event stream) ends when that session does.
+  struct Principal {
+    std::string user_id;
+    std::string session_handle;
+  };
+  std::optional<Principal> principal;
 
   // The first header with this lower-case name.
   std::optional<std::string_view> Header(std::string_view lower_name) const;

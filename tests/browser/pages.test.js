@@ -133,6 +133,67 @@ describe('pages', () => {
     });
   });
 
+  test('a wrong current password is refused and the session goes on', async () => {
+    const context = await browser.newContext();
+    const page = await signUp(context, server, 'typo@example.com');
+    const other = await context.newPage();
+    await other.goto(`${server.url}/app`);
+    await other.locator('#me-h').waitFor();
+    await page.getByLabel('Current password').fill('not my password at all');
+    await page.getByLabel('New password').fill('a brand new password 8');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.locator('#password-message').getByText('The current password is not right.').waitFor();
+    await page.waitForTimeout(300);  // any sign-out would have spread to both tabs by now
+    assert.equal(await page.locator('#signed-out').count(), 0);
+    assert.equal(await other.locator('#signed-out').count(), 0);
+    await page.reload();
+    await page.locator('#my-email').getByText('typo@example.com').waitFor();
+    await context.close();
+  });
+
+  test('an admin editing a role they hold stays signed in to the console', async () => {
+    const admin = await browser.newContext();
+    const consolePage = await signIn(admin, server, 'admin@example.com');
+    await consolePage.goto(`${server.url}/admin#roles`);
+    const field = consolePage.getByLabel('Permissions of gatehouse-admin, separated by commas');
+    await field.fill('gatehouse:admin, audit:read');
+    // The list is read again at once, with the admin's token now outdated (its role changed):
+    // the console must refresh and retry, not sign out.
+    const reloaded = consolePage.waitForResponse((r) => r.url().endsWith('/v1/roles')
+      && r.request().method() === 'GET' && r.status() === 200);
+    await consolePage.getByRole('button', { name: 'Save gatehouse-admin' }).click();
+    await reloaded;
+    await consolePage.locator('#roles-body tr[data-role="gatehouse-admin"] input').waitFor();
+    assert.match(await consolePage.locator('#perms-gatehouse-admin').inputValue(), /audit:read/);
+    await consolePage.locator('#tab-users').click();
+    await consolePage.locator('#users-body tr').first().waitFor();
+    assert.equal(await consolePage.locator('#signed-out').count(), 0);
+    assert.equal(await consolePage.locator('#roles-message').innerText(), '');
+    await admin.close();
+  });
+
+  test('seven tabs follow one event stream, and a ban reaches every one within 1 s', async () => {
+    const context = await browser.newContext();
+    const streams = [];
+    context.on('request', (r) => { if (r.url().includes('/v1/me/events')) streams.push(r.url()); });
+    const tabs = [await signUp(context, server, 'many@example.com')];
+    for (let i = 1; i < 7; i += 1) {
+      const tab = await context.newPage();
+      await tab.goto(`${server.url}/app`);
+      tabs.push(tab);
+    }
+    for (const tab of tabs.slice(1)) await tab.locator('#me-h').waitFor();
+    await tabs[0].waitForTimeout(500);
+    // One stream for the browser, not one per tab (past the server's five per user, and the
+    // browser's six connections per host).
+    assert.equal(streams.length, 1, `event streams opened: ${streams.join(' ')}`);
+    const id = await userId(server, 'many@example.com');
+    assert.equal((await server.api('POST', `/v1/users/${id}/ban`, {})).status, 200);
+    const start = Date.now();
+    for (const tab of tabs) await visibleWithin(tab, '#signed-out', start);
+    await context.close();
+  });
+
   test('keyboard only: sign in and reach the account page', async () => {
     await server.api('POST', '/v1/users', { email: 'keys@example.com', password: PASSWORD });
     const context = await browser.newContext();
@@ -176,6 +237,9 @@ describe('pages', () => {
         const answer = attacker.waitForResponse((r) => r.url().startsWith(server.url));
         await attacker.locator(`#${form} button`).click();
         const res = await answer;
+        const cookie = (await res.request().allHeaders()).cookie || '';
+        assert.equal(cookie.includes('gh_access='), origin === sameSite.url,
+          `${origin}: the access cookie ${origin === sameSite.url ? 'should' : 'should not'} go along`);
         assert.equal(res.status(), 403, `${origin} form ${form}: ${await res.text()}`);
         assert.match(await res.text(), /"error":"forbidden"/);
       }

@@ -91,5 +91,56 @@ TEST(Foundation, ASecondServerOnTheSameSqliteFileIsRefused) {
             201);
 }
 
+// The first admin, as the README has a new user make one: `gatehouse users create --admin` on a
+// stopped server's directory (password on stdin), then sign-in and the backend API with that
+// session. The command refuses bad input clearly, and a running server's file.
+TEST(Foundation, UsersCreateMakesTheFirstAdmin) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("gh-cli-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove_all(dir);
+  auto create = [&](const std::string& password, const std::string& email, bool admin) {
+    std::string cmd = "printf '%s\\n' '" + password + "' | '" + GatehouseBinary() +
+                      "' users create --email '" + email + "' --data-dir '" + dir + "'" +
+                      (admin ? " --admin" : "");
+    return RunCommand({"sh", "-c", cmd});
+  };
+  const CommandResult made = create("first admin password", "Boss@Example.com", true);
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  EXPECT_NE(made.output.find("<boss@example.com> with the role gatehouse-admin"), std::string::npos)
+      << made.output;
+  EXPECT_EQ(made.output.find("first admin password"), std::string::npos) << "echoed the password";
+  const CommandResult again = create("another password here", "boss@example.com", false);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.output.find("cannot create the user"), std::string::npos) << again.output;
+  const CommandResult weak = create("short", "weak@example.com", false);
+  EXPECT_EQ(weak.exit_code, 1);
+  EXPECT_NE(weak.output.find("at least 8"), std::string::npos) << weak.output;
+
+  {
+    ServerProcess server({{"COOKIE_SECURE", "false"}}, dir);
+    const CommandResult busy = create("one more password", "late@example.com", false);
+    EXPECT_EQ(busy.exit_code, 1);
+    EXPECT_NE(busy.output.find("in use by another process"), std::string::npos) << busy.output;
+
+    HttpClient c(server.port());
+    const HttpResponse in =
+        c.Send("POST", "/v1/auth/signin",
+               R"({"email":"boss@example.com","password":"first admin password"})",
+               {{"X-Gatehouse-CSRF", "1"}});
+    ASSERT_EQ(in.status, 200) << in.body;
+    std::string cookie;
+    for (const auto& [name, value] : in.headers) {
+      if (name == "set-cookie" && value.starts_with("gh_access="))
+        cookie = value.substr(0, value.find(';'));
+    }
+    ASSERT_FALSE(cookie.empty());
+    const HttpResponse users = c.Send("GET", "/v1/users", "", {{"Cookie", cookie}});
+    EXPECT_EQ(users.status, 200) << users.body;  // the console's calls, with the session alone
+    const HttpResponse role = c.Send("GET", "/v1/roles/gatehouse-admin", "", {{"Cookie", cookie}});
+    EXPECT_NE(role.body.find("gatehouse:admin"), std::string::npos) << role.body;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace gatehouse::testing

@@ -4,6 +4,8 @@ import { $, gh, messageFor, nextPath, showMessage, startPage } from './ui.js';
 const form = $('#auth-form');
 const message = $('#form-message');
 const signUp = form.dataset.mode === 'signup';
+// Disabled in the HTML until this script runs: no submit can send the form by itself.
+form.querySelector('button[type="submit"]').disabled = false;
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();

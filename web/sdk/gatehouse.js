@@ -66,7 +66,9 @@ export class Gatehouse {
   #listeners = new Map();  // event name → Set of callbacks
   #refreshing = null;      // this tab's refresh in flight
   #channel = null;
-  #source = null;          // the EventSource of /v1/me/events
+  #source = null;          // the EventSource of /v1/me/events, in the tab that holds it
+  #following = false;      // following the feed: holding the stream, or relayed by the holder
+  #leadership = null;      // {abort, release} of this tab's claim on the stream's Web Lock
   #lastSeq = 0;
   #reconnectDelay = 500;
   #reconnectTimer = 0;
@@ -175,13 +177,15 @@ export class Gatehouse {
     for (let attempt = 0; res.status === 401 && !signing && attempt < 2; attempt += 1) {
       const err = await readError(res);
       if (err.code !== 'try_refresh_token') {
-        if (this.#state.status === 'signedin') this.#signedOut(err.code);
+        // unauthorised is also a wrong current password, or the app's own API refusing: the
+        // session is over only if the refresh token no longer works (refresh signs out then).
+        if (this.#state.status === 'signedin') await this.refresh({ force: true }).catch(() => true);
         break;
       }
       if (!await this.refresh({ after: sentAt, force: attempt > 0 })) break;
       res = await send();
     }
-    this.#takeFront(res);
+    if (this.#ours(url)) this.#takeFront(res);
     return res;
   }
 
@@ -270,6 +274,12 @@ export class Gatehouse {
     return user;
   }
 
+  // True for Gatehouse's URLs (with no baseUrl: this origin's).
+  #ours(url) {
+    const target = new URL(url, location.href);
+    return target.origin === new URL(this.#base || location.origin, location.href).origin;
+  }
+
   // True when the access token ends within the margin: refreshMarginMs, or a quarter of the
   // token's life when that is shorter (a 4 s token is not refreshed on every request).
   #expiring() {
@@ -305,10 +315,15 @@ export class Gatehouse {
 
   #adopt(front) {
     this.#frontAt = Date.now();
-    const patch = { expiresAt: front.exp };
-    if (this.#state.status === 'signedin' && this.#state.userId === front.user_id) {
-      patch.roles = front.roles;
+    if (this.#state.status === 'signedin' && this.#state.userId !== front.user_id) {
+      // Another tab signed in as someone else: these cookies are theirs now. Read who.
+      this.#closeEvents();
+      this.#setState({ ...EMPTY, status: 'unknown', expiresAt: front.exp });
+      this.reload().catch(() => {});
+      return;
     }
+    const patch = { expiresAt: front.exp };
+    if (this.#state.status === 'signedin') patch.roles = front.roles;
     this.#setState(patch);
   }
 
@@ -322,6 +337,9 @@ export class Gatehouse {
   }
 
   #onTabMessage(msg) {
+    if (msg?.type === 'feed' && this.#following && !this.#source) {
+      this.#onFeed(msg.event, { data: msg.data, lastEventId: msg.id });
+    }
     if (msg?.type === 'refreshed' && msg.front) this.#adopt(msg.front);
     if (msg?.type === 'signedout' && this.#state.status === 'signedin') {
       this.#signedOut(msg.reason, { broadcast: false });
@@ -357,33 +375,77 @@ export class Gatehouse {
     }
   }
 
+  // Follows /v1/me/events. One tab of the origin holds the stream (a Web Lock) and relays its
+  // events to the others over the BroadcastChannel, so many tabs cost one connection (browsers
+  // allow six per host) and one of the server's five streams per user; when that tab goes, the
+  // next takes the lock and resumes after the last event it was relayed.
   #openEvents() {
-    if (!this.#useEvents || this.#source || typeof EventSource === 'undefined') return;
+    if (!this.#useEvents || this.#following || typeof EventSource === 'undefined') return;
+    this.#following = true;
+    if (!globalThis.navigator?.locks?.request || !this.#channel) {
+      this.#connect();
+      return;
+    }
+    const abort = new AbortController();
+    this.#leadership = { abort, release: null };
+    const mine = this.#leadership;
+    navigator.locks.request(`${LOCK}-events:${this.#base}`, { signal: abort.signal },
+      () => new Promise((release) => {
+        mine.release = release;
+        if (this.#leadership !== mine) release();
+        else this.#connect();
+      })).catch(() => { /* aborted: this tab stopped following */ });
+  }
+
+  #connect() {
     const url = new URL(`${this.#base}/v1/me/events`, location.href);
     if (this.#lastSeq) url.searchParams.set('after', String(this.#lastSeq));
     const source = new EventSource(url, { withCredentials: true });
     this.#source = source;
     source.onopen = () => { this.#reconnectDelay = 500; };
     for (const type of FEED_EVENTS) {
-      source.addEventListener(type, (m) => this.#onFeed(type, m));
+      source.addEventListener(type, (m) => {
+        this.#channel?.postMessage({ type: 'feed', event: type, data: m.data, id: m.lastEventId });
+        this.#onFeed(type, m);
+      });
     }
     source.onerror = () => {
       // The browser retries by itself (sending Last-Event-ID) unless the answer was not a
       // stream (401: the access token expired while disconnected): then refresh and reopen.
       if (source.readyState !== EventSource.CLOSED || this.#source !== source) return;
       this.#source = null;
-      clearTimeout(this.#reconnectTimer);
-      this.#reconnectTimer = setTimeout(() => {
-        this.reload().catch(() => {});
-      }, this.#reconnectDelay);
-      this.#reconnectDelay = Math.min(this.#reconnectDelay * 2, 30000);
+      this.#reconnectLater();
     };
+  }
+
+  // Reads /v1/me (refreshing as needed) and reopens the stream; on failure (a proxy's 502 during
+  // a deploy) tries again, backing off to 30 s with jitter, until signed out.
+  #reconnectLater() {
+    clearTimeout(this.#reconnectTimer);
+    const delay = this.#reconnectDelay * (0.5 + Math.random());
+    this.#reconnectDelay = Math.min(this.#reconnectDelay * 2, 30000);
+    this.#reconnectTimer = setTimeout(async () => {
+      if (this.#state.status === 'signedout') return;
+      try {
+        await this.reload();
+        // The tab that holds the stream (or follows alone) opens it again.
+        const holder = this.#leadership ? this.#leadership.release : true;
+        if (this.#state.status === 'signedin' && this.#following && !this.#source && holder) this.#connect();
+      } catch {
+        this.#reconnectLater();
+      }
+    }, delay);
   }
 
   #closeEvents() {
     clearTimeout(this.#reconnectTimer);
     this.#source?.close();
     this.#source = null;
+    this.#following = false;
+    const leadership = this.#leadership;
+    this.#leadership = null;
+    leadership?.abort.abort();
+    leadership?.release?.();
   }
 
   #onFeed(type, message) {

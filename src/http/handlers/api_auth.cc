@@ -65,6 +65,7 @@ Response ApiAuth::Authorise(const Handler& handler, Request& request) const {
   const AdminCheck check = admin_ ? admin_(request) : AdminCheck{};
   switch (check.result) {
     case Admin::kNoSession:
+      if (check.outdated) return ErrorResponse(*check.outdated);
       return ErrorResponse(Unauthenticated("an API key or an admin session is required"));
     case Admin::kNotAdmin:
       return ErrorResponse(PermissionDenied("this needs the permission gatehouse:admin"));
@@ -75,6 +76,7 @@ Response ApiAuth::Authorise(const Handler& handler, Request& request) const {
   if (check.via_cookie && request.method != Method::kGet && !(csrf && *csrf == "1")) {
     return ErrorResponse(PermissionDenied("the X-Gatehouse-CSRF: 1 header is required"));
   }
+  request.principal = std::move(check.who);
   return handler(request);
 }
 

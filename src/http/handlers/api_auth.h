@@ -9,6 +9,7 @@
 // Thread-safety: set the admin check before serving; then immutable.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ class ApiAuth {
   struct AdminCheck {
     Admin result = Admin::kNoSession;
     bool via_cookie = false;
+    // kNoSession because the session's token is outdated (try_refresh_token): answered as is, so
+    // the console refreshes and retries instead of taking it for signed out.
+    std::optional<Error> outdated;
+    Request::Principal who;  // for kAdmin and kNotAdmin
   };
   // Decides whether a request carries an admin browser session (reads the store: blocking).
   using AdminHook = std::function<AdminCheck(const Request&)>;

@@ -15,24 +15,35 @@ std::string SseResync(const revocation::Snapshot& snapshot) {
   return "id: " + std::to_string(snapshot.seq) + "\nevent: resync\ndata: " + data + "}\n\n";
 }
 
+// Who a stream is for: /v1/me/events carries only `user`'s events and ends with its session; the
+// full feed opened by an admin's browser session (not an API key) ends with that session too, or
+// when the admin's claims change (a reconnect checks gatehouse:admin again).
+struct StreamOwner {
+  std::string user;
+  std::string handle;
+  bool own_events_only = true;
+  bool Ends(const revocation::Event& e) const {
+    if (e.EndsSession(user, handle)) return true;
+    return !own_events_only && e.type == revocation::EventType::kClaimsChanged && e.user_id == user;
+  }
+};
+
 // Follows a subscription from a known position, skipping what the opening already covered.
 class SseStream final : public ResponseStream {
  public:
-  // `session`: for /v1/me/events, the stream's own session (user, handle): the stream ends
-  // right after delivering the event that ends it.
-  SseStream(revocation::Feed& feed, revocation::Opening opening,
-            std::optional<std::pair<std::string, std::string>> session)
+  // `owner`: the stream ends right after delivering the event that ends its owner's session.
+  SseStream(revocation::Feed& feed, revocation::Opening opening, std::optional<StreamOwner> owner)
       : feed_(feed),
         sub_(std::move(opening.live)),
         last_sent_(opening.position),
-        session_(std::move(session)) {}
+        session_(std::move(owner)) {}
   void SetWaker(std::function<void()> wake) override { sub_->SetWaker(std::move(wake)); }
   std::optional<std::string> Next() override {
     if (sub_->Overflowed() || ended_) return std::nullopt;
     std::string out;
     if (sub_->TakeResync()) {
       revocation::Snapshot snapshot = feed_.TakeSnapshot();
-      if (session_) snapshot.json.clear();  // a user's stream carries no one else's state
+      if (session_ && session_->own_events_only) snapshot.json.clear();  // no one else's state
       last_sent_ = snapshot.seq;
       out += SseResync(snapshot);
     }
@@ -40,7 +51,7 @@ class SseStream final : public ResponseStream {
       if (e.seq <= last_sent_) continue;
       last_sent_ = e.seq;
       out += SseEvent(e);
-      if (session_ && e.EndsSession(session_->first, session_->second)) {
+      if (session_ && session_->Ends(e)) {
         ended_ = true;  // this event is the last one: the next call ends the stream
         break;
       }
@@ -52,7 +63,7 @@ class SseStream final : public ResponseStream {
   revocation::Feed& feed_;
   std::shared_ptr<revocation::Subscription> sub_;
   std::int64_t last_sent_;  // only touched by the connection's coroutine
-  const std::optional<std::pair<std::string, std::string>> session_;
+  const std::optional<StreamOwner> session_;
   bool ended_ = false;
 };
 
@@ -64,13 +75,13 @@ Result<std::int64_t> After(const Request& req) {
   return InvalidArgument("'after' (or Last-Event-ID) must be a sequence number");
 }
 
-// Replays the log after `after` (or a resync snapshot), then streams live events. `session`:
-// the user and session of a /v1/me/events stream; unset for the API-key stream.
+// Replays the log after `after` (or a resync snapshot), then streams live events. `owner`: see
+// StreamOwner; unset for the API-key stream.
 Result<Response> Open(revocation::Feed& feed, const Request& req,
-                      std::optional<std::pair<std::string, std::string>> session) {
+                      std::optional<StreamOwner> owner) {
   GH_ASSIGN_OR_RETURN(std::int64_t after, After(req));
   GH_ASSIGN_OR_RETURN(revocation::Opening opening,
-                      feed.Follow(after, session ? session->first : ""));
+                      feed.Follow(after, owner && owner->own_events_only ? owner->user : ""));
   std::string body = "retry: 1000\n\n";
   if (opening.resync) {
     body += SseResync(*opening.resync);
@@ -78,7 +89,7 @@ Result<Response> Open(revocation::Feed& feed, const Request& req,
     for (const revocation::Event& e : opening.backlog) body += SseEvent(e);
   }
   Response r = TextResponse(200, std::move(body), "text/event-stream");
-  r.stream = std::make_shared<SseStream>(feed, std::move(opening), std::move(session));
+  r.stream = std::make_shared<SseStream>(feed, std::move(opening), std::move(owner));
   return r;
 }
 
@@ -92,7 +103,13 @@ std::string SseEvent(const revocation::Event& event) {
 void AddFeedStreamRoutes(Router& router, FeedStreamDeps deps, const ApiAuth& auth) {
   auto d = std::make_shared<FeedStreamDeps>(deps);
   router.Add(Method::kGet, "/v1/revocations/stream", auth.Require([d](Request& req) {
-    return Answer([&] { return Open(d->feed, req, std::nullopt); });
+    return Answer([&] {
+      std::optional<StreamOwner> owner;
+      if (req.principal) {
+        owner = StreamOwner{req.principal->user_id, req.principal->session_handle, false};
+      }
+      return Open(d->feed, req, std::move(owner));
+    });
   }),
              {.blocking = true});
   router.Add(Method::kGet, "/v1/me/events",
@@ -105,7 +122,7 @@ void AddFeedStreamRoutes(Router& router, FeedStreamDeps deps, const ApiAuth& aut
                  if (!token) return Unauthenticated("sign in first");
                  GH_ASSIGN_OR_RETURN(auto claims,
                                      d->sessions.Verify(*token, sessions::VerifyMode::kLocal));
-                 return Open(d->feed, req, std::pair(claims->user_id, claims->session_handle));
+                 return Open(d->feed, req, StreamOwner{claims->user_id, claims->session_handle});
                });
                AddCors(req, d->browser, r);  // an EventSource from an allowed origin
                return r;

@@ -37,6 +37,7 @@ struct Served {
   std::string content_type;
   std::string etag;
   bool page = false;
+  bool shared = false;  // the SDK: loadable as a module by an app on another origin
 };
 
 Response Serve(const Served& file, const Request& request) {
@@ -50,6 +51,9 @@ Response Serve(const Served& file, const Request& request) {
   r.content_type = file.content_type;
   r.SetHeader("ETag", file.etag);
   r.SetHeader("Cache-Control", "no-cache");  // revalidate: a new binary serves new files at once
+  // Public code, fetched without credentials: any origin may import it (a module script is
+  // fetched in CORS mode).
+  if (file.shared) r.SetHeader("Access-Control-Allow-Origin", "*");
   if (file.page) {
     r.SetHeader("Content-Security-Policy", kPageCsp);
     r.SetHeader("X-Frame-Options", "DENY");
@@ -66,7 +70,8 @@ void AddPageRoutes(Router& router) {
         Served{.body = asset.body,
                .content_type = std::string(ContentType(asset.path)),
                .etag = "\"" + crypto::ToHex(crypto::Sha256Bytes(asset.body)).substr(0, 20) + "\"",
-               .page = asset.path.starts_with(kPagesDir)});
+               .page = asset.path.starts_with(kPagesDir),
+               .shared = asset.path.starts_with("sdk/")});
     router.Add(Method::kGet, UrlPath(asset.path),
                [file](Request& request) { return Serve(*file, request); });
   }

@@ -4,7 +4,8 @@
 // /, /app, /admin); every other file at its path under web/ (/sdk/gatehouse.js).
 //
 // Pages carry a strict Content-Security-Policy (scripts, styles and connections from this origin
-// only, no inline script, no framing); every file answers with an ETag and 304 to If-None-Match.
+// only, no inline script, no framing); every file answers with an ETag and 304 to If-None-Match;
+// the SDK (web/sdk/) is importable from any origin.
 //
 //   AddPageRoutes(router);
 //

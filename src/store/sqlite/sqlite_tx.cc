@@ -192,10 +192,15 @@ Result<std::vector<UserRecord>> SqliteTx::ListUsers(std::string_view email_prefi
                                                     std::string_view after, int limit) {
   static const std::string kById =
       "SELECT " + std::string(kUserColumns) + " FROM users WHERE id > ? ORDER BY id LIMIT ?";
-  // A prefix as a range of the email index: [prefix, the prefix with its last byte raised).
-  static const std::string kByEmail = "SELECT " + std::string(kUserColumns) +
-                                      " FROM users WHERE email >= ? AND email < ? AND email > ?"
-                                      " ORDER BY email LIMIT ?";
+  // A prefix as a range of the email index: [prefix, the prefix with its last byte raised), or
+  // (cursor, ...) once paging has passed the prefix itself: one lower bound, so the index seek
+  // starts at the page, not at the prefix.
+  static const std::string kFrom =
+      "SELECT " + std::string(kUserColumns) +
+      " FROM users WHERE email >= ? AND email < ? ORDER BY email LIMIT ?";
+  static const std::string kAfter =
+      "SELECT " + std::string(kUserColumns) +
+      " FROM users WHERE email > ? AND email < ? ORDER BY email LIMIT ?";
   Statement* q = nullptr;
   std::string end(email_prefix);
   if (email_prefix.empty()) {
@@ -207,8 +212,9 @@ Result<std::vector<UserRecord>> SqliteTx::ListUsers(std::string_view email_prefi
       end.assign(1, '\xFF');  // cannot happen for text, which has no 0xFF byte
     else
       end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
-    GH_ASSIGN_OR_RETURN(q, db_.Prepare(kByEmail));
-    q->Bind(1, email_prefix).Bind(2, end).Bind(3, after).Bind(4, std::int64_t{limit});
+    const bool past_prefix = after >= email_prefix;  // "" < any prefix: the first page
+    GH_ASSIGN_OR_RETURN(q, db_.Prepare(past_prefix ? kAfter : kFrom));
+    q->Bind(1, past_prefix ? after : email_prefix).Bind(2, end).Bind(3, std::int64_t{limit});
   }
   std::vector<UserRecord> out;
   while (true) {

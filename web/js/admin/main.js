@@ -5,7 +5,7 @@ import { usersPanel } from './users.js';
 import { rolesPanel } from './roles.js';
 import { keysPanel } from './keys.js';
 import { auditPanel } from './audit.js';
-import { eventsPanel } from './events.js';
+import { eventsPanel, stopEvents } from './events.js';
 
 const TABS = [
   ['users', 'Users', usersPanel],
@@ -17,13 +17,16 @@ const TABS = [
 
 let built = false;
 
+// Shows one tab; a panel is made (and asks the server for its data) the first time it shows.
 function select(name, { focus = false } = {}) {
-  for (const [tab] of TABS) {
+  for (const [tab, , make] of TABS) {
     const button = $(`#tab-${tab}`);
+    const panel = $(`#panel-${tab}`);
     const on = tab === name;
     button.setAttribute('aria-selected', String(on));
     button.tabIndex = on ? 0 : -1;
-    $(`#panel-${tab}`).hidden = !on;
+    panel.hidden = !on;
+    if (on && !panel.hasChildNodes()) panel.append(...[make()].flat());
     if (on && focus) button.focus();
   }
   history.replaceState(null, '', `#${name}`);
@@ -43,8 +46,8 @@ function build() {
     TABS.map(([name, label]) => h('button', {
       type: 'button', role: 'tab', id: `tab-${name}`, 'aria-controls': `panel-${name}`,
       dataset: { tab: name }, onclick: () => select(name), onkeydown: onTabKey }, label)));
-  const panels = TABS.map(([name, , make]) => h('section', {
-    id: `panel-${name}`, role: 'tabpanel', 'aria-labelledby': `tab-${name}`, tabindex: '0' }, make()));
+  const panels = TABS.map(([name]) => h('section', {
+    id: `panel-${name}`, role: 'tabpanel', 'aria-labelledby': `tab-${name}`, tabindex: '0', hidden: true }));
   $('#content').replaceChildren(tablist, ...panels);
   const wanted = location.hash.slice(1);
   select(TABS.some(([n]) => n === wanted) ? wanted : 'users');
@@ -53,10 +56,17 @@ function build() {
 
 function denied() {
   built = false;
+  stopEvents();
   $('#content').replaceChildren(h('section', { class: 'card', role: 'alert', id: 'denied' },
     h('h2', {}, 'Access denied'),
     h('p', {}, 'The console needs the permission gatehouse:admin.')));
 }
+
+// Back, forward and links to #audit etc. switch tabs without a reload.
+window.addEventListener('hashchange', () => {
+  const wanted = location.hash.slice(1);
+  if (built && TABS.some(([n]) => n === wanted)) select(wanted);
+});
 
 startPage({ needsSession: true }).then(() => {
   gh.guard({ permission: 'gatehouse:admin' }, {
