@@ -99,11 +99,13 @@ export async function userId(server, email) {
   return body.users[0].id;
 }
 
-// A plain HTTP server on another port: another origin (and site, by port) than Gatehouse.
+// A plain HTTP server on another port of 127.0.0.1: another origin, the same site (cookies for
+// 127.0.0.1 go along); as http://localhost:<port>, another site. `html`: the page, or a function
+// that makes it per request.
 export async function otherOrigin(html) {
   const srv = http.createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(html);
+    res.end(typeof html === 'function' ? html() : html);
   });
   await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${srv.address().port}`, close: () => srv.close() };

@@ -256,14 +256,72 @@ describe('pages', () => {
   });
 });
 
+describe('an app on another origin', () => {
+  let server;
+  let app;
+  before(async () => {
+    // The app's page imports the SDK from Gatehouse and talks to it with baseUrl.
+    app = await otherOrigin(() => `<!doctype html><title>app</title><script type="module">
+      import { Gatehouse } from '${server.url}/sdk/gatehouse.js';
+      window.gh = new Gatehouse({ baseUrl: '${server.url}' });
+      window.signedOut = [];
+      gh.on('signedout', (e) => window.signedOut.push(e.reason));
+      window.ready = gh.start();
+    </script>`);
+    server = await startServer({ env: { GATEHOUSE_CORS_ORIGINS: app.url } });
+  });
+  after(async () => {
+    app?.close();
+    await server?.stop();
+  });
+
+  test('signs up, reads its sessions and hears a ban live, through CORS with credentials', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.waitForFunction(() => 'ready' in window);
+    assert.equal(await page.evaluate(async () => { await window.ready; return gh.state.status; }), 'signedout');
+    const user = await page.evaluate(() => gh.signUp('far@example.com', 'a long enough secret 7'));
+    assert.equal(user.email, 'far@example.com');
+    assert.equal(await page.evaluate(() => gh.state.status), 'signedin');
+    assert.ok(await page.evaluate(() => gh.state.expiresAt > Date.now()), 'X-Gatehouse-Front was readable');
+    const sessions = await page.evaluate(() => gh.sessions());
+    assert.equal(sessions.length, 1);
+    await page.waitForTimeout(300);  // the event stream is open
+    await page.evaluate(() => { window.signedOut.length = 0; });  // start() found no session
+    assert.equal((await server.api('POST', `/v1/users/${user.id}/ban`, {})).status, 200);
+    const start = Date.now();
+    await page.waitForFunction(() => gh.state.status === 'signedout', null, { timeout: LIVE_MS });
+    assert.ok(Date.now() - start <= LIVE_MS);
+    assert.deepEqual(await page.evaluate(() => window.signedOut), ['user_banned']);
+
+    // The same page from an origin Gatehouse does not list: the browser keeps the answers from it.
+    const stranger = await context.newPage();
+    await stranger.goto(app.url.replace('127.0.0.1', 'localhost'));
+    await stranger.waitForFunction(() => 'ready' in window);
+    const outcome = await stranger.evaluate(async () => {
+      await window.ready.catch(() => {});
+      return gh.api('/v1/me').then(() => 'read', (e) => (e.code ? `answer ${e.code}` : 'blocked'));
+    });
+    assert.equal(outcome, 'blocked');
+    await context.close();
+  });
+});
+
 describe('refresh across tabs', () => {
   let server;
   before(async () => { server = await startServer({ env: { GATEHOUSE_ACCESS_TOKEN_TTL: '4s', GATEHOUSE_CLOCK_LEEWAY: '0s' } }); });
   after(async () => { await server?.stop(); });
 
-  test('five tabs whose access token has expired make exactly one refresh, and none is signed out', async () => {
+  // Five tabs of one user, idle past their access token's end, all make a request at once.
+  async function fiveTabsRefreshOnce(email, { withoutWebLocks = false } = {}) {
     const context = await browser.newContext();
-    const first = await signUp(context, server, 'tabs@example.com');
+    if (withoutWebLocks) {
+      await context.addInitScript(() => {
+        Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined });
+      });
+    }
+    const first = await signUp(context, server, email);
     const tabs = [first];
     for (let i = 1; i < 5; i += 1) {
       const tab = await context.newPage();
@@ -271,6 +329,7 @@ describe('refresh across tabs', () => {
       tabs.push(tab);
     }
     for (const tab of tabs) await tab.locator('#my-email').waitFor();
+    assert.equal(await first.evaluate(() => typeof navigator.locks), withoutWebLocks ? 'undefined' : 'object');
     const refreshes = [];
     context.on('request', (r) => { if (r.url().endsWith('/v1/auth/refresh')) refreshes.push(r); });
     await new Promise((r) => setTimeout(r, 5000));  // past the 4 s token, leeway 0
@@ -279,9 +338,17 @@ describe('refresh across tabs', () => {
       const me = await gh.api('/v1/me');
       return { email: me.user.email, status: gh.state.status };
     })));
-    for (const r of results) assert.deepEqual(r, { email: 'tabs@example.com', status: 'signedin' });
+    for (const r of results) assert.deepEqual(r, { email, status: 'signedin' });
     assert.equal(refreshes.length, 1, `refresh requests: ${refreshes.length}`);
     for (const tab of tabs) assert.equal(await tab.locator('#signed-out').count(), 0);
     await context.close();
+  }
+
+  test('five tabs whose access token has expired make exactly one refresh, and none is signed out', async () => {
+    await fiveTabsRefreshOnce('tabs@example.com');
+  });
+
+  test('the same without Web Locks (the localStorage lease and BroadcastChannel)', async () => {
+    await fiveTabsRefreshOnce('nolocks@example.com', { withoutWebLocks: true });
   });
 });

@@ -242,8 +242,10 @@ export class Gatehouse {
         this.#adopt(shared.front);
         return true;
       }
+      // Bounded: every tab's requests wait on this lock.
       const res = await globalThis.fetch(`${this.#base}/v1/auth/refresh`, {
-        method: 'POST', credentials: 'include', headers: { 'X-Gatehouse-CSRF': '1' } });
+        method: 'POST', credentials: 'include', headers: { 'X-Gatehouse-CSRF': '1' },
+        signal: AbortSignal.timeout(15000) });
       if (res.ok) {
         this.#takeFront(res, { seq: Math.max(seq, this.#lastSeq) });
         return true;
@@ -357,21 +359,32 @@ export class Gatehouse {
   // Runs fn while holding the refresh lock shared by this origin's tabs.
   async #exclusive(fn) {
     if (globalThis.navigator?.locks?.request) return navigator.locks.request(LOCK, fn);
-    // No Web Locks: a lease in localStorage, released by a 'refreshed' message or its expiry.
+    // No Web Locks: a lease in localStorage. A tab writes its claim, waits a moment, and holds
+    // the lease only if its claim is still the one there (a tab that wrote at the same time has
+    // overwritten it, or will see its own overwritten); the others wait for the holder's
+    // 'refreshed' message, or for the lease to expire (10 s: a tab that died holding it).
     const key = `${this.#sharedKey()}:lease`;
-    for (let i = 0; i < 100; i += 1) {
-      let lease = null;
-      try { lease = JSON.parse(localStorage.getItem(key) || 'null'); } catch { /* none */ }
-      if (!lease || lease.until < Date.now()) break;
-      await new Promise((resolve) => {
-        const done = () => { this.#channel?.removeEventListener('message', done); resolve(); };
-        this.#channel?.addEventListener('message', done);
-        setTimeout(done, 100);
-      });
+    const id = Math.random().toString(36).slice(2);
+    const read = () => { try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch { return null; } };
+    const pause = (ms) => new Promise((resolve) => {
+      const done = () => { this.#channel?.removeEventListener('message', done); resolve(); };
+      this.#channel?.addEventListener('message', done);
+      setTimeout(done, ms);
+    });
+    for (let i = 0; i < 200; i += 1) {
+      const lease = read();
+      if (lease && lease.id !== id && lease.until > Date.now()) {
+        await pause(100);
+        continue;
+      }
+      try { localStorage.setItem(key, JSON.stringify({ id, until: Date.now() + 10000 })); } catch { break; }
+      await new Promise((resolve) => { setTimeout(resolve, 40); });
+      if (read()?.id === id) break;
     }
-    try { localStorage.setItem(key, JSON.stringify({ until: Date.now() + 10000 })); } catch { /* */ }
     try { return await fn(); } finally {
-      try { localStorage.removeItem(key); } catch { /* disabled */ }
+      if (read()?.id === id) {
+        try { localStorage.removeItem(key); } catch { /* disabled */ }
+      }
     }
   }
 
@@ -472,7 +485,8 @@ export class Gatehouse {
         break;
       case 'resync':
       case 'key_revoked':
-        this.reload().catch(() => {});
+        // Every signed-in tab of every user hears these at once: spread the reloads over 2 s.
+        setTimeout(() => this.reload().catch(() => {}), Math.random() * 2000);
         break;
       default:
         break;
