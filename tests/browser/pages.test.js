@@ -172,6 +172,25 @@ describe('pages', () => {
     await admin.close();
   });
 
+  test("the console's live event log goes on after the admin's own claims change", async () => {
+    const admin = await browser.newContext();
+    const consolePage = await signIn(admin, server, 'admin@example.com');
+    await consolePage.goto(`${server.url}/admin#events`);
+    await consolePage.locator('#event-status').getByText(/Following|Connecting/).waitFor();
+    // The server ends the admin's full feed when the admin's claims change (it checks
+    // gatehouse:admin again on the reconnect, which first needs a refresh).
+    const role = await server.api('GET', '/v1/roles/gatehouse-admin');
+    const permissions = [...role.body.role.permissions, `extra:${Date.now()}`];
+    assert.equal((await server.api('PUT', '/v1/roles/gatehouse-admin', { permissions })).status, 200);
+    await consolePage.waitForTimeout(1500);
+    const made = await server.api('POST', '/v1/sessions', { user_id: 'watched-user' });
+    const handle = made.body.session.handle;
+    assert.equal((await server.api('DELETE', `/v1/sessions/${handle}`)).status, 200);
+    await consolePage.locator('#event-log li').getByText(handle).waitFor({ timeout: 10000 });
+    assert.equal(await consolePage.locator('#signed-out').count(), 0);
+    await admin.close();
+  });
+
   test('seven tabs follow one event stream, and a ban reaches every one within 1 s', async () => {
     const context = await browser.newContext();
     const streams = [];

@@ -73,6 +73,7 @@ export class Gatehouse {
   #reconnectDelay = 500;
   #reconnectTimer = 0;
   #frontAt = 0;            // when the current access token's front was read
+  #era = 0;                // moves on at every sign-out: older answers are then ignored
 
   // baseUrl: where Gatehouse answers ('' = this origin). refreshMarginMs: refresh an access
   // token this long before it expires. events: follow /v1/me/events while signed in.
@@ -142,8 +143,10 @@ export class Gatehouse {
 
   // Reads /v1/me again: user, current roles and permissions, this session.
   async reload() {
+    const era = this.#era;
     try {
       const me = await this.api('/v1/me');
+      if (era !== this.#era) return;  // signed out meanwhile: this answer is from before
       this.#setState({ status: 'signedin', userId: me.user.id, email: me.user.email,
         roles: me.roles, permissions: me.permissions, sessionHandle: me.session.handle,
         user: me.user });
@@ -331,6 +334,7 @@ export class Gatehouse {
 
   #signedOut(reason, { broadcast = true } = {}) {
     const was = this.#state.status;
+    this.#era += 1;
     this.#closeEvents();
     this.#setState({ ...EMPTY, status: 'signedout' });
     try { localStorage.removeItem(this.#sharedKey()); } catch { /* storage disabled */ }

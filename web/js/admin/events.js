@@ -6,6 +6,7 @@ let source = null;
 
 // Closes the stream: on sign-out, or when the console is no longer allowed.
 export function stopEvents() {
+  clearTimeout(retryTimer);
   source?.close();
   source = null;
 }
@@ -18,30 +19,53 @@ function line(e) {
   return h('li', {}, `#${seq ?? '—'} ${at ? when(at) : ''} ${type} ${JSON.stringify(fields)}`);
 }
 
+let lastSeq = 0;     // the last event shown: a reconnect resumes after it
+let retryDelay = 1000;
+let retryTimer = 0;
+
+// Opens the stream after the last event shown (at first: the last 20). The server ends it when
+// the admin's session ends or their claims change; the browser then reconnects by itself, and
+// when that is refused (an outdated token: 401 try_refresh_token) this asks again through the
+// SDK, which refreshes; a console no longer allowed (403) stops.
 async function follow() {
+  clearTimeout(retryTimer);
   const list = $('#event-log');
+  if (!list) return;
   try {
     // Asking after the end gives the head without events (and never a resync snapshot).
     const head = await gh.api('/v1/revocations', { query: { after: Number.MAX_SAFE_INTEGER, limit: 1 } });
-    const start = Math.max(0, head.last_seq - 20);
+    const start = lastSeq || Math.max(0, head.last_seq - 20);
     stopEvents();
     source = new EventSource(`/v1/revocations/stream?after=${start}`, { withCredentials: true });
     const add = (m) => {
       let e;
       try { e = JSON.parse(m.data); } catch { return; }
-      list.prepend(line(e.type ? e : { ...e, seq: Number(m.lastEventId), type: m.type }));
+      const seq = Number(m.lastEventId) || e.seq || 0;
+      lastSeq = Math.max(lastSeq, seq);
+      list.prepend(line(e.type ? e : { ...e, seq, type: m.type }));
       while (list.children.length > KEEP) list.lastChild.remove();
       $('#event-status').textContent = 'Following the feed.';
+      retryDelay = 1000;
     };
     for (const type of TYPES) source.addEventListener(type, add);
     const mine = source;
     source.onerror = () => {
-      // Refused (401/403: the session ended or lost gatehouse:admin): the browser gives up.
-      $('#event-status').textContent = mine.readyState === EventSource.CLOSED
-        ? 'Disconnected. Reload the page to follow the feed again.' : 'Reconnecting…';
+      if (mine.readyState !== EventSource.CLOSED) {
+        $('#event-status').textContent = 'Reconnecting…';
+        return;
+      }
+      if (source !== mine) return;
+      $('#event-status').textContent = 'Reconnecting…';
+      retryTimer = setTimeout(follow, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 30000);
     };
   } catch (err) {
+    $('#event-status').textContent = 'Disconnected.';
     showMessage($('#events-message'), messageFor(err));
+    if (err.status !== 401 && err.status !== 403) {
+      retryTimer = setTimeout(follow, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 30000);
+    }
   }
 }
 
