@@ -201,7 +201,9 @@ void BuildRouter(Services& p) {
                p.auth->Require([table = p.sessions->policy().security.TableJson()](http::Request&) {
                  return http::TextResponse(200, table, "application/json");
                }));
-  http::AddBrowserRoutes(p.router, *p.users, *p.sessions, *p.authz, *p.refresh_guard, p.browser);
+  revocation::Feed* feed = p.feed.get();
+  http::AddBrowserRoutes(p.router, *p.users, *p.sessions, *p.authz, *p.refresh_guard, p.browser,
+                         [feed] { return feed->position(); });
   http::AddPageRoutes(p.router);
 }
 

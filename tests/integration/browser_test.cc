@@ -177,6 +177,11 @@ TEST_F(BrowserApi, FrontHeaderAndMeCarryRolesAndPermissions) {
   EXPECT_EQ(Dump(Json(*me_front)), Dump(front));
   EXPECT_EQ(Dump(me.at("roles")), R"(["reporter"])");
   EXPECT_EQ(Dump(me.at("permissions")), R"(["reports:read"])");
+  // The feed's head when answering: the page follows /v1/me/events from there (the grant's
+  // claims_changed is the last event so far).
+  const HttpResponse head = admin.Send("GET", "/v1/revocations?limit=1000", "", server_.Auth());
+  EXPECT_EQ(me.at("feed_seq").as_int64(), Json(head.body).at("last_seq").as_int64());
+  EXPECT_GE(me.at("feed_seq").as_int64(), 1);
   EXPECT_EQ(me.at("user").at("ver").as_int64(), 1);
 }
 

@@ -120,6 +120,17 @@ TEST_F(Stream, MeEventsCarryOnlyTheUsersOwnEvents) {
   EXPECT_EQ(client_.Send("GET", "/v1/revocations/stream?after=x", "", server_.Auth()).status, 400);
 }
 
+// A browser's EventSource reconnects to the URL it first opened (its ?after now stale) with the
+// Last-Event-ID it reached: the stream resumes after the later of the two, without replaying.
+TEST_F(Stream, AReconnectResumesAfterTheLastEventIdNotTheStaleQuery) {
+  for (int i = 0; i < 3; ++i) Revoke(Session("u" + std::to_string(i)));
+  SseClient again(server_.port(), "/v1/revocations/stream?after=0",
+                  {{"Last-Event-ID", "2"}, {"Authorization", "Bearer " + server_.api_key()}});
+  const auto ids = again.WaitForEvents(1, std::chrono::seconds(5));
+  ASSERT_EQ(ids.size(), 1u) << again.text();
+  EXPECT_EQ(ids[0], 3);
+}
+
 // A tab that closes its stream gives its place back at once (the server watches the socket),
 // not at the next heartbeat (5 s): a reload, which opens the new stream before the old one is
 // gone, is not refused for being over the per-user cap.

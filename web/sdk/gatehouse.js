@@ -33,6 +33,14 @@ export class GatehouseError extends Error {
   }
 }
 
+// AbortSignal.timeout where there is one (not in every browser that lacks Web Locks).
+function timeout(ms) {
+  if (typeof AbortSignal.timeout === 'function') return AbortSignal.timeout(ms);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), ms);
+  return controller.signal;
+}
+
 function decodeFront(header) {
   if (!header) return null;
   try {
@@ -147,11 +155,15 @@ export class Gatehouse {
     try {
       const me = await this.api('/v1/me');
       if (era !== this.#era) return;  // signed out meanwhile: this answer is from before
+      // The state just read is current as of feed_seq: the stream starts there, not at the
+      // start of the retained log (an old ban, long lifted, must not sign anyone out).
+      this.#lastSeq = Math.max(this.#lastSeq, me.feed_seq || 0);
       this.#setState({ status: 'signedin', userId: me.user.id, email: me.user.email,
         roles: me.roles, permissions: me.permissions, sessionHandle: me.session.handle,
         user: me.user });
       this.#openEvents();
     } catch (err) {
+      if (era !== this.#era) return;
       if (err.status === 401) this.#signedOut(err.code, { broadcast: false });
       else throw err;
     }
@@ -182,7 +194,9 @@ export class Gatehouse {
       if (err.code !== 'try_refresh_token') {
         // unauthorised is also a wrong current password, or the app's own API refusing: the
         // session is over only if the refresh token no longer works (refresh signs out then).
-        if (this.#state.status === 'signedin') await this.refresh({ force: true }).catch(() => true);
+        if (this.#state.status === 'signedin' && this.#ours(url)) {
+          await this.refresh({ force: true }).catch(() => true);
+        }
         break;
       }
       if (!await this.refresh({ after: sentAt, force: attempt > 0 })) break;
@@ -248,7 +262,7 @@ export class Gatehouse {
       // Bounded: every tab's requests wait on this lock.
       const res = await globalThis.fetch(`${this.#base}/v1/auth/refresh`, {
         method: 'POST', credentials: 'include', headers: { 'X-Gatehouse-CSRF': '1' },
-        signal: AbortSignal.timeout(15000) });
+        signal: timeout(15000) });
       if (res.ok) {
         this.#takeFront(res, { seq: Math.max(seq, this.#lastSeq) });
         return true;
@@ -322,6 +336,8 @@ export class Gatehouse {
     this.#frontAt = Date.now();
     if (this.#state.status === 'signedin' && this.#state.userId !== front.user_id) {
       // Another tab signed in as someone else: these cookies are theirs now. Read who.
+      this.#era += 1;
+      this.#lastSeq = 0;
       this.#closeEvents();
       this.#setState({ ...EMPTY, status: 'unknown', expiresAt: front.exp });
       this.reload().catch(() => {});
@@ -335,6 +351,7 @@ export class Gatehouse {
   #signedOut(reason, { broadcast = true } = {}) {
     const was = this.#state.status;
     this.#era += 1;
+    this.#lastSeq = 0;
     this.#closeEvents();
     this.#setState({ ...EMPTY, status: 'signedout' });
     try { localStorage.removeItem(this.#sharedKey()); } catch { /* storage disabled */ }
@@ -343,7 +360,7 @@ export class Gatehouse {
   }
 
   #onTabMessage(msg) {
-    if (msg?.type === 'feed' && this.#following && !this.#source) {
+    if (msg?.type === 'feed' && this.#following && !this.#source && msg.userId === this.#state.userId) {
       this.#onFeed(msg.event, { data: msg.data, lastEventId: msg.id });
     }
     if (msg?.type === 'refreshed' && msg.front) this.#adopt(msg.front);
@@ -422,7 +439,8 @@ export class Gatehouse {
     source.onopen = () => { this.#reconnectDelay = 500; };
     for (const type of FEED_EVENTS) {
       source.addEventListener(type, (m) => {
-        this.#channel?.postMessage({ type: 'feed', event: type, data: m.data, id: m.lastEventId });
+        this.#channel?.postMessage({ type: 'feed', event: type, data: m.data, id: m.lastEventId,
+          userId: this.#state.userId });
         this.#onFeed(type, m);
       });
     }
@@ -467,6 +485,7 @@ export class Gatehouse {
 
   #onFeed(type, message) {
     const seq = Number(message.lastEventId) || 0;
+    if (seq && seq <= this.#lastSeq && type !== 'resync') return;  // seen (a replay, a takeover)
     if (seq) this.#lastSeq = Math.max(this.#lastSeq, seq);
     let event = { type };
     try { event = JSON.parse(message.data); } catch { /* resync carries only a position */ }

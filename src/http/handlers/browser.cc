@@ -23,6 +23,7 @@ struct Context {
   authz::AuthzService& authz;
   identity::SigninThrottle& refresh_guard;
   const BrowserOptions& options;
+  std::function<std::int64_t()> feed_position;
 };
 
 bool HeaderTransport(const Request& req) {
@@ -177,6 +178,7 @@ Response SignOut(Context& c, Request& req) {
 }
 
 Result<Response> Me(Context& c, Request& req) {
+  const std::int64_t feed_seq = c.feed_position();  // before the reads: no event falls between
   GH_ASSIGN_OR_RETURN(auto claims, Authenticate(c, req));
   GH_ASSIGN_OR_RETURN(store::UserRecord user, c.users.Get(claims->user_id));
   GH_ASSIGN_OR_RETURN(store::SessionRecord session, c.sessions.Get(claims->session_handle));
@@ -190,7 +192,8 @@ Result<Response> Me(Context& c, Request& req) {
   Response r = JsonResponse(200, bj::object{{"user", UserJson(user, current_roles, ver)},
                                             {"roles", std::move(roles)},
                                             {"permissions", std::move(perms)},
-                                            {"session", SessionJson(session)}});
+                                            {"session", SessionJson(session)},
+                                            {"feed_seq", feed_seq}});
   r.SetHeader("X-Gatehouse-Front",
               FrontHeader(claims->user_id, claims->roles, claims->expires_at_s * 1000));
   return r;
@@ -251,8 +254,9 @@ Handler Browser(const BrowserOptions& options, Handler handler) {
 
 void AddBrowserRoutes(Router& router, UserService& users, SessionService& sessions,
                       authz::AuthzService& authz, identity::SigninThrottle& refresh_guard,
-                      const BrowserOptions& options) {
-  auto c = std::make_shared<Context>(Context{users, sessions, authz, refresh_guard, options});
+                      const BrowserOptions& options, std::function<std::int64_t()> feed_position) {
+  auto c = std::make_shared<Context>(
+      Context{users, sessions, authz, refresh_guard, options, std::move(feed_position)});
   const RouteOptions blocking{.blocking = true};
   auto add = [&](Method m, const char* path, Result<Response> (*fn)(Context&, Request&)) {
     router.Add(m, path,

@@ -17,6 +17,8 @@
 // `X-Gatehouse-Transport: header` and the tokens come back in the body instead of cookies;
 // authenticate with `Authorization: Bearer <access token>`, refresh with {refresh_token}.
 
+#include <functional>
+
 #include "authz/authz_service.h"
 #include "http/handlers/browser_support.h"
 #include "http/router.h"
@@ -28,8 +30,11 @@ namespace gatehouse::http {
 // `refresh_guard` counts refresh attempts with a token the server does not accept, per client
 // IP; once it trips, /v1/auth/refresh answers 429 (guessing refresh tokens is throttled).
 // `authz` answers /v1/me's roles and permissions from the store (always current).
+// `feed_position`: the feed's head, answered in /v1/me as `feed_seq` so a page opens
+// /v1/me/events from now (`?after=feed_seq`) instead of replaying the retained log.
 void AddBrowserRoutes(Router& router, identity::UserService& users,
                       sessions::SessionService& sessions, authz::AuthzService& authz,
-                      identity::SigninThrottle& refresh_guard, const BrowserOptions& options);
+                      identity::SigninThrottle& refresh_guard, const BrowserOptions& options,
+                      std::function<std::int64_t()> feed_position);
 
 }  // namespace gatehouse::http

@@ -1,5 +1,6 @@
 #include "http/handlers/feed_stream.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "http/handlers/answer.h"
@@ -67,12 +68,17 @@ class SseStream final : public ResponseStream {
   bool ended_ = false;
 };
 
+// The later of `?after` and Last-Event-ID: a browser reconnecting an EventSource sends the
+// URL it first opened (its `after` now stale) and the id of the last event it received.
 Result<std::int64_t> After(const Request& req) {
-  std::optional<std::string_view> text = req.Query("after");
-  if (!text) text = req.Header("last-event-id");
-  if (!text) return std::int64_t{0};
-  if (auto n = ParseInteger(*text, 0, std::numeric_limits<std::int64_t>::max())) return *n;
-  return InvalidArgument("'after' (or Last-Event-ID) must be a sequence number");
+  std::int64_t after = 0;
+  for (std::optional<std::string_view> text : {req.Query("after"), req.Header("last-event-id")}) {
+    if (!text) continue;
+    const auto n = ParseInteger(*text, 0, std::numeric_limits<std::int64_t>::max());
+    if (!n) return InvalidArgument("'after' (or Last-Event-ID) must be a sequence number");
+    after = std::max(after, *n);
+  }
+  return after;
 }
 
 // Replays the log after `after` (or a resync snapshot), then streams live events. `owner`: see

@@ -32,15 +32,16 @@ async function follow() {
   const list = $('#event-log');
   if (!list) return;
   try {
-    // Asking after the end gives the head without events (and never a resync snapshot).
-    const head = await gh.api('/v1/revocations', { query: { after: Number.MAX_SAFE_INTEGER, limit: 1 } });
-    const start = lastSeq || Math.max(0, head.last_seq - 20);
+    // /v1/me names the feed's head (feed_seq) and, through the SDK, refreshes an outdated token.
+    const { feed_seq: head } = await gh.api('/v1/me');
+    const start = lastSeq || Math.max(0, head - 20);
     stopEvents();
     source = new EventSource(`/v1/revocations/stream?after=${start}`, { withCredentials: true });
     const add = (m) => {
       let e;
       try { e = JSON.parse(m.data); } catch { return; }
       const seq = Number(m.lastEventId) || e.seq || 0;
+      if (seq && seq <= lastSeq && m.type !== 'resync') return;  // a replay after a reconnect
       lastSeq = Math.max(lastSeq, seq);
       list.prepend(line(e.type ? e : { ...e, seq, type: m.type }));
       while (list.children.length > KEEP) list.lastChild.remove();
