@@ -128,7 +128,10 @@ Status BuildServices(Services& p) {
       if (claims.error().reason() == reason::kTryRefreshToken) check.outdated = claims.error();
       return check;
     }
-    check.who = {.user_id = (*claims)->user_id, .session_handle = (*claims)->session_handle};
+    check.who = {.user_id = (*claims)->user_id,
+                 .session_handle = (*claims)->session_handle,
+                 .token_expires_at_ms = (*claims)->expires_at_s * 1000,
+                 .kid = (*claims)->kid};
     Result<bool> admin = p.authz->Check((*claims)->user_id, authz::kAdminPermission);
     check.result = admin && *admin ? Admin::kAdmin : Admin::kNotAdmin;
     return check;
@@ -183,7 +186,8 @@ void BuildRouter(Services& p) {
   http::AddForwardAuthRoute(p.router, *p.sessions, p.browser);
   http::AddFeedRoutes(p.router, *p.feed, *p.auth);
   http::AddFeedStreamRoutes(
-      p.router, {.feed = *p.feed, .sessions = *p.sessions, .browser = p.browser}, *p.auth);
+      p.router, {.feed = *p.feed, .sessions = *p.sessions, .browser = p.browser, .clock = p.clock},
+      *p.auth);
   if (p.config.test_clock) {
     OffsetClock* test_clock = &p.clock;
     p.router.Add(

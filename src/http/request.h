@@ -5,6 +5,7 @@
 //
 // Thread-safety: a plain value.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,6 +37,8 @@ struct Request {
   struct Principal {
     std::string user_id;
     std::string session_handle;
+    std::int64_t token_expires_at_ms = 0;  // the access token's exp
+    std::string kid;                       // the key that signed it
   };
   std::optional<Principal> principal;
 

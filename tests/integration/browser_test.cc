@@ -577,6 +577,36 @@ TEST_F(BrowserApi, AdminBrowserSessionsReachTheBackendApi) {
   EXPECT_NE(records.back().data.find(handle), std::string::npos) << "the last event ended it";
 }
 
+class ShortTokens : public BrowserApi {
+ protected:
+  ShortTokens() : BrowserApi({{"COOKIE_SECURE", "false"}, {"ACCESS_TOKEN_TTL", "2s"}}) {}
+};
+
+// The console's full feed, opened with an admin's session, ends once that session's access token
+// expires (no event says so): the reconnect must show a current token, so an admin whose session
+// lapsed does not go on reading every user's events.
+TEST_F(ShortTokens, AnAdminsFullFeedEndsWhenTheAdminsTokenExpires) {
+  Device boss = NewDevice();
+  const std::string id = SignUp(boss, "lapsed@example.com");
+  HttpClient admin = Admin();
+  ASSERT_EQ(
+      admin.Send("PUT", "/v1/roles/admin", R"({"permissions":["gatehouse:admin"]})", server_.Auth())
+          .status,
+      200);
+  ASSERT_EQ(admin.Send("PUT", "/v1/users/" + id + "/roles/admin", "", server_.Auth()).status, 200);
+  ASSERT_EQ(boss.Send("POST", "/v1/auth/refresh", "{}").status, 200);
+  const auto opened = std::chrono::steady_clock::now();
+  SseClient feed(server_.port(), "/v1/revocations/stream",
+                 {{"Cookie", "gh_access=" + boss.jar().at("gh_access")}});
+  feed.WaitForEvents(1, std::chrono::milliseconds(500));
+  ASSERT_EQ(feed.status(), 200) << feed.text();
+  EXPECT_FALSE(feed.ended());
+  feed.WaitForId(1'000'000, std::chrono::seconds(10));  // until it ends (a heartbeat is 5 s)
+  EXPECT_TRUE(feed.ended()) << feed.text();
+  EXPECT_GE(std::chrono::steady_clock::now() - opened, std::chrono::milliseconds(1500))
+      << "ended before the token did";
+}
+
 TEST_F(BrowserApi, AuditHasNoSecrets) {
   Device a = NewDevice();
   SignUp(a, "audit@example.com");

@@ -17,15 +17,20 @@ std::string SseResync(const revocation::Snapshot& snapshot) {
 }
 
 // Who a stream is for: /v1/me/events carries only `user`'s events and ends with its session; the
-// full feed opened by an admin's browser session (not an API key) ends with that session too, or
-// when the admin's claims change (a reconnect checks gatehouse:admin again).
+// full feed opened by an admin's browser session (not an API key) ends with that session too,
+// when the admin's claims change or the key of the admin's token is revoked, and when that token
+// expires (`ends_at_ms`, checked at least at every heartbeat): each reconnect is authorised again.
 struct StreamOwner {
   std::string user;
   std::string handle;
   bool own_events_only = true;
+  std::int64_t ends_at_ms = 0;  // 0: no end of its own
+  std::string kid;
   bool Ends(const revocation::Event& e) const {
     if (e.EndsSession(user, handle)) return true;
-    return !own_events_only && e.type == revocation::EventType::kClaimsChanged && e.user_id == user;
+    if (own_events_only) return false;
+    return (e.type == revocation::EventType::kClaimsChanged && e.user_id == user) ||
+           (e.type == revocation::EventType::kKeyRevoked && e.kid == kid);
   }
 };
 
@@ -33,14 +38,20 @@ struct StreamOwner {
 class SseStream final : public ResponseStream {
  public:
   // `owner`: the stream ends right after delivering the event that ends its owner's session.
-  SseStream(revocation::Feed& feed, revocation::Opening opening, std::optional<StreamOwner> owner)
+  SseStream(revocation::Feed& feed, revocation::Opening opening, std::optional<StreamOwner> owner,
+            Clock& clock)
       : feed_(feed),
         sub_(std::move(opening.live)),
         last_sent_(opening.position),
-        session_(std::move(owner)) {}
+        session_(std::move(owner)),
+        clock_(clock) {}
   void SetWaker(std::function<void()> wake) override { sub_->SetWaker(std::move(wake)); }
   std::optional<std::string> Next() override {
     if (sub_->Overflowed() || ended_) return std::nullopt;
+    if (session_ && session_->ends_at_ms > 0 &&
+        ToUnixMillis(clock_.Now()) >= session_->ends_at_ms) {
+      return std::nullopt;
+    }
     std::string out;
     if (sub_->TakeResync()) {
       revocation::Snapshot snapshot = feed_.TakeSnapshot();
@@ -65,6 +76,7 @@ class SseStream final : public ResponseStream {
   std::shared_ptr<revocation::Subscription> sub_;
   std::int64_t last_sent_;  // only touched by the connection's coroutine
   const std::optional<StreamOwner> session_;
+  Clock& clock_;
   bool ended_ = false;
 };
 
@@ -83,8 +95,8 @@ Result<std::int64_t> After(const Request& req) {
 
 // Replays the log after `after` (or a resync snapshot), then streams live events. `owner`: see
 // StreamOwner; unset for the API-key stream.
-Result<Response> Open(revocation::Feed& feed, const Request& req,
-                      std::optional<StreamOwner> owner) {
+Result<Response> Open(revocation::Feed& feed, const Request& req, std::optional<StreamOwner> owner,
+                      Clock& clock) {
   GH_ASSIGN_OR_RETURN(std::int64_t after, After(req));
   GH_ASSIGN_OR_RETURN(revocation::Opening opening,
                       feed.Follow(after, owner && owner->own_events_only ? owner->user : ""));
@@ -95,7 +107,7 @@ Result<Response> Open(revocation::Feed& feed, const Request& req,
     for (const revocation::Event& e : opening.backlog) body += SseEvent(e);
   }
   Response r = TextResponse(200, std::move(body), "text/event-stream");
-  r.stream = std::make_shared<SseStream>(feed, std::move(opening), std::move(owner));
+  r.stream = std::make_shared<SseStream>(feed, std::move(opening), std::move(owner), clock);
   return r;
 }
 
@@ -112,9 +124,13 @@ void AddFeedStreamRoutes(Router& router, FeedStreamDeps deps, const ApiAuth& aut
     return Answer([&] {
       std::optional<StreamOwner> owner;
       if (req.principal) {
-        owner = StreamOwner{req.principal->user_id, req.principal->session_handle, false};
+        owner = StreamOwner{.user = req.principal->user_id,
+                            .handle = req.principal->session_handle,
+                            .own_events_only = false,
+                            .ends_at_ms = req.principal->token_expires_at_ms,
+                            .kid = req.principal->kid};
       }
-      return Open(d->feed, req, std::move(owner));
+      return Open(d->feed, req, std::move(owner), d->clock);
     });
   }),
              {.blocking = true});
@@ -128,7 +144,9 @@ void AddFeedStreamRoutes(Router& router, FeedStreamDeps deps, const ApiAuth& aut
                  if (!token) return Unauthenticated("sign in first");
                  GH_ASSIGN_OR_RETURN(auto claims,
                                      d->sessions.Verify(*token, sessions::VerifyMode::kLocal));
-                 return Open(d->feed, req, StreamOwner{claims->user_id, claims->session_handle});
+                 return Open(d->feed, req,
+                             StreamOwner{.user = claims->user_id, .handle = claims->session_handle},
+                             d->clock);
                });
                AddCors(req, d->browser, r);  // an EventSource from an allowed origin
                return r;

@@ -8,6 +8,7 @@
 // the feed met an event it could not decode. A subscriber that falls too far behind is
 // disconnected and resumes with `after=`. Everything comes from the revocation::Feed.
 
+#include "common/clock.h"
 #include "http/handlers/api_auth.h"
 #include "http/handlers/browser_support.h"
 #include "http/router.h"
@@ -20,6 +21,7 @@ struct FeedStreamDeps {
   revocation::Feed& feed;
   sessions::SessionService& sessions;
   const BrowserOptions& browser;
+  Clock& clock;  // ends an admin's full feed when the admin's access token does
 };
 
 void AddFeedStreamRoutes(Router& router, FeedStreamDeps deps, const ApiAuth& auth);
