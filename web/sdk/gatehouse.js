@@ -383,7 +383,8 @@ export class Gatehouse {
     // No Web Locks: a lease in localStorage. A tab writes its claim, waits a moment, and holds
     // the lease only if its claim is still the one there (a tab that wrote at the same time has
     // overwritten it, or will see its own overwritten); the others wait for the holder's
-    // 'refreshed' message, or for the lease to expire (10 s: a tab that died holding it).
+    // 'refreshed' message, or for the lease to expire (20 s, longer than the refresh's own 15 s
+    // timeout: only a tab that died holding it lets it lapse).
     const key = `${this.#sharedKey()}:lease`;
     const id = Math.random().toString(36).slice(2);
     const read = () => { try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch { return null; } };
@@ -398,7 +399,7 @@ export class Gatehouse {
         await pause(100);
         continue;
       }
-      try { localStorage.setItem(key, JSON.stringify({ id, until: Date.now() + 10000 })); } catch { break; }
+      try { localStorage.setItem(key, JSON.stringify({ id, until: Date.now() + 20000 })); } catch { break; }
       await new Promise((resolve) => { setTimeout(resolve, 40); });
       if (read()?.id === id) break;
     }
