@@ -509,7 +509,10 @@ export class Gatehouse {
         break;
       case 'resync':
       case 'key_revoked':
-        // Every signed-in tab of every user hears these at once: spread the reloads over 2 s.
+        // A resync reaches every follower of the feed at once (the server met an event it could
+        // not decode, or the position was pruned): spread the reloads over 2 s. (key_revoked
+        // names no user, so /v1/me/events does not carry it; a token signed by a revoked key
+        // answers try_refresh_token on its next use.)
         setTimeout(() => this.reload().catch(() => {}), Math.random() * 2000);
         break;
       default:
