@@ -79,6 +79,19 @@ class BrowserApi : public ::testing::Test {
     return Str(Json(r.body).at("user"), "id");
   }
   HttpClient Admin() { return HttpClient(server_.port()); }
+  // Grants user `id` (signed in on `d`) the role "admin" holding gatehouse:admin, and refreshes
+  // `d` so its token carries the grant.
+  void MakeAdmin(Device& d, const std::string& id) {
+    HttpClient admin = Admin();
+    ASSERT_EQ(admin
+                  .Send("PUT", "/v1/roles/admin", R"({"permissions":["gatehouse:admin"]})",
+                        server_.Auth())
+                  .status,
+              200);
+    ASSERT_EQ(admin.Send("PUT", "/v1/users/" + id + "/roles/admin", "", server_.Auth()).status,
+              200);
+    ASSERT_EQ(d.Send("POST", "/v1/auth/refresh", "{}").status, 200);
+  }
 
   ServerProcess server_;
   bool server_settings_secure_ = false;
@@ -527,14 +540,9 @@ TEST_F(BrowserApi, AdminBrowserSessionsReachTheBackendApi) {
   const std::string boss_id = SignUp(boss, "boss@example.com");
   SignUp(plain, "plain@example.com");
   HttpClient admin = Admin();
-  ASSERT_EQ(
-      admin.Send("PUT", "/v1/roles/admin", R"({"permissions":["gatehouse:admin"]})", server_.Auth())
-          .status,
-      200);
-  ASSERT_EQ(admin.Send("PUT", "/v1/users/" + boss_id + "/roles/admin", "", server_.Auth()).status,
-            200);
-  // The grant bumped ver: the boss's cookie token must refresh first, then it is an admin.
-  ASSERT_EQ(boss.Send("POST", "/v1/auth/refresh", "{}").status, 200);
+  // The grant bumps ver: the boss's cookie token must refresh first (MakeAdmin does), then it is
+  // an admin.
+  MakeAdmin(boss, boss_id);
   EXPECT_EQ(boss.Send("GET", "/v1/users?limit=10").status, 200);
   EXPECT_EQ(plain.Send("GET", "/v1/users?limit=10").status, 403);
   EXPECT_EQ(HttpClient(server_.port()).Send("GET", "/v1/users").status, 401);
@@ -588,13 +596,7 @@ class ShortTokens : public BrowserApi {
 TEST_F(ShortTokens, AnAdminsFullFeedEndsWhenTheAdminsTokenExpires) {
   Device boss = NewDevice();
   const std::string id = SignUp(boss, "lapsed@example.com");
-  HttpClient admin = Admin();
-  ASSERT_EQ(
-      admin.Send("PUT", "/v1/roles/admin", R"({"permissions":["gatehouse:admin"]})", server_.Auth())
-          .status,
-      200);
-  ASSERT_EQ(admin.Send("PUT", "/v1/users/" + id + "/roles/admin", "", server_.Auth()).status, 200);
-  ASSERT_EQ(boss.Send("POST", "/v1/auth/refresh", "{}").status, 200);
+  MakeAdmin(boss, id);
   const auto opened = std::chrono::steady_clock::now();
   SseClient feed(server_.port(), "/v1/revocations/stream",
                  {{"Cookie", "gh_access=" + boss.jar().at("gh_access")}});
@@ -666,6 +668,23 @@ TEST_F(BrowserApi, BadInputOnEveryNewEndpoint) {
   EXPECT_EQ(
       admin.Send("POST", "/v1/users", R"({"email":"x@y.z","password":1})", server_.Auth()).status,
       400);
+  // The email-prefix search takes any bytes as a literal prefix: no pattern, no crash, no match.
+  const std::vector<std::string> prefixes = {"%FF%FE", "%25", "_", "%00", std::string(8000, 'a'),
+                                             "zz%40"};
+  for (const std::string& q : prefixes) {
+    HttpResponse r = admin.Send("GET", "/v1/users?q=" + q, "", server_.Auth());
+    EXPECT_TRUE(r.status == 200 || r.status == 400) << q.substr(0, 20) << " " << r.status;
+    if (r.status == 200) {
+      EXPECT_TRUE(Json(r.body).at("users").as_array().empty()) << q.substr(0, 20);
+    } else {
+      EXPECT_EQ(Str(Json(r.body), "error"), "bad_request") << q.substr(0, 20);
+    }
+  }
+  EXPECT_EQ(Json(admin.Send("GET", "/v1/users?q=BAD", "", server_.Auth()).body)
+                .at("users")
+                .as_array()
+                .size(),
+            1u);  // any case finds bad@example.com
 }
 
 }  // namespace
