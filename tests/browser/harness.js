@@ -13,6 +13,23 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const BIN = process.env.GATEHOUSE_BIN || path.join(root, 'build/debug/bin/gatehouse');
 export const SCREENSHOTS = path.join(root, 'build/screenshots');
 export const PASSWORD = 'a long enough secret 7';
+export const LIVE_MS = 1000;  // the issue's bound for a change to reach an open tab
+
+// Resolves with the ms from `start` until `selector` is visible in `page`; fails once LIVE_MS
+// have passed since `start` (one deadline for every page checked against the same start).
+export async function visibleWithin(page, selector, start) {
+  const left = Math.max(1, LIVE_MS - (Date.now() - start));
+  await page.locator(selector).first().waitFor({ state: 'visible', timeout: left });
+  return Date.now() - start;
+}
+
+// Makes Web Locks absent from every page of `context` (browsers without them; the SDK's
+// localStorage leases then stand in).
+export async function withoutWebLocks(context) {
+  await context.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined });
+  });
+}
 
 // `gatehouse users create` against a data directory (before the server holds its file).
 export function createUser(dataDir, email, { admin = false, password = PASSWORD } = {}) {

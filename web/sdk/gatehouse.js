@@ -18,6 +18,9 @@
 
 const CHANNEL = 'gatehouse';
 const LOCK = 'gatehouse-refresh';
+const CHECK_MS = 30000;        // an unexpected 401 checks the refresh token at most this often
+const LEASE_WAIT_MS = 25000;   // the longest a tab waits for the refresh lease (no Web Locks)
+const STREAM_TICK_MS = 2000;   // the stream lease's renewal and check (no Web Locks)
 const FEED_EVENTS = ['claims_changed', 'session_revoked', 'user_sessions_revoked', 'user_banned',
   'user_unbanned', 'key_revoked', 'resync'];
 
@@ -53,6 +56,21 @@ function decodeFront(header) {
   }
 }
 
+function randomId() {
+  return globalThis.crypto?.randomUUID?.() || Math.random().toString(36).slice(2);
+}
+
+// localStorage that may be disabled or full: reads answer null, writes answer false.
+function readStored(key) {
+  try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch { return null; }
+}
+function writeStored(key, value) {
+  try { localStorage.setItem(key, JSON.stringify(value)); return true; } catch { return false; }
+}
+function removeStored(key) {
+  try { localStorage.removeItem(key); } catch { /* disabled */ }
+}
+
 async function readError(res) {
   let body = {};
   try {
@@ -76,11 +94,12 @@ export class Gatehouse {
   #channel = null;
   #source = null;          // the EventSource of /v1/me/events, in the tab that holds it
   #following = false;      // following the feed: holding the stream, or relayed by the holder
-  #leadership = null;      // {abort, release} of this tab's claim on the stream's Web Lock
+  #leadership = null;      // {holds(), stop()}: this tab's claim on holding the stream
   #lastSeq = 0;
   #reconnectDelay = 500;
   #reconnectTimer = 0;
   #frontAt = 0;            // when the current access token's front was read
+  #checkedAt = 0;          // when an unexpected 401 last made this tab check the refresh token
   #era = 0;                // moves on at every sign-out: older answers are then ignored
 
   // baseUrl: where Gatehouse answers ('' = this origin). refreshMarginMs: refresh an access
@@ -155,9 +174,12 @@ export class Gatehouse {
     try {
       const me = await this.api('/v1/me');
       if (era !== this.#era) return;  // signed out meanwhile: this answer is from before
-      // The state just read is current as of feed_seq: the stream starts there, not at the
-      // start of the retained log (an old ban, long lifted, must not sign anyone out).
-      this.#lastSeq = Math.max(this.#lastSeq, me.feed_seq || 0);
+      // The state just read is current as of feed_seq: a first stream starts there, not at the
+      // start of the retained log (an old ban, long lifted, must not sign anyone out). A stream
+      // that is followed already resumes where it was (reopened after a refresh, or by the tab
+      // that took it over), so no event is lost to the page; what it replays is harmless (an
+      // ended session stays ended).
+      if (!this.#lastSeq) this.#lastSeq = me.feed_seq || 0;
       this.#setState({ status: 'signedin', userId: me.user.id, email: me.user.email,
         roles: me.roles, permissions: me.permissions, sessionHandle: me.session.handle,
         user: me.user });
@@ -192,10 +214,15 @@ export class Gatehouse {
     for (let attempt = 0; res.status === 401 && !signing && attempt < 2; attempt += 1) {
       const err = await readError(res);
       if (err.code !== 'try_refresh_token') {
-        // unauthorised is also a wrong current password, or the app's own API refusing: the
-        // session is over only if the refresh token no longer works (refresh signs out then).
-        if (this.#state.status === 'signedin' && this.#ours(url)) {
-          await this.refresh({ force: true }).catch(() => true);
+        // unauthorised is also a wrong current password, a key the server no longer knows, or
+        // the app's own API refusing: the session is over only if the refresh token no longer
+        // works (refresh signs out then). Asked at most once per CHECK_MS, so an endpoint that
+        // keeps answering 401 does not cost a refresh per call; a read is sent again after a
+        // refresh that worked, a write is not (it may have been a wrong password).
+        if (this.#state.status === 'signedin' && this.#ours(url) && Date.now() - this.#checkedAt > CHECK_MS) {
+          this.#checkedAt = Date.now();
+          const fresh = await this.refresh({ force: true }).catch(() => false);
+          if (fresh && (method === 'GET' || method === 'HEAD')) res = await send();
         }
         break;
       }
@@ -354,7 +381,7 @@ export class Gatehouse {
     this.#lastSeq = 0;
     this.#closeEvents();
     this.#setState({ ...EMPTY, status: 'signedout' });
-    try { localStorage.removeItem(this.#sharedKey()); } catch { /* storage disabled */ }
+    removeStored(this.#sharedKey());
     if (broadcast) this.#channel?.postMessage({ type: 'signedout', reason });
     if (was !== 'signedout') this.#emit('signedout', { reason });
   }
@@ -370,12 +397,8 @@ export class Gatehouse {
   }
 
   #sharedKey() { return `gatehouse.front:${this.#base}`; }
-  #readShared() {
-    try { return JSON.parse(localStorage.getItem(this.#sharedKey()) || 'null'); } catch { return null; }
-  }
-  #writeShared(value) {
-    try { localStorage.setItem(this.#sharedKey(), JSON.stringify(value)); } catch { /* disabled */ }
-  }
+  #readShared() { return readStored(this.#sharedKey()); }
+  #writeShared(value) { writeStored(this.#sharedKey(), value); }
 
   // Runs fn while holding the refresh lock shared by this origin's tabs.
   async #exclusive(fn) {
@@ -384,52 +407,101 @@ export class Gatehouse {
     // the lease only if its claim is still the one there (a tab that wrote at the same time has
     // overwritten it, or will see its own overwritten); the others wait for the holder's
     // 'refreshed' message, or for the lease to expire (20 s, longer than the refresh's own 15 s
-    // timeout: only a tab that died holding it lets it lapse).
+    // timeout: only a tab that died holding it lets it lapse). The wait is bounded by the clock,
+    // not by a count of rounds (a hidden tab's timers run late); a tab that cannot take the
+    // lease in LEASE_WAIT_MS does not refresh without it: the refresh fails as `unavailable`.
     const key = `${this.#sharedKey()}:lease`;
-    const id = Math.random().toString(36).slice(2);
-    const read = () => { try { return JSON.parse(localStorage.getItem(key) || 'null'); } catch { return null; } };
+    const id = randomId();
     const pause = (ms) => new Promise((resolve) => {
       const done = () => { this.#channel?.removeEventListener('message', done); resolve(); };
       this.#channel?.addEventListener('message', done);
       setTimeout(done, ms);
     });
-    for (let i = 0; i < 200; i += 1) {
-      const lease = read();
-      if (lease && lease.id !== id && lease.until > Date.now()) {
+    const deadline = Date.now() + LEASE_WAIT_MS;
+    for (;;) {
+      const lease = readStored(key);
+      if (!lease || lease.id === id || lease.until <= Date.now()) {
+        if (!writeStored(key, { id, until: Date.now() + 20000 })) break;  // storage disabled
+        await new Promise((resolve) => { setTimeout(resolve, 40); });
+        if (readStored(key)?.id === id) break;
+      } else {
         await pause(100);
-        continue;
       }
-      try { localStorage.setItem(key, JSON.stringify({ id, until: Date.now() + 20000 })); } catch { break; }
-      await new Promise((resolve) => { setTimeout(resolve, 40); });
-      if (read()?.id === id) break;
+      if (Date.now() > deadline) {
+        throw new GatehouseError(503, 'unavailable', 'another tab holds the refresh lease');
+      }
     }
     try { return await fn(); } finally {
-      if (read()?.id === id) {
-        try { localStorage.removeItem(key); } catch { /* disabled */ }
-      }
+      if (readStored(key)?.id === id) removeStored(key);
     }
   }
 
-  // Follows /v1/me/events. One tab of the origin holds the stream (a Web Lock) and relays its
-  // events to the others over the BroadcastChannel, so many tabs cost one connection (browsers
-  // allow six per host) and one of the server's five streams per user; when that tab goes, the
-  // next takes the lock and resumes after the last event it was relayed.
+  // Follows /v1/me/events. One tab of the origin holds the stream and relays its events to the
+  // others over the BroadcastChannel, so many tabs cost one connection (browsers allow six per
+  // host) and one of the server's five streams per user; when that tab goes, the next takes over
+  // and resumes after the last event it was relayed (a replayed event is dropped by its seq).
   #openEvents() {
     if (!this.#useEvents || this.#following || typeof EventSource === 'undefined') return;
     this.#following = true;
-    if (!globalThis.navigator?.locks?.request || !this.#channel) {
-      this.#connect();
-      return;
-    }
+    if (!this.#channel) this.#connect();  // nothing to relay over: every tab follows alone
+    else if (globalThis.navigator?.locks?.request) this.#leadByLock();
+    else this.#leadByLease();
+  }
+
+  // Holding the stream is holding a Web Lock: the browser hands it on when the tab closes.
+  #leadByLock() {
     const abort = new AbortController();
-    this.#leadership = { abort, release: null };
-    const mine = this.#leadership;
+    let release = null;
+    const mine = {
+      holds: () => release !== null,
+      stop: () => { abort.abort(); release?.(); },
+    };
+    this.#leadership = mine;
     navigator.locks.request(`${LOCK}-events:${this.#base}`, { signal: abort.signal },
-      () => new Promise((release) => {
-        mine.release = release;
-        if (this.#leadership !== mine) release();
+      () => new Promise((done) => {
+        release = done;
+        if (this.#leadership !== mine) done();
         else this.#connect();
       })).catch(() => { /* aborted: this tab stopped following */ });
+  }
+
+  // No Web Locks: a lease in localStorage that the holder renews every STREAM_TICK_MS (three
+  // ticks long) and the others check as often, taking it (write, wait, verify: one winner) once
+  // it lapsed or was given up. A holder that finds the lease taken (its timers were held back
+  // while hidden) closes its stream and follows the relay.
+  #leadByLease() {
+    const key = `${this.#sharedKey()}:stream`;
+    const id = randomId();
+    let held = false;
+    let timer = 0;
+    const giveUp = () => { if (readStored(key)?.id === id) removeStored(key); };
+    const mine = {
+      holds: () => held,
+      stop: () => {
+        clearInterval(timer);
+        removeEventListener('pagehide', giveUp);
+        if (held) giveUp();
+        held = false;
+      },
+    };
+    const tick = async () => {
+      const lease = readStored(key);
+      if (lease && lease.id !== id && lease.until > Date.now()) {
+        if (held) { held = false; this.#source?.close(); this.#source = null; }
+        return;
+      }
+      if (!writeStored(key, { id, until: Date.now() + 3 * STREAM_TICK_MS })) return;
+      if (!held) {
+        await new Promise((resolve) => { setTimeout(resolve, 50); });
+        if (this.#leadership !== mine || readStored(key)?.id !== id) return;
+        held = true;
+      }
+      if (!this.#source && !this.#reconnectTimer) this.#connect();
+    };
+    this.#leadership = mine;
+    addEventListener('pagehide', giveUp);
+    timer = setInterval(tick, STREAM_TICK_MS);
+    tick();
   }
 
   #connect() {
@@ -461,11 +533,12 @@ export class Gatehouse {
     const delay = this.#reconnectDelay * (0.5 + Math.random());
     this.#reconnectDelay = Math.min(this.#reconnectDelay * 2, 30000);
     this.#reconnectTimer = setTimeout(async () => {
+      this.#reconnectTimer = 0;
       if (this.#state.status === 'signedout') return;
       try {
         await this.reload();
         // The tab that holds the stream (or follows alone) opens it again.
-        const holder = this.#leadership ? this.#leadership.release : true;
+        const holder = this.#leadership ? this.#leadership.holds() : true;
         if (this.#state.status === 'signedin' && this.#following && !this.#source && holder) this.#connect();
       } catch {
         this.#reconnectLater();
@@ -475,13 +548,13 @@ export class Gatehouse {
 
   #closeEvents() {
     clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = 0;
     this.#source?.close();
     this.#source = null;
     this.#following = false;
     const leadership = this.#leadership;
     this.#leadership = null;
-    leadership?.abort.abort();
-    leadership?.release?.();
+    leadership?.stop();
   }
 
   #onFeed(type, message) {

@@ -33,8 +33,16 @@ async function follow() {
   if (!list) return;
   try {
     // /v1/me names the feed's head (feed_seq) and, through the SDK, refreshes an outdated token.
-    const { feed_seq: head } = await gh.api('/v1/me');
-    const start = lastSeq || Math.max(0, head - 20);
+    const me = await gh.api('/v1/me');
+    if (!list.isConnected) return;  // the console was closed meanwhile (signed out, denied)
+    if (!me.permissions.includes('gatehouse:admin')) {
+      // The server refuses the stream now (403), which an EventSource cannot tell apart from a
+      // dropped connection: stop here instead of retrying.
+      $('#event-status').textContent = 'Stopped.';
+      showMessage($('#events-message'), messageFor({ code: 'forbidden' }));
+      return;
+    }
+    const start = lastSeq || Math.max(0, me.feed_seq - 20);
     stopEvents();
     source = new EventSource(`/v1/revocations/stream?after=${start}`, { withCredentials: true });
     const add = (m) => {
@@ -49,6 +57,7 @@ async function follow() {
       retryDelay = 1000;
     };
     for (const type of TYPES) source.addEventListener(type, add);
+    source.onopen = () => { $('#event-status').textContent = 'Following the feed.'; };
     const mine = source;
     source.onerror = () => {
       if (mine.readyState !== EventSource.CLOSED) {
