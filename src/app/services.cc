@@ -206,8 +206,9 @@ void BuildRouter(Services& p) {
                  return http::TextResponse(200, table, "application/json");
                }));
   revocation::Feed* feed = p.feed.get();
-  http::AddBrowserRoutes(p.router, *p.users, *p.sessions, *p.authz, *p.refresh_guard, p.browser,
-                         [feed] { return feed->position(); });
+  http::AddBrowserRoutes(
+      p.router, *p.users, *p.sessions, *p.authz, *p.refresh_guard, p.browser,
+      [feed] { return feed->position(); }, p.clock);
   http::AddPageRoutes(p.router);
 }
 

@@ -68,16 +68,16 @@ void Subscription::RequestResync() {
   if (wake) wake();
 }
 
-std::shared_ptr<Subscription> EventBus::Subscribe(std::string user_id, std::size_t max_queue,
-                                                  std::size_t max_for_user) {
-  std::shared_ptr<Subscription> s(
-      new Subscription(weak_from_this(), std::move(user_id), max_queue));  // NOLINT
+std::shared_ptr<Subscription> EventBus::Subscribe(std::string user_filter, std::size_t max_queue,
+                                                  std::string holder, std::size_t max_per_holder) {
+  std::shared_ptr<Subscription> s(new Subscription(  // NOLINT
+      weak_from_this(), std::move(user_filter), std::move(holder), max_queue));
   MutexLock lock(mu_);
-  if (max_for_user > 0) {
+  if (max_per_holder > 0) {
     const auto held = std::count_if(subscribers_.begin(), subscribers_.end(), [&](auto* other) {
-      return other->user_filter_ == s->user_filter_;
+      return other->holder_ == s->holder_ && other->user_filter_.empty() == s->user_filter_.empty();
     });
-    if (static_cast<std::size_t>(held) >= max_for_user) {
+    if (static_cast<std::size_t>(held) >= max_per_holder) {
       s->bus_.reset();  // never joined: its destructor must not look for it
       return nullptr;
     }

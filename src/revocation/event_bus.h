@@ -41,13 +41,18 @@ class Subscription {
 
  private:
   friend class EventBus;
-  Subscription(std::weak_ptr<EventBus> bus, std::string user_filter, std::size_t max_queue)
-      : bus_(std::move(bus)), user_filter_(std::move(user_filter)), max_queue_(max_queue) {}
+  Subscription(std::weak_ptr<EventBus> bus, std::string user_filter, std::string holder,
+               std::size_t max_queue)
+      : bus_(std::move(bus)),
+        user_filter_(std::move(user_filter)),
+        holder_(std::move(holder)),
+        max_queue_(max_queue) {}
   void Deliver(const std::vector<Event>& events);
   void RequestResync();
 
   std::weak_ptr<EventBus> bus_;
   const std::string user_filter_;  // empty: every event
+  const std::string holder_;       // the user who opened it (for the cap); empty: an API key
   const std::size_t max_queue_;
   mutable Mutex mu_;
   std::deque<Event> queue_ GUARDED_BY(mu_);
@@ -60,10 +65,12 @@ class EventBus : public std::enable_shared_from_this<EventBus> {
  public:
   static std::shared_ptr<EventBus> Create() { return std::shared_ptr<EventBus>(new EventBus()); }
 
-  // `user_id`: only events whose user_id field is that user (for /v1/me/events). With
-  // `max_for_user` > 0, nullptr when that user already holds that many subscriptions.
-  std::shared_ptr<Subscription> Subscribe(std::string user_id = "", std::size_t max_queue = 10'000,
-                                          std::size_t max_for_user = 0);
+  // `user_filter`: only events whose user_id field is that user (for /v1/me/events). `holder`:
+  // the user who opens it; with `max_per_holder` > 0, nullptr when that user already holds that
+  // many subscriptions of the same kind (filtered, or the full feed).
+  std::shared_ptr<Subscription> Subscribe(std::string user_filter = "",
+                                          std::size_t max_queue = 10'000, std::string holder = "",
+                                          std::size_t max_per_holder = 0);
   void Publish(const std::vector<Event>& events);
   // Tells every subscriber to resync (see Subscription::TakeResync).
   void RequestResync();

@@ -1,6 +1,7 @@
-// The SDK's answer to a 401 that is not `try_refresh_token`, through a real Gatehouse and
-// Debian's Chromium: the session ends only when the refresh token no longer works; a read is
-// sent again after a refresh that worked, a write is not; the check is not repeated per call.
+// The SDK through a real Gatehouse and Debian's Chromium: its answer to a 401 that is not
+// `try_refresh_token` (the session ends only when the refresh token no longer works; a read is
+// sent again after a refresh that worked, a write is not; the check is not repeated per call),
+// and a device clock that is off.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launch, signUp, startServer } from './harness.js';
@@ -94,6 +95,36 @@ describe('a 401 that is not try_refresh_token', () => {
     assert.equal(count('/v1/me/password'), 1);
     assert.equal(count('/v1/auth/refresh'), 1, 'the refresh token was checked');
     assert.deepEqual(await call(page, '/v1/me'), { status: 200, state: 'signedin' });
+    await context.close();
+  });
+});
+
+describe('a device clock that is off', () => {
+  let server;
+  before(async () => { server = await startServer(); });
+  after(async () => { await server?.stop(); });
+
+  test('an hour ahead, requests do not refresh each time (the token is timed by the server)', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      const real = Date.now;
+      Date.now = () => real() + 3600 * 1000;
+    });
+    const page = await signUp(context, server, 'ahead@example.com');
+    const refreshes = [];
+    context.on('request', (r) => { if (r.url().endsWith('/v1/auth/refresh')) refreshes.push(r); });
+    const states = await page.evaluate(async () => {
+      const { gh } = await import('/js/ui.js');
+      const out = [];
+      for (let i = 0; i < 3; i += 1) {
+        await gh.api('/v1/me');
+        out.push(gh.state.status);
+      }
+      return { out, left: gh.state.expiresAt - Date.now() };
+    });
+    assert.deepEqual(states.out, ['signedin', 'signedin', 'signedin']);
+    assert.ok(states.left > 60 * 1000, `the token's life by the page's clock: ${states.left} ms`);
+    assert.equal(refreshes.length, 0);
     await context.close();
   });
 });

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <future>
 #include <map>
 
+#include "common/clock.h"
 #include "crypto/base64url.h"
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
@@ -180,6 +182,12 @@ TEST_F(BrowserApi, FrontHeaderAndMeCarryRolesAndPermissions) {
   EXPECT_EQ(Str(front, "user_id"), id);
   EXPECT_EQ(Dump(front.at("roles")), R"(["reporter"])");
   EXPECT_EQ(front.at("exp").as_int64(), Json(r.body).at("expires_at").as_int64());
+  // The server's time when answering: the SDK counts the token's life by it, not by the page's
+  // clock (which may be off).
+  const std::int64_t local_now = ToUnixMillis(std::chrono::system_clock::now());
+  EXPECT_NEAR(static_cast<double>(front.at("now").as_int64()), static_cast<double>(local_now),
+              5000.0);
+  EXPECT_LT(front.at("now").as_int64(), front.at("exp").as_int64());
   const HttpResponse me_response = a.Send("GET", "/v1/me");
   const boost::json::value me = Json(me_response.body);
   // /v1/me carries the front of the token it was called with, so a page opened later knows
@@ -187,7 +195,12 @@ TEST_F(BrowserApi, FrontHeaderAndMeCarryRolesAndPermissions) {
   const auto me_front =
       crypto::Base64UrlDecode(me_response.Header("x-gatehouse-front").value_or(""));
   ASSERT_TRUE(me_front);
-  EXPECT_EQ(Dump(Json(*me_front)), Dump(front));
+  boost::json::value me_front_json = Json(*me_front);
+  EXPECT_GE(me_front_json.at("now").as_int64(), front.at("now").as_int64());
+  me_front_json.as_object().erase("now");
+  boost::json::value refresh_front = front;
+  refresh_front.as_object().erase("now");
+  EXPECT_EQ(Dump(me_front_json), Dump(refresh_front));
   EXPECT_EQ(Dump(me.at("roles")), R"(["reporter"])");
   EXPECT_EQ(Dump(me.at("permissions")), R"(["reports:read"])");
   // The feed's head when answering: the page follows /v1/me/events from there (the grant's
@@ -583,6 +596,31 @@ TEST_F(BrowserApi, AdminBrowserSessionsReachTheBackendApi) {
   EXPECT_NE(records[records.size() - 2].data.find("\"user_id\":\"y\""), std::string::npos)
       << "other users' events flowed before";
   EXPECT_NE(records.back().data.find(handle), std::string::npos) << "the last event ended it";
+}
+
+// An admin's browser session holds at most five full feeds at once (each costs the server every
+// event), beside its own /v1/me/events; an API key's full feed is not capped.
+TEST_F(BrowserApi, AnAdminsFullFeedsAreCapped) {
+  Device boss = NewDevice();
+  MakeAdmin(boss, SignUp(boss, "many-consoles@example.com"));
+  const std::vector<std::pair<std::string, std::string>> cookie{
+      {"Cookie", "gh_access=" + boss.jar().at("gh_access")}};
+  auto open = [&](const std::string& path, std::vector<std::pair<std::string, std::string>> h) {
+    auto sse = std::make_unique<SseClient>(server_.port(), path, std::move(h));
+    sse->WaitForEvents(1, std::chrono::milliseconds(300));  // reads the status line
+    return sse;
+  };
+  std::vector<std::unique_ptr<SseClient>> held;
+  for (int i = 0; i < 5; ++i) {
+    held.push_back(open("/v1/revocations/stream", cookie));
+    ASSERT_EQ(held.back()->status(), 200) << i;
+  }
+  const auto refused = open("/v1/revocations/stream", cookie);
+  EXPECT_EQ(refused->status(), 429) << refused->text();
+  held.push_back(open("/v1/me/events", cookie));
+  EXPECT_EQ(held.back()->status(), 200) << "the admin's own stream is counted apart";
+  held.push_back(open("/v1/revocations/stream", server_.Auth()));
+  EXPECT_EQ(held.back()->status(), 200) << "an API key's feed is not capped";
 }
 
 class ShortTokens : public BrowserApi {

@@ -24,6 +24,7 @@ struct Context {
   identity::SigninThrottle& refresh_guard;
   const BrowserOptions& options;
   std::function<std::int64_t()> feed_position;
+  const Clock& clock;
 };
 
 bool HeaderTransport(const Request& req) {
@@ -50,13 +51,17 @@ Result<std::shared_ptr<const tokens::AccessClaims>> Authenticate(const Context& 
   return c.sessions.Verify(*token, sessions::VerifyMode::kLocal);
 }
 
-// What the page may read of its access token (X-Gatehouse-Front): whose it is, its roles, and
-// when it expires (ms), so the SDK refreshes before it does.
-std::string FrontHeader(const std::string& user_id, const std::vector<std::string>& token_roles,
-                        std::int64_t expires_at_ms) {
+// What the page may read of its access token (X-Gatehouse-Front): whose it is, its roles, when
+// it expires and the server's time now (ms), so the SDK refreshes before it does by its own
+// clock even when that clock is off.
+std::string FrontHeader(const Context& c, const std::string& user_id,
+                        const std::vector<std::string>& token_roles, std::int64_t expires_at_ms) {
   bj::array roles;
   for (const auto& role : token_roles) roles.emplace_back(role);
-  bj::object front{{"user_id", user_id}, {"roles", roles}, {"exp", expires_at_ms}};
+  bj::object front{{"user_id", user_id},
+                   {"roles", roles},
+                   {"exp", expires_at_ms},
+                   {"now", ToUnixMillis(c.clock.Now())}};
   return crypto::Base64UrlEncode(bj::serialize(front));
 }
 
@@ -77,7 +82,7 @@ void Deliver(const Context& c, const Request& req, const sessions::IssuedSession
                                kRefreshPath, (issued.refresh_expires_at_ms - now_ms) / 1000));
   }
   r.SetHeader("X-Gatehouse-Front",
-              FrontHeader(issued.session.user_id, issued.roles, issued.access_expires_at_ms));
+              FrontHeader(c, issued.session.user_id, issued.roles, issued.access_expires_at_ms));
 }
 
 void ClearCookies(const Context& c, Response& r) {
@@ -195,7 +200,7 @@ Result<Response> Me(Context& c, Request& req) {
                                             {"session", SessionJson(session)},
                                             {"feed_seq", feed_seq}});
   r.SetHeader("X-Gatehouse-Front",
-              FrontHeader(claims->user_id, claims->roles, claims->expires_at_s * 1000));
+              FrontHeader(c, claims->user_id, claims->roles, claims->expires_at_s * 1000));
   return r;
 }
 
@@ -254,9 +259,10 @@ Handler Browser(const BrowserOptions& options, Handler handler) {
 
 void AddBrowserRoutes(Router& router, UserService& users, SessionService& sessions,
                       authz::AuthzService& authz, identity::SigninThrottle& refresh_guard,
-                      const BrowserOptions& options, std::function<std::int64_t()> feed_position) {
+                      const BrowserOptions& options, std::function<std::int64_t()> feed_position,
+                      const Clock& clock) {
   auto c = std::make_shared<Context>(
-      Context{users, sessions, authz, refresh_guard, options, std::move(feed_position)});
+      Context{users, sessions, authz, refresh_guard, options, std::move(feed_position), clock});
   const RouteOptions blocking{.blocking = true};
   auto add = [&](Method m, const char* path, Result<Response> (*fn)(Context&, Request&)) {
     router.Add(m, path,

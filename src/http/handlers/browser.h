@@ -20,6 +20,7 @@
 #include <functional>
 
 #include "authz/authz_service.h"
+#include "common/clock.h"
 #include "http/handlers/browser_support.h"
 #include "http/router.h"
 #include "identity/signin_throttle.h"
@@ -32,9 +33,11 @@ namespace gatehouse::http {
 // `authz` answers /v1/me's roles and permissions from the store (always current).
 // `feed_position`: the feed's head, answered in /v1/me as `feed_seq` so a page opens
 // /v1/me/events from now (`?after=feed_seq`) instead of replaying the retained log.
+// `clock`: the server's time, sent in X-Gatehouse-Front as `now` so that a page whose clock is
+// off still refreshes on time.
 void AddBrowserRoutes(Router& router, identity::UserService& users,
                       sessions::SessionService& sessions, authz::AuthzService& authz,
                       identity::SigninThrottle& refresh_guard, const BrowserOptions& options,
-                      std::function<std::int64_t()> feed_position);
+                      std::function<std::int64_t()> feed_position, const Clock& clock);
 
 }  // namespace gatehouse::http

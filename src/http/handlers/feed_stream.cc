@@ -98,8 +98,9 @@ Result<std::int64_t> After(const Request& req) {
 Result<Response> Open(revocation::Feed& feed, const Request& req, std::optional<StreamOwner> owner,
                       Clock& clock) {
   GH_ASSIGN_OR_RETURN(std::int64_t after, After(req));
+  const bool own_events = owner && owner->own_events_only;
   GH_ASSIGN_OR_RETURN(revocation::Opening opening,
-                      feed.Follow(after, owner && owner->own_events_only ? owner->user : ""));
+                      feed.Follow(after, own_events ? owner->user : "", owner ? owner->user : ""));
   std::string body = "retry: 1000\n\n";
   if (opening.resync) {
     body += SseResync(*opening.resync);

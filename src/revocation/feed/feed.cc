@@ -156,12 +156,13 @@ Result<FeedPage> Feed::Read(std::int64_t after, int limit) {
   return page;
 }
 
-Result<Opening> Feed::Follow(std::int64_t after, std::string user_id) {
+Result<Opening> Feed::Follow(std::int64_t after, std::string user_filter, std::string holder) {
   Opening opening;
   {
     // Subscribed at a known position: everything later arrives live.
     MutexLock lock(mu_);
-    opening.live = bus_->Subscribe(user_id, 10'000, user_id.empty() ? 0 : kMaxStreamsPerUser);
+    const std::size_t cap = holder.empty() ? 0 : kMaxStreamsPerUser;
+    opening.live = bus_->Subscribe(user_filter, 10'000, std::move(holder), cap);
     if (opening.live == nullptr) {
       Error full = ResourceExhausted("at most " + std::to_string(kMaxStreamsPerUser) +
                                      " event streams per user; close one first");
@@ -171,12 +172,12 @@ Result<Opening> Feed::Follow(std::int64_t after, std::string user_id) {
     opening.position = position_;
   }
   bool resync = false;
-  GH_ASSIGN_OR_RETURN(opening.backlog, ReadDecoded(after, opening.position, kMaxReplay, user_id,
+  GH_ASSIGN_OR_RETURN(opening.backlog, ReadDecoded(after, opening.position, kMaxReplay, user_filter,
                                                    resync, /*resync_if_limited=*/true));
   if (resync) {
     // Later than the subscription's start: the subscriber skips live events up to it.
     Snapshot snapshot = TakeSnapshot();
-    if (!user_id.empty()) snapshot.json.clear();
+    if (!user_filter.empty()) snapshot.json.clear();
     opening.position = snapshot.seq;
     opening.backlog.clear();
     opening.resync = std::move(snapshot);

@@ -86,12 +86,13 @@ class Feed {
 
   // Events after `after`, at most `limit` (up to the position), or a resync snapshot.
   Result<FeedPage> Read(std::int64_t after, int limit);
-  // Opens a live feed; `user_id` non-empty: only that user's events (no snapshot in a resync),
-  // at most kMaxStreamsPerUser at once (kResourceExhausted beyond). A backlog longer than
-  // kMaxReplay events is a resync instead: replay is bounded.
+  // Opens a live feed; `user_filter` non-empty: only that user's events (no snapshot in a
+  // resync). `holder` non-empty: the user who opens it, who holds at most kMaxStreamsPerUser of
+  // each kind (own events, full feed) at once (kResourceExhausted beyond); empty: an API key's.
+  // A backlog longer than kMaxReplay events is a resync instead: replay is bounded.
   static constexpr std::size_t kMaxStreamsPerUser = 5;
   static constexpr int kMaxReplay = 10'000;
-  Result<Opening> Follow(std::int64_t after, std::string user_id);
+  Result<Opening> Follow(std::int64_t after, std::string user_filter, std::string holder = "");
 
   // Drops state entries no token can need any more.
   std::size_t Prune(SystemTime now) { return state_.Prune(now); }

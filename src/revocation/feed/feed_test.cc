@@ -176,19 +176,27 @@ TEST_F(FeedTest, ALongBacklogIsAResyncNotAReplay) {
   EXPECT_EQ(static_cast<int>(recent.backlog.size()), Feed::kMaxReplay - 1);
 }
 
-// One user holds at most kMaxStreamsPerUser live subscriptions; the full feed is not capped.
+// One user holds at most kMaxStreamsPerUser live subscriptions of each kind (own events, the
+// full feed an admin's session opens); an API key's full feed is not capped.
 TEST_F(FeedTest, StreamsPerUserAreCapped) {
   std::vector<Opening> held;
   for (std::size_t i = 0; i < Feed::kMaxStreamsPerUser; ++i) {
-    held.push_back(feed_.Follow(0, "alice").value());
+    held.push_back(feed_.Follow(0, "alice", "alice").value());
+    held.push_back(feed_.Follow(0, "", "alice").value());
   }
-  Result<Opening> one_more = feed_.Follow(0, "alice");
-  ASSERT_FALSE(one_more);
-  EXPECT_EQ(one_more.error().code(), ErrorCode::kResourceExhausted);
-  EXPECT_TRUE(feed_.Follow(0, "bob"));
-  EXPECT_TRUE(feed_.Follow(0, ""));
-  held.pop_back();  // one leaves: room again
-  EXPECT_TRUE(feed_.Follow(0, "alice"));
+  for (const std::string filter : {"alice", ""}) {
+    Result<Opening> one_more = feed_.Follow(0, filter, "alice");
+    ASSERT_FALSE(one_more) << filter;
+    EXPECT_EQ(one_more.error().code(), ErrorCode::kResourceExhausted);
+  }
+  EXPECT_TRUE(feed_.Follow(0, "bob", "bob"));
+  EXPECT_TRUE(feed_.Follow(0, "", "bob"));
+  for (std::size_t i = 0; i < 2 * Feed::kMaxStreamsPerUser; ++i) {
+    held.push_back(feed_.Follow(0, "").value());  // API keys
+  }
+  held.erase(held.begin());  // one of alice's own leaves: room again for that kind
+  EXPECT_TRUE(feed_.Follow(0, "alice", "alice"));
+  EXPECT_FALSE(feed_.Follow(0, "", "alice"));
 }
 
 // A live follower opened while writers run sees every event exactly once: the backlog up to its
