@@ -11,7 +11,7 @@ JOBS ?= $(shell nproc)
 WERROR := $(if $(filter true,$(CI)),ON,OFF)
 FUZZ_SECONDS ?= 60
 # The suites labelled `concurrency`: they run again under ThreadSanitizer in `make test`.
-TSAN_TESTS := common_test store_test tokens_test sessions_test revocation_test http_test http_server_test identity_test
+TSAN_TESTS := common_test runtime_test store_test tokens_test sessions_test revocation_test http_test http_server_test identity_test
 
 .PHONY: all deps build run test unit browser tsan thread-safety bench fmt format-check lint banned openapi fuzz clean
 

@@ -22,11 +22,11 @@
 
 #include "app/store_factory.h"
 #include "common/clock.h"
-#include "common/config.h"
 #include "crypto/base64url.h"
 #include "crypto/csprng_random.h"
 #include "keys/key_manager.h"
 #include "keys/master_key.h"
+#include "runtime/config.h"
 #include "sessions/session_policy.h"
 #include "tokens/access_token.h"
 #include "tokens/key_ring.h"

@@ -4,8 +4,8 @@
 #include <map>
 #include <string>
 
-#include "common/config.h"
 #include "parsers_fuzz.h"
+#include "runtime/config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   gatehouse::ConfigSources sources;

@@ -24,10 +24,10 @@
 #include <string>
 
 #include "app/services.h"
-#include "common/config.h"
 #include "http/exchange.h"
 #include "http/server/server.h"
 #include "parsers_fuzz.h"
+#include "runtime/config.h"
 #include "sessions/session_service.h"
 
 namespace {

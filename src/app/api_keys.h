@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "common/config.h"
 #include "common/random.h"
 #include "common/result.h"
+#include "runtime/config.h"
 
 namespace gatehouse::app {
 

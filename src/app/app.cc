@@ -6,10 +6,10 @@
 
 #include "app/services.h"
 #include "authz/authz_service.h"
-#include "common/periodic_task.h"
 #include "http/server/server.h"
 #include "keys/key_manager.h"
 #include "revocation/feed/feed.h"
+#include "runtime/periodic_task.h"
 #include "sessions/session_service.h"
 #include "store/store.h"
 

@@ -12,9 +12,9 @@
 #include <cstdint>
 #include <memory>
 
-#include "common/config.h"
 #include "common/result.h"
 #include "http/router.h"
+#include "runtime/config.h"
 
 namespace gatehouse::app {
 

@@ -72,7 +72,8 @@ Status BuildServices(Services& p) {
   keys::KeyManager* key_manager = p.keys.get();
   auto ring = [key_manager] { return key_manager->Ring(); };
   p.verifier = std::make_unique<tokens::TokenVerifier>(
-      ring, tokens::VerifierOptions{.issuer = config.issuer, .leeway = config.clock_leeway},
+      [key_manager] { return key_manager->VerifyKeys(); },
+      tokens::VerifierOptions{.issuer = config.issuer, .leeway = config.clock_leeway},
       static_cast<std::size_t>(config.verified_cache_entries));
   // A revoked key leaves the ring, so the verifier drops its cache; its key_revoked event reached
   // the revocation state through the feed when the change committed.

@@ -15,12 +15,12 @@
 
 #include "app/api_keys.h"
 #include "common/clock.h"
-#include "common/config.h"
 #include "common/result.h"
 #include "crypto/csprng_random.h"
 #include "http/handlers/browser_support.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "runtime/config.h"
 
 namespace gatehouse {
 namespace store {

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "common/config.h"
+#include "runtime/config.h"
 
 namespace gatehouse::cli {
 

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "common/log.h"
+#include "runtime/log.h"
 
 int main(int argc, char** argv) {
   using namespace gatehouse;  // NOLINT(google-build-using-namespace): main only

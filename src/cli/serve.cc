@@ -4,7 +4,7 @@
 #include "app/app.h"
 #include "app/store_factory.h"
 #include "cli/commands.h"
-#include "common/log.h"
+#include "runtime/log.h"
 
 namespace gatehouse::cli {
 

@@ -12,8 +12,8 @@
 #include "app/services.h"
 #include "authz/authz_service.h"
 #include "cli/commands.h"
-#include "common/log.h"
 #include "identity/user_service.h"
+#include "runtime/log.h"
 
 namespace gatehouse::cli {
 namespace {

@@ -2,6 +2,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/param_build.h>
 
 #include "crypto/base64url.h"
 #include "crypto/byte_view.h"
@@ -37,6 +38,37 @@ std::map<std::string, std::string> RsaJwkMembers(const EVP_PKEY* key) {
   return {{"kty", "RSA"},
           {"n", Base64UrlEncode(MinimalBigEndian(key, OSSL_PKEY_PARAM_RSA_N))},
           {"e", Base64UrlEncode(MinimalBigEndian(key, OSSL_PKEY_PARAM_RSA_E))}};
+}
+
+Result<std::string> RsaSpkiFromComponents(std::string_view n, std::string_view e) {
+  if (n.empty() || e.empty() || n.size() > 2048) return InvalidArgument("RS256: bad n or e");
+  const BignumPtr bn_n(BN_bin2bn(Uchars(n), static_cast<int>(n.size()), nullptr));
+  const BignumPtr bn_e(BN_bin2bn(Uchars(e), static_cast<int>(e.size()), nullptr));
+  std::unique_ptr<OSSL_PARAM_BLD, OpenSslDeleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>> build(
+      OSSL_PARAM_BLD_new());
+  if (bn_n == nullptr || bn_e == nullptr || build == nullptr ||
+      OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()) != 1) {
+    ERR_clear_error();
+    return Internal("RS256: cannot build key parameters");
+  }
+  std::unique_ptr<OSSL_PARAM, OpenSslDeleter<OSSL_PARAM, OSSL_PARAM_free>> params(
+      OSSL_PARAM_BLD_to_param(build.get()));
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+  EVP_PKEY* raw_key = nullptr;
+  if (params == nullptr || ctx == nullptr || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &raw_key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
+    ERR_clear_error();
+    return InvalidArgument("RS256: not an RSA public key");
+  }
+  const EvpPkeyPtr key(raw_key);
+  GH_RETURN_IF_ERROR(CheckRsaKey(key.get()));
+  const int size = i2d_PUBKEY(key.get(), nullptr);
+  if (size <= 0) return Internal("RS256: cannot encode public key");
+  std::string der(static_cast<std::size_t>(size), '\0');
+  unsigned char* out = Uchars(der);
+  if (i2d_PUBKEY(key.get(), &out) != size) return Internal("RS256: cannot encode public key");
+  return der;
 }
 
 }  // namespace gatehouse::crypto

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "common/result.h"
 
@@ -20,5 +21,7 @@ inline constexpr int kRsaGenerateBits = 2048;
 Status CheckRsaKey(const EVP_PKEY* key);
 // kty, n, e: big-endian without leading zero bytes.
 std::map<std::string, std::string> RsaJwkMembers(const EVP_PKEY* key);
+// SubjectPublicKeyInfo DER for the RSA key (n, e), big-endian bytes (e.g. decoded JWK n, e).
+Result<std::string> RsaSpkiFromComponents(std::string_view n, std::string_view e);
 
 }  // namespace gatehouse::crypto

@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <utility>
 
+#include "crypto/base64url.h"
+#include "crypto/es256.h"
+#include "crypto/rs256.h"
 #include "crypto/signature_impl.h"
 
 namespace gatehouse::crypto {
@@ -53,6 +56,43 @@ Result<PublicKey> PublicKey::Import(SignatureAlg alg, std::string_view bytes) {
       alg == SignatureAlg::kEdDSA ? Ed25519PublicFromBytes(bytes) : EvpPublicFromSpki(alg, bytes);
   if (!impl) return std::move(impl).error();
   return PublicKey(alg, std::move(impl).value());
+}
+
+Result<PublicKey> PublicKey::FromJwk(SignatureAlg alg,
+                                     const std::map<std::string, std::string>& members) {
+  auto member = [&](const std::string& name) -> Result<std::string> {
+    const auto it = members.find(name);
+    if (it == members.end()) return InvalidArgument("JWK: no " + name);
+    Result<std::string> bytes = Base64UrlDecode(it->second);
+    if (!bytes) return InvalidArgument("JWK: " + name + " is not base64url");
+    return std::move(bytes).value();
+  };
+  auto is = [&](const std::string& name, std::string_view want) {
+    const auto it = members.find(name);
+    return it != members.end() && it->second == want;
+  };
+  switch (alg) {
+    case SignatureAlg::kEdDSA: {
+      if (!is("kty", "OKP") || !is("crv", "Ed25519")) return InvalidArgument("JWK: not Ed25519");
+      GH_ASSIGN_OR_RETURN(std::string x, member("x"));
+      return Import(alg, x);
+    }
+    case SignatureAlg::kES256: {
+      if (!is("kty", "EC") || !is("crv", "P-256")) return InvalidArgument("JWK: not P-256");
+      GH_ASSIGN_OR_RETURN(std::string x, member("x"));
+      GH_ASSIGN_OR_RETURN(std::string y, member("y"));
+      GH_ASSIGN_OR_RETURN(std::string der, P256SpkiFromCoordinates(x, y));
+      return Import(alg, der);
+    }
+    case SignatureAlg::kRS256: {
+      if (!is("kty", "RSA")) return InvalidArgument("JWK: not RSA");
+      GH_ASSIGN_OR_RETURN(std::string n, member("n"));
+      GH_ASSIGN_OR_RETURN(std::string e, member("e"));
+      GH_ASSIGN_OR_RETURN(std::string der, RsaSpkiFromComponents(n, e));
+      return Import(alg, der);
+    }
+  }
+  return InvalidArgument("JWK: unknown algorithm");
 }
 
 bool PublicKey::Verify(std::string_view message, std::string_view signature) const {

@@ -33,6 +33,10 @@ class PublicKey {
   // From the bytes ExportPublic() produced: Ed25519 raw 32 bytes; ES256/RS256 SubjectPublicKeyInfo
   // DER.
   static Result<PublicKey> Import(SignatureAlg alg, std::string_view bytes);
+  // From the members of a JWK (RFC 7517/7518/8037; values base64url) for `alg`: OKP/Ed25519 x,
+  // EC/P-256 x and y, RSA n and e. kInvalidArgument for a JWK of another type, curve or size.
+  static Result<PublicKey> FromJwk(SignatureAlg alg,
+                                   const std::map<std::string, std::string>& members);
 
   SignatureAlg alg() const { return alg_; }
   // True only for a valid signature of `message` by this key in this key's algorithm.

@@ -136,6 +136,28 @@ TEST_P(Signature, ImportRefusesOtherAlgorithmsKeys) {
   }
 }
 
+// A JWKS reader (the client library) rebuilds the key from the members the server publishes;
+// members of another type, curve or a damaged value are refused.
+TEST_P(Signature, JwkMembersRoundTrip) {
+  const std::map<std::string, std::string> members = key().Public().JwkMembers();
+  const PublicKey back = PublicKey::FromJwk(alg(), members).value();
+  EXPECT_EQ(back.ExportPublic(), key().Public().ExportPublic());
+  const std::string signature = key().Sign("header.payload").value();
+  EXPECT_TRUE(back.Verify("header.payload", signature));
+  for (SignatureAlg other : {SignatureAlg::kEdDSA, SignatureAlg::kES256, SignatureAlg::kRS256}) {
+    if (other != alg()) EXPECT_FALSE(PublicKey::FromJwk(other, members));
+  }
+  for (const auto& [name, value] : members) {
+    std::map<std::string, std::string> damaged = members;
+    if (name != "e") {  // (a shorter RSA exponent is still an exponent)
+      damaged[name] = name == "kty" || name == "crv" ? "X" : value.substr(0, value.size() / 2);
+      EXPECT_FALSE(PublicKey::FromJwk(alg(), damaged)) << name;
+    }
+    damaged.erase(name);
+    EXPECT_FALSE(PublicKey::FromJwk(alg(), damaged)) << name;
+  }
+}
+
 TEST_P(Signature, CopiesOfPublicKeySharePublicMaterial) {
   const PublicKey copy = key().Public();
   EXPECT_EQ(copy.ExportPublic(), key().Public().ExportPublic());

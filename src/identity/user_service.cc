@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <thread>
 
-#include "common/log.h"
 #include "crypto/base64url.h"
 #include "identity/credentials.h"
+#include "runtime/log.h"
 
 namespace gatehouse::identity {
 namespace {

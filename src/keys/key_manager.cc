@@ -4,9 +4,9 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "common/log.h"
 #include "crypto/aes_gcm.h"
 #include "revocation/feed/event_log.h"
+#include "runtime/log.h"
 
 namespace gatehouse::keys {
 namespace {
@@ -23,7 +23,8 @@ KeyManager::KeyManager(store::Store& store, std::string master_key,
       options_(options),
       clock_(clock),
       random_(random),
-      ring_(std::make_shared<const tokens::KeyRing>(options)) {}
+      ring_(std::make_shared<const tokens::KeyRing>(options)),
+      verify_keys_(std::make_shared<const tokens::VerifyKeys>()) {}
 
 Result<store::SigningKeyRecord> KeyManager::ToRecord(const tokens::SigningKey& key) {
   store::SigningKeyRecord record{.kid = key.kid,
@@ -72,8 +73,7 @@ Status KeyManager::Load() {
       GH_ASSIGN_OR_RETURN(tokens::SigningKey key, FromRecord(record));
       ring.Add(std::move(key));
     }
-    MutexLock snapshot(snapshot_mu_);
-    ring_ = std::make_shared<const tokens::KeyRing>(std::move(ring));
+    Publish(std::move(ring));
   }
   return RotateIfDue();
 }
@@ -143,17 +143,27 @@ Status KeyManager::Commit(tokens::KeyRing ring, const Change& change) {
     }
     return OkStatus();
   }));
-  {
-    MutexLock snapshot(snapshot_mu_);
-    ring_ = std::make_shared<const tokens::KeyRing>(std::move(ring));
-  }
+  Publish(std::move(ring));
   if (listener_) listener_(change.revoked);
   return OkStatus();
+}
+
+void KeyManager::Publish(tokens::KeyRing ring) {
+  auto keys = std::make_shared<const tokens::VerifyKeys>(ring.VerifyKeys());
+  auto published = std::make_shared<const tokens::KeyRing>(std::move(ring));
+  MutexLock snapshot(snapshot_mu_);
+  ring_ = std::move(published);
+  verify_keys_ = std::move(keys);
 }
 
 std::shared_ptr<const tokens::KeyRing> KeyManager::Ring() const {
   MutexLock lock(snapshot_mu_);
   return ring_;
+}
+
+std::shared_ptr<const tokens::VerifyKeys> KeyManager::VerifyKeys() const {
+  MutexLock lock(snapshot_mu_);
+  return verify_keys_;
 }
 
 void KeyManager::SetListener(Listener listener) {

@@ -40,6 +40,8 @@ class KeyManager {
   Result<std::string> Rotate(bool revoke_previous);
 
   std::shared_ptr<const tokens::KeyRing> Ring() const;
+  // The ring's public halves, made once per change: what access-token verification reads.
+  std::shared_ptr<const tokens::VerifyKeys> VerifyKeys() const;
   void SetListener(Listener listener);
 
  private:
@@ -54,6 +56,7 @@ class KeyManager {
   Status Commit(tokens::KeyRing ring, const Change& change) REQUIRES(write_mu_);
   Result<store::SigningKeyRecord> ToRecord(const tokens::SigningKey& key);
   Result<tokens::SigningKey> FromRecord(const store::SigningKeyRecord& record) const;
+  void Publish(tokens::KeyRing ring);
 
   store::Store& store_;
   const std::string master_key_;
@@ -64,6 +67,7 @@ class KeyManager {
   Mutex write_mu_;  // serialises changes
   mutable Mutex snapshot_mu_;
   std::shared_ptr<const tokens::KeyRing> ring_ GUARDED_BY(snapshot_mu_);
+  std::shared_ptr<const tokens::VerifyKeys> verify_keys_ GUARDED_BY(snapshot_mu_);
   Listener listener_ GUARDED_BY(write_mu_);
 };
 

@@ -10,9 +10,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/log.h"
 #include "common/private_files.h"
 #include "crypto/base64url.h"
+#include "runtime/log.h"
 
 namespace gatehouse::keys {
 namespace {

@@ -4,13 +4,14 @@
 #include <boost/json/serialize.hpp>
 
 #include "common/json.h"
-#include "common/log.h"
 #include "crypto/base64url.h"
 #include "crypto/hash.h"
 #include "revocation/feed/event_log.h"
+#include "runtime/log.h"
 #include "sessions/json_patch.h"
 #include "sessions/rotation.h"
 #include "tokens/jws.h"
+#include "verify/local_verify.h"
 
 namespace gatehouse::sessions {
 namespace {
@@ -217,24 +218,7 @@ Result<std::shared_ptr<const tokens::AccessClaims>> SessionService::Verify(
   GH_ASSIGN_OR_RETURN(std::shared_ptr<const tokens::AccessClaims> claims,
                       verifier_.Verify(access_token, now));
   if (mode == VerifyMode::kStateless) return claims;
-  // The revocation check runs unless this very token was found valid at the current state
-  // generation (any change to the state since makes this miss).
-  const std::uint64_t generation = revocations_.generation();
-  if (claims->memo.valid_at_generation.load(std::memory_order_relaxed) != generation) {
-    const revocation::TokenFacts facts{.user_id = claims->user_id,
-                                       .session_handle = claims->session_handle,
-                                       .version = claims->version,
-                                       .key_id = claims->kid};
-    switch (revocations_.Check(facts)) {
-      case revocation::Verdict::kRevoked:
-        return Unauthorised("session revoked");
-      case revocation::Verdict::kStale:
-        return Unauthenticated("the user's claims changed", reason::kTryRefreshToken);
-      case revocation::Verdict::kValid:
-        claims->memo.valid_at_generation.store(generation, std::memory_order_relaxed);
-        break;
-    }
-  }
+  GH_RETURN_IF_ERROR(verify::CheckRevocation(revocations_, *claims));
   if (mode == VerifyMode::kStrict) {
     std::optional<SessionRecord> session;
     std::int64_t version = 0;

@@ -19,7 +19,9 @@ class ServiceFixture {
                           store::Store* feed_store = nullptr)
       : store_(store != nullptr ? store : &memory_),
         ring_(std::make_shared<tokens::KeyRing>(tokens::KeyRing::Options{})),
-        verifier_([this] { return Ring(); }, {.issuer = "https://gh.test"}),
+        verifier_(
+            [this] { return std::make_shared<const tokens::VerifyKeys>(ring_->VerifyKeys()); },
+            {.issuer = "https://gh.test"}),
         revocations_(policy.MaxAccessTokenLifetime()),
         feed_(feed_store != nullptr ? *feed_store : *store_, revocations_, clock_,
               {.token_lifetime = policy.MaxAccessTokenLifetime(), .poll = Millis(0)}),

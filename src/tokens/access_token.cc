@@ -136,18 +136,18 @@ Result<std::string> IssueAccessToken(const AccessTokenSpec& spec, const SigningK
 
 namespace {
 
-Result<std::shared_ptr<const AccessClaims>> Verify(std::string_view token, const KeyRing& ring,
+Result<std::shared_ptr<const AccessClaims>> Verify(std::string_view token, const VerifyKeys& keys,
                                                    const VerifierOptions& options, SystemTime now,
                                                    bool check_times) {
   GH_ASSIGN_OR_RETURN(Jws jws, ParseJws(token));
   if (!IsAccessTokenType(jws.typ)) return Bad("typ is not at+jwt");
-  const SigningKey* key = ring.Find(jws.kid);
+  const VerifyKey* key = keys.Find(jws.kid);
   if (key == nullptr) return Bad("unknown kid");
   if (key->revoked) {
     return Unauthenticated("signing key was revoked", reason::kTryRefreshToken);
   }
-  if (!ring.CanVerify(*key, now)) return Bad("signing key retired");
-  if (!VerifySignature(jws, key->public_key)) return Bad("bad signature");
+  if (!VerifyKeys::CanVerify(*key, now)) return Bad("signing key retired");
+  if (!VerifySignature(jws, *key->public_key)) return Bad("bad signature");
   GH_ASSIGN_OR_RETURN(AccessClaims claims,
                       ReadClaims(std::move(jws.claims), options, now, check_times));
   claims.kid = std::move(jws.kid);
@@ -158,17 +158,17 @@ Result<std::shared_ptr<const AccessClaims>> Verify(std::string_view token, const
 }  // namespace
 
 Result<std::shared_ptr<const AccessClaims>> VerifyAccessToken(std::string_view token,
-                                                              const KeyRing& ring,
+                                                              const VerifyKeys& keys,
                                                               const VerifierOptions& options,
                                                               SystemTime now) {
-  return Verify(token, ring, options, now, /*check_times=*/true);
+  return Verify(token, keys, options, now, /*check_times=*/true);
 }
 
 Result<std::shared_ptr<const AccessClaims>> VerifyAccessTokenAnyTime(std::string_view token,
-                                                                     const KeyRing& ring,
+                                                                     const VerifyKeys& keys,
                                                                      const VerifierOptions& options,
                                                                      SystemTime now) {
-  return Verify(token, ring, options, now, /*check_times=*/false);
+  return Verify(token, keys, options, now, /*check_times=*/false);
 }
 
 }  // namespace gatehouse::tokens

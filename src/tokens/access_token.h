@@ -4,7 +4,7 @@
 // Header {"alg", "kid", "typ": "at+jwt"}; claims {iss, sub (user id), sid (session handle),
 // iat, exp, ver (the user's claims version), roles, perms?} plus the session's custom
 // access-payload claims at top level. Verification (RFC 8725): strict JWS parse, `typ` must be
-// at+jwt, `kid` must name a key of the ring that can still verify, `alg` must be that key's
+// at+jwt, `kid` must name a key of the key set that can still verify, `alg` must be that key's
 // algorithm, signature, `iss` equal to ours, `iat`/`nbf`/`exp` within the leeway.
 //
 // Thread-safety: stateless functions; AccessClaims is immutable once built and shared.
@@ -21,6 +21,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "tokens/key_ring.h"
+#include "tokens/verify_keys.h"
 
 namespace gatehouse::tokens {
 
@@ -79,7 +80,7 @@ Result<std::string> IssueAccessToken(const AccessTokenSpec& spec, const SigningK
 // Full verification without any cache. Errors are kUnauthenticated; the reason is
 // try_refresh_token for an expired token or one signed by a revoked key.
 Result<std::shared_ptr<const AccessClaims>> VerifyAccessToken(std::string_view token,
-                                                              const KeyRing& ring,
+                                                              const VerifyKeys& keys,
                                                               const VerifierOptions& options,
                                                               SystemTime now);
 
@@ -87,7 +88,7 @@ Result<std::shared_ptr<const AccessClaims>> VerifyAccessToken(std::string_view t
 // ours, however old. Grants nothing; sign-out uses it to find the session an expired token
 // names (ASVS 3.3.1).
 Result<std::shared_ptr<const AccessClaims>> VerifyAccessTokenAnyTime(std::string_view token,
-                                                                     const KeyRing& ring,
+                                                                     const VerifyKeys& keys,
                                                                      const VerifierOptions& options,
                                                                      SystemTime now);
 

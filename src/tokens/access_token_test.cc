@@ -36,7 +36,7 @@ class AccessTokenTest : public ::testing::Test {
             .expires_at = clock_.Now() + minutes(10)};
   }
   Result<std::shared_ptr<const AccessClaims>> Verify(std::string_view token) {
-    return VerifyAccessToken(token, ring_, options_, clock_.Now());
+    return VerifyAccessToken(token, ring_.VerifyKeys(), options_, clock_.Now());
   }
   // A token with hand-written claims, signed by the ring's key with a correct header.
   std::string Raw(const std::string& claims, const std::string& typ = "at+jwt") {
@@ -144,7 +144,7 @@ TEST(TokenVerifier, CachesVerifiedTokensUntilExpiry) {
   TokenVerifier verifier(
       [&] {
         ++ring_reads;
-        return std::shared_ptr<const KeyRing>(ring);
+        return std::make_shared<const VerifyKeys>(ring->VerifyKeys());
       },
       {.issuer = "iss", .leeway = seconds(0)});
   AccessTokenSpec spec{.user_id = "u",

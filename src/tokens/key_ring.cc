@@ -93,6 +93,19 @@ bool KeyRing::CanVerify(const SigningKey& key, SystemTime now) const {
   return !key.retired_at || now - *key.retired_at <= options_.verify_window;
 }
 
+tokens::VerifyKeys KeyRing::VerifyKeys() const {
+  tokens::VerifyKeys set;
+  for (const SigningKey& key : keys_) {
+    std::optional<SystemTime> until;
+    if (key.retired_at) until = *key.retired_at + options_.verify_window;
+    set.Add(VerifyKey{.kid = key.kid,
+                      .public_key = key.public_key,
+                      .revoked = key.revoked,
+                      .verifies_until = until});
+  }
+  return set;
+}
+
 std::string KeyRing::JwksJson(SystemTime now) const {
   boost::json::array jwks;
   for (const SigningKey& key : keys_) {

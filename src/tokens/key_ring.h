@@ -22,6 +22,7 @@
 #include "common/random.h"
 #include "common/result.h"
 #include "crypto/signature.h"
+#include "tokens/verify_keys.h"
 
 namespace gatehouse::tokens {
 
@@ -76,6 +77,9 @@ class KeyRing {
 
   // RFC 7517 JWK Set of every key that can verify at `now` (RFC 8037 members for Ed25519).
   std::string JwksJson(SystemTime now) const;
+  // Every key's public half, revoked ones included, each verifying as long as CanVerify says:
+  // what verification reads (make it once per change of the ring, not per token).
+  tokens::VerifyKeys VerifyKeys() const;
 
   const std::vector<SigningKey>& keys() const { return keys_; }
   const Options& options() const { return options_; }

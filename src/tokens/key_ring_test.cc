@@ -30,7 +30,7 @@ class KeyRingTest : public ::testing::Test {
     return IssueAccessToken(spec, *ring_.Signer(), verifier_.issuer).value();
   }
   Status Verify(const std::string& token) {
-    auto r = VerifyAccessToken(token, ring_, verifier_, clock_.Now());
+    auto r = VerifyAccessToken(token, ring_.VerifyKeys(), verifier_, clock_.Now());
     if (!r) return r.error();
     return OkStatus();
   }

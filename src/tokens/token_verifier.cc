@@ -2,9 +2,9 @@
 
 namespace gatehouse::tokens {
 
-TokenVerifier::TokenVerifier(RingSource ring_source, VerifierOptions options,
+TokenVerifier::TokenVerifier(KeysSource keys_source, VerifierOptions options,
                              std::size_t cache_entries)
-    : ring_source_(std::move(ring_source)), options_(std::move(options)), cache_(cache_entries) {}
+    : keys_source_(std::move(keys_source)), options_(std::move(options)), cache_(cache_entries) {}
 
 Result<std::shared_ptr<const AccessClaims>> TokenVerifier::Verify(std::string_view token,
                                                                   SystemTime now) {
@@ -16,16 +16,16 @@ Result<std::shared_ptr<const AccessClaims>> TokenVerifier::Verify(std::string_vi
 
 Result<std::shared_ptr<const AccessClaims>> TokenVerifier::VerifyUncached(std::string_view token,
                                                                           SystemTime now) const {
-  const std::shared_ptr<const KeyRing> ring = ring_source_();
-  if (ring == nullptr) return Unavailable("no signing keys loaded");
-  return VerifyAccessToken(token, *ring, options_, now);
+  const std::shared_ptr<const VerifyKeys> keys = keys_source_();
+  if (keys == nullptr) return Unavailable("no signing keys loaded");
+  return VerifyAccessToken(token, *keys, options_, now);
 }
 
 Result<std::shared_ptr<const AccessClaims>> TokenVerifier::VerifyAnyTime(std::string_view token,
                                                                          SystemTime now) const {
-  const std::shared_ptr<const KeyRing> ring = ring_source_();
-  if (ring == nullptr) return Unavailable("no signing keys loaded");
-  return VerifyAccessTokenAnyTime(token, *ring, options_, now);
+  const std::shared_ptr<const VerifyKeys> keys = keys_source_();
+  if (keys == nullptr) return Unavailable("no signing keys loaded");
+  return VerifyAccessTokenAnyTime(token, *keys, options_, now);
 }
 
 }  // namespace gatehouse::tokens

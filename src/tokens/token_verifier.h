@@ -1,11 +1,11 @@
 #pragma once
 // TokenVerifier: full access-token verification in front of a VerifiedTokenCache.
 //
-// A cache hit re-checks expiry only; a miss runs VerifyAccessToken against the current key ring
+// A cache hit re-checks expiry only; a miss runs VerifyAccessToken against the current key set
 // and caches the result until the token's exp + leeway. Call OnKeysChanged() after a key is
 // revoked so that no cached token signed by it is accepted.
 //
-// Ownership: holds the cache; reads the key ring through `ring_source` on each miss.
+// Ownership: holds the cache; reads the key set through `keys_source` on each miss.
 // Thread-safety: Verify and OnKeysChanged are safe to call concurrently.
 
 #include <functional>
@@ -18,9 +18,9 @@ namespace gatehouse::tokens {
 
 class TokenVerifier {
  public:
-  using RingSource = std::function<std::shared_ptr<const KeyRing>()>;
+  using KeysSource = std::function<std::shared_ptr<const VerifyKeys>()>;
 
-  TokenVerifier(RingSource ring_source, VerifierOptions options,
+  TokenVerifier(KeysSource keys_source, VerifierOptions options,
                 std::size_t cache_entries = VerifiedTokenCache::kDefaultEntries);
 
   Result<std::shared_ptr<const AccessClaims>> Verify(std::string_view token, SystemTime now);
@@ -36,7 +36,7 @@ class TokenVerifier {
   const VerifierOptions& options() const { return options_; }
 
  private:
-  RingSource ring_source_;
+  KeysSource keys_source_;
   VerifierOptions options_;
   VerifiedTokenCache cache_;
 };

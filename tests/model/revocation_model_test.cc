@@ -61,7 +61,7 @@ struct Instance {
              {.rotation_interval = std::chrono::hours(1),
               .verify_window = Policy().MaxAccessTokenLifetime()},
              clock, random),
-        verifier([this] { return keys.Ring(); },
+        verifier([this] { return keys.VerifyKeys(); },
                  {.issuer = std::string(kIssuer), .leeway = Policy().clock_leeway}),
         sessions({.store = store,
                   .ring = [this] { return keys.Ring(); },

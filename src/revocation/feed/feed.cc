@@ -3,7 +3,7 @@
 #include <limits>
 #include <utility>
 
-#include "common/log.h"
+#include "runtime/log.h"
 
 namespace gatehouse::revocation {
 namespace {

@@ -31,11 +31,11 @@
 
 #include "common/clock.h"
 #include "common/mutex.h"
-#include "common/periodic_task.h"
 #include "common/result.h"
 #include "revocation/event.h"
 #include "revocation/event_bus.h"
 #include "revocation/revocation_state.h"
+#include "runtime/periodic_task.h"
 #include "store/store.h"
 
 namespace gatehouse::revocation {

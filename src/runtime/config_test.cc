@@ -1,4 +1,4 @@
-#include "common/config.h"
+#include "runtime/config.h"
 
 #include <gtest/gtest.h>
 

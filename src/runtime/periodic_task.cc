@@ -1,7 +1,7 @@
-#include "common/periodic_task.h"
+#include "runtime/periodic_task.h"
 
-#include "common/log.h"
 #include "common/thread_name.h"
+#include "runtime/log.h"
 
 namespace gatehouse {
 

@@ -1,4 +1,4 @@
-#include "common/periodic_task.h"
+#include "runtime/periodic_task.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "common/log.h"
+#include "runtime/log.h"
 
 #include <gtest/gtest.h>
 

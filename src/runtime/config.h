@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "common/log.h"
 #include "common/result.h"
+#include "runtime/log.h"
 
 namespace gatehouse {
 

@@ -1,4 +1,4 @@
-#include "common/log.h"
+#include "runtime/log.h"
 
 #include <spdlog/formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
