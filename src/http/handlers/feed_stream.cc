@@ -46,6 +46,12 @@ class SseStream final : public ResponseStream {
         session_(std::move(owner)),
         clock_(clock) {}
   void SetWaker(std::function<void()> wake) override { sub_->SetWaker(std::move(wake)); }
+  // The full feed (another instance, the client library) hears from the server every second,
+  // well inside a verifier's staleness bound (5 s by default); a browser's own stream every 5 s.
+  std::chrono::milliseconds heartbeat() const override {
+    return session_ && session_->own_events_only ? std::chrono::seconds(5)
+                                                 : std::chrono::seconds(1);
+  }
   std::optional<std::string> Next() override {
     if (sub_->Overflowed() || ended_) return std::nullopt;
     if (session_ && session_->ends_at_ms > 0 &&

@@ -1,0 +1,213 @@
+#include "client/sync.h"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/parse.hpp>
+#include <optional>
+#include <random>
+#include <thread>
+
+#include "client/sse.h"
+
+namespace gatehouse::client {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using std::chrono::milliseconds;
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+
+constexpr milliseconds kConnectTimeout{2000};
+constexpr milliseconds kKeysEvery{5 * 60 * 1000};
+constexpr milliseconds kKeysAtMostEvery{1000};
+constexpr milliseconds kFirstBackoff{100};
+constexpr milliseconds kMaxBackoff{5000};
+
+}  // namespace
+
+struct FeedSync::Impl {
+  SyncTarget target;
+  FeedSink& sink;
+  asio::io_context io{1};
+  asio::steady_timer keys_timer{io};
+  std::atomic<bool> keys_wanted{true};
+  std::atomic<bool> stopping{false};
+  std::unique_ptr<beast::tcp_stream> feed_stream;  // the open feed connection (io thread only)
+  std::thread thread;
+
+  Impl(SyncTarget t, FeedSink& s) : target(std::move(t)), sink(s) {}
+
+  asio::awaitable<std::unique_ptr<beast::tcp_stream>> Connect() {
+    tcp::resolver resolver(io);
+    auto [ec, endpoints] = co_await resolver.async_resolve(target.host, target.port, kAsTuple);
+    if (ec) co_return nullptr;
+    auto stream = std::make_unique<beast::tcp_stream>(io);
+    stream->expires_after(kConnectTimeout);
+    auto [connect_ec, ignored] = co_await stream->async_connect(endpoints, kAsTuple);
+    if (connect_ec) co_return nullptr;
+    co_return stream;
+  }
+
+  bhttp::request<bhttp::empty_body> Get(const std::string& target_path) const {
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target_path, 11};
+    req.set(bhttp::field::host, target.host + ":" + target.port);
+    req.set(bhttp::field::authorization, "Bearer " + target.api_key);
+    req.set(bhttp::field::user_agent, "gatehouse-client");
+    return req;
+  }
+
+  // A short GET: the body of a 200 answer, or nullopt.
+  asio::awaitable<std::optional<std::string>> Fetch(const std::string& path) {
+    std::unique_ptr<beast::tcp_stream> stream = co_await Connect();
+    if (!stream) co_return std::nullopt;
+    stream->expires_after(target.read_timeout);
+    auto [write_ec, written] = co_await bhttp::async_write(*stream, Get(path), kAsTuple);
+    if (write_ec) co_return std::nullopt;
+    beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(16 << 20);
+    auto [read_ec, read] = co_await bhttp::async_read(*stream, buffer, parser, kAsTuple);
+    if (read_ec || parser.get().result() != bhttp::status::ok) co_return std::nullopt;
+    co_return std::move(parser.get().body());
+  }
+
+  // JWKS at start, when asked (at most once a second), and every kKeysEvery.
+  asio::awaitable<void> KeysLoop() {
+    auto last = std::chrono::steady_clock::now() - kKeysAtMostEvery;
+    while (!stopping) {
+      if (keys_wanted.exchange(false)) {
+        const auto wait = last + kKeysAtMostEvery - std::chrono::steady_clock::now();
+        if (wait > milliseconds(0)) {
+          keys_timer.expires_after(wait);
+          co_await keys_timer.async_wait(kAsTuple);
+          if (stopping) break;
+        }
+        last = std::chrono::steady_clock::now();
+        std::optional<std::string> jwks = co_await Fetch("/.well-known/jwks.json");
+        if (jwks) {
+          sink.OnJwks(*jwks);
+        } else {
+          keys_wanted = true;  // try again (a second later at the earliest)
+        }
+        continue;
+      }
+      keys_timer.expires_after(kKeysEvery);
+      co_await keys_timer.async_wait(kAsTuple);  // cancelled by RequestKeys
+      if (!keys_wanted) keys_wanted = true;      // the periodic refresh
+    }
+  }
+
+  // The feed's head now (GET /v1/revocations?limit=1 answers last_seq).
+  asio::awaitable<std::optional<std::int64_t>> Head() {
+    std::optional<std::string> body =
+        co_await Fetch("/v1/revocations?limit=1&after=" +
+                       std::to_string(std::max<std::int64_t>(0, sink.Position())));
+    if (!body) co_return std::nullopt;
+    boost::system::error_code ec;
+    const boost::json::value doc = boost::json::parse(*body, ec);
+    const boost::json::object* root = ec ? nullptr : doc.if_object();
+    const boost::json::value* last = root != nullptr ? root->if_contains("last_seq") : nullptr;
+    if (last == nullptr || !last->is_int64()) co_return std::nullopt;
+    co_return last->as_int64();
+  }
+
+  // One connection to the stream, until it ends. True when it delivered the stream (a later
+  // failure then starts the backoff again from the shortest wait).
+  asio::awaitable<bool> FollowOnce() {
+    std::optional<std::int64_t> head = co_await Head();
+    if (!head || stopping) co_return false;
+    feed_stream = co_await Connect();
+    if (!feed_stream || stopping) co_return false;
+    beast::tcp_stream& stream = *feed_stream;
+    stream.expires_after(target.read_timeout);
+    auto req = Get("/v1/revocations/stream?after=" + std::to_string(sink.Position()));
+    req.set(bhttp::field::accept, "text/event-stream");
+    auto [write_ec, written] = co_await bhttp::async_write(stream, req, kAsTuple);
+    if (write_ec) co_return false;
+    beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::buffer_body> parser;
+    parser.body_limit(boost::none);
+    auto [head_ec, head_n] = co_await bhttp::async_read_header(stream, buffer, parser, kAsTuple);
+    if (head_ec || parser.get().result() != bhttp::status::ok) co_return false;
+    sink.OnConnected(*head);
+    sink.OnHeard();
+    SseParser sse;
+    char chunk[16384];
+    while (!stopping && !parser.is_done()) {
+      parser.get().body().data = chunk;
+      parser.get().body().size = sizeof chunk;
+      stream.expires_after(target.read_timeout);
+      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec) break;
+      const std::size_t got = sizeof chunk - parser.get().body().size;
+      if (got == 0) continue;
+      sink.OnHeard();
+      for (const SseEvent& e : sse.Feed(std::string_view(chunk, got))) {
+        if (!sink.OnEvent(e.type, e.data)) co_return true;  // reconnect from the last applied
+      }
+      if (sse.Failed()) break;
+    }
+    co_return true;
+  }
+
+  asio::awaitable<void> FeedLoop() {
+    std::mt19937 jitter(std::random_device{}());
+    milliseconds backoff = kFirstBackoff;
+    asio::steady_timer wait(io);
+    while (!stopping) {
+      const bool streamed = co_await FollowOnce();
+      feed_stream.reset();
+      sink.OnDisconnected();
+      if (stopping) break;
+      if (streamed) backoff = kFirstBackoff;
+      std::uniform_int_distribution<long> spread(backoff.count() / 2, backoff.count());
+      wait.expires_after(milliseconds(spread(jitter)));
+      co_await wait.async_wait(kAsTuple);
+      backoff = std::min(backoff * 2, kMaxBackoff);
+    }
+  }
+};
+
+FeedSync::FeedSync(SyncTarget target, FeedSink& sink)
+    : impl_(std::make_unique<Impl>(std::move(target), sink)) {
+  Impl* impl = impl_.get();
+  asio::co_spawn(impl->io, impl->KeysLoop(), asio::detached);
+  asio::co_spawn(impl->io, impl->FeedLoop(), asio::detached);
+  impl->thread = std::thread([impl] { impl->io.run(); });
+}
+
+FeedSync::~FeedSync() {
+  impl_->stopping = true;
+  asio::post(impl_->io, [impl = impl_.get()] {
+    impl->keys_timer.cancel();
+    if (impl->feed_stream) impl->feed_stream->cancel();
+  });
+  impl_->io.stop();
+  impl_->thread.join();
+}
+
+void FeedSync::RequestKeys() {
+  if (impl_->keys_wanted.exchange(true)) return;
+  asio::post(impl_->io, [impl = impl_.get()] { impl->keys_timer.cancel(); });
+}
+
+}  // namespace gatehouse::client
