@@ -85,7 +85,9 @@ struct FeedSync::Impl {
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(16 << 20);
     auto [read_ec, read] = co_await bhttp::async_read(*stream, buffer, parser, kAsTuple);
-    if (read_ec || parser.get().result() != bhttp::status::ok) co_return std::nullopt;
+    if (read_ec || parser.get().result() != bhttp::status::ok) {
+      co_return std::nullopt;
+    }
     co_return std::move(parser.get().body());
   }
 
@@ -155,7 +157,7 @@ struct FeedSync::Impl {
       parser.get().body().data = chunk;
       parser.get().body().size = sizeof chunk;
       stream.expires_after(target.read_timeout);
-      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kAsTuple);
+      auto [ec, n] = co_await bhttp::async_read_some(stream, buffer, parser, kAsTuple);
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) break;
       const std::size_t got = sizeof chunk - parser.get().body().size;

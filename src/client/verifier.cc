@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "revocation/event.h"
 #include "revocation/revocation_state.h"
+#include "tokens/jws.h"
 #include "tokens/token_verifier.h"
 #include "tokens/verify_keys.h"
 #include "verify/local_verify.h"
@@ -83,7 +84,7 @@ class ClientVerifier final : public Verifier, public FeedSink {
     if (!Available()) return {};
     Result<std::shared_ptr<const tokens::AccessClaims>> claims =
         verify::VerifyLocal(tokens_, state_, access_token, Clock::Real().Now());
-    if (!claims && claims.error().message() == "unknown kid" && AwaitKeys()) {
+    if (!claims && claims.error().reason().empty() && UnknownKey(access_token) && AwaitKeys()) {
       claims = verify::VerifyLocal(tokens_, state_, access_token, Clock::Real().Now());
     }
     if (!claims) {
@@ -178,13 +179,31 @@ class ClientVerifier final : public Verifier, public FeedSink {
     tokens_.OnKeysChanged();
   }
 
-  // An unknown kid may be a key newer than the JWKS held: ask for the JWKS and wait (briefly)
-  // for it. True when the keys changed meanwhile.
+  // True when the token names a kid the key set does not hold.
+  bool UnknownKey(std::string_view access_token) const {
+    Result<tokens::Jws> jws = tokens::ParseJws(access_token);
+    if (!jws) return false;
+    const std::shared_ptr<const tokens::VerifyKeys> keys = Keys();
+    return keys != nullptr && keys->Find(jws->kid) == nullptr;
+  }
+
+  // An unknown kid may be a key newer than the JWKS held: the first such verify in a second asks
+  // for the JWKS, and the verifies of the next kUnknownKidWait wait for that fetch; later ones
+  // answer at once (the kid is unknown to the server too, or it would have been in the fetch),
+  // so tokens with made-up kids cost a fetch a second at most and wait for nothing.
   bool AwaitKeys() const {
-    const std::uint64_t before = keys_generation_.load();
-    sync_->RequestKeys();
+    const std::int64_t now = SteadyMs();
+    std::int64_t asked = keys_asked_ms_.load();
+    if (now - asked >= 1000 && keys_asked_ms_.compare_exchange_strong(asked, now)) {
+      keys_asked_generation_.store(keys_generation_.load());
+      asked = now;
+      sync_->RequestKeys();
+    }
+    const std::uint64_t before = keys_asked_generation_.load();
+    const std::int64_t left = asked + kUnknownKidWait.count() - now;
+    if (left <= 0) return false;
     std::unique_lock lock(wait_mu_);
-    return changed_.wait_for(lock, kUnknownKidWait,
+    return changed_.wait_for(lock, milliseconds(left),
                              [&] { return keys_generation_.load() != before; });
   }
 
@@ -236,6 +255,8 @@ class ClientVerifier final : public Verifier, public FeedSink {
   std::shared_ptr<const tokens::VerifyKeys> keys_;
   std::atomic<std::uint64_t> keys_generation_{0};
   std::atomic<bool> keys_loaded_{false};
+  mutable std::atomic<std::int64_t> keys_asked_ms_{-1'000'000};  // an unknown kid's JWKS request
+  mutable std::atomic<std::uint64_t> keys_asked_generation_{0};
 
   std::atomic<std::int64_t> applied_{0};
   std::atomic<std::int64_t> target_{-1};  // the head read before the open connection
