@@ -1,6 +1,7 @@
 # Gatehouse front door. Every target installs what is missing first (scripts/install-deps).
 #   make run    release build, then start the server on 127.0.0.1:3567 (SQLite in ./gatehouse-data)
-#   make test   debug build (ASan + UBSan), every test suite, the browser suites (Chromium), TSan suites, the clang
+#   make test   debug build (ASan + UBSan), every test suite, the browser suites (Chromium), the client
+#               library installed and used by examples/client-app, TSan suites, the clang
 #               thread-safety build, format and banned-call checks
 #   make bench  release build, benchmarks; see docs/benchmarks.md
 SHELL := /bin/bash
@@ -13,7 +14,7 @@ FUZZ_SECONDS ?= 60
 # The suites labelled `concurrency`: they run again under ThreadSanitizer in `make test`.
 TSAN_TESTS := common_test runtime_test store_test tokens_test sessions_test revocation_test http_test http_server_test identity_test
 
-.PHONY: all deps build run test unit browser tsan thread-safety bench fmt format-check lint banned openapi fuzz clean
+.PHONY: all deps build run test unit browser client-app tsan thread-safety bench fmt format-check lint banned openapi fuzz clean
 
 all: build
 
@@ -32,13 +33,20 @@ unit: deps
 	@cmake --build build/debug -j $(JOBS)
 	@ctest --test-dir build/debug --output-on-failure -j $(JOBS)
 
-test: unit browser tsan thread-safety format-check banned openapi
+test: unit browser client-app tsan thread-safety format-check banned openapi
 
 # The pages and the browser SDK in Debian's Chromium (playwright-core, tests/browser).
 browser: deps
 	@cmake --preset debug -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
 	@cmake --build build/debug -j $(JOBS) --target gatehouse
 	@scripts/run-browser-tests
+
+# The C++ client library installed (release build) and used by examples/client-app, built from
+# the installed package as an application's project would be, against the debug `gatehouse`.
+client-app: deps
+	@cmake --preset debug -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
+	@cmake --build build/debug -j $(JOBS) --target gatehouse
+	@JOBS=$(JOBS) scripts/test-client-app
 
 tsan: deps
 	@cmake --preset tsan -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
