@@ -12,7 +12,7 @@ JOBS ?= $(shell nproc)
 WERROR := $(if $(filter true,$(CI)),ON,OFF)
 FUZZ_SECONDS ?= 60
 # The suites labelled `concurrency`: they run again under ThreadSanitizer in `make test`.
-TSAN_TESTS := common_test runtime_test store_test tokens_test sessions_test revocation_test http_test http_server_test identity_test
+TSAN_TESTS := common_test runtime_test store_test tokens_test sessions_test revocation_test http_test http_server_test identity_test client_concurrency_test
 
 .PHONY: all deps build run test unit browser client-app tsan thread-safety bench fmt format-check lint banned openapi fuzz clean
 
@@ -51,7 +51,9 @@ client-app: deps
 tsan: deps
 	@cmake --preset tsan -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
 	@cmake --build build/tsan -j $(JOBS) --target $(TSAN_TESTS)
-	@ctest --test-dir build/tsan --output-on-failure -L concurrency
+	@cmake --preset debug -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
+	@cmake --build build/debug -j $(JOBS) --target gatehouse
+	@GATEHOUSE_BIN=$(CURDIR)/build/debug/bin/gatehouse ctest --test-dir build/tsan --output-on-failure -L concurrency
 
 # clang's -Wthread-safety -Werror over every target: GUARDED_BY/REQUIRES are checked, not comments.
 thread-safety: deps
