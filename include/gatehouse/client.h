@@ -29,11 +29,12 @@
 namespace gatehouse::client {
 
 struct Options {
-  std::string server_url;                           // "http://127.0.0.1:3567"
+  std::string server_url;                           // "http://127.0.0.1:3567" or https://…
   std::string api_key;                              // a backend API key (reads JWKS and the feed)
   std::chrono::milliseconds staleness_bound{5000};  // feed silent longer → fail closed
   std::string issuer;                               // the tokens' `iss`; empty: server_url
-  std::chrono::milliseconds clock_leeway{5000};     // as the server's CLOCK_LEEWAY
+  std::string ca_file;  // https: the PEM CA certificates to trust (empty: the system's)
+  std::chrono::milliseconds clock_leeway{5000};  // as the server's CLOCK_LEEWAY
   // How long a revocation is remembered: at least the server's longest access-token lifetime
   // plus leeway (a shorter one would accept a revoked token again once its entry is dropped).
   std::chrono::milliseconds state_retention{std::chrono::hours(24)};
@@ -63,7 +64,9 @@ struct SyncStatus {
 
 class Verifier {
  public:
-  // Returns at once; the sync runs in the background until the Verifier is destroyed.
+  // Returns at once; the sync runs in the background until the Verifier is destroyed. Throws
+  // std::invalid_argument for a server_url that is not http[s]://host[:port], and
+  // std::system_error for a ca_file that does not load.
   static std::unique_ptr<Verifier> Start(Options options);
   virtual ~Verifier() = default;
 

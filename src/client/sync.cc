@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -18,6 +19,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json/parse.hpp>
 #include <optional>
 #include <random>
@@ -41,6 +43,35 @@ constexpr milliseconds kKeysAtMostEvery{1000};
 constexpr milliseconds kFirstBackoff{100};
 constexpr milliseconds kMaxBackoff{5000};
 
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection to the server: plain TCP, or TLS over it (https://).
+struct Connection {
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<TlsStream> tls;
+
+  beast::tcp_stream& tcp() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+  // Runs `op(stream)` (a coroutine) on whichever stream this is.
+  template <typename Op>
+  auto On(Op op) {
+    return tls ? op(*tls) : op(*plain);
+  }
+};
+
+// The TLS client context: the system's CAs (or `ca_file` alone), peers verified.
+std::optional<asio::ssl::context> TlsContext(const SyncTarget& target) {
+  if (!target.tls) return std::nullopt;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_options(asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+  if (target.ca_file.empty()) {
+    ctx.set_default_verify_paths();
+  } else {
+    ctx.load_verify_file(target.ca_file);
+  }
+  ctx.set_verify_mode(asio::ssl::verify_peer);
+  return ctx;
+}
+
 }  // namespace
 
 struct FeedSync::Impl {
@@ -50,20 +81,43 @@ struct FeedSync::Impl {
   asio::steady_timer keys_timer{io};
   std::atomic<bool> keys_wanted{true};
   std::atomic<bool> stopping{false};
-  std::unique_ptr<beast::tcp_stream> feed_stream;  // the open feed connection (io thread only)
+  std::optional<asio::ssl::context> tls_context;
+  std::unique_ptr<Connection> feed_stream;  // the open feed connection (io thread only)
   std::thread thread;
 
-  Impl(SyncTarget t, FeedSink& s) : target(std::move(t)), sink(s) {}
+  Impl(SyncTarget t, FeedSink& s)
+      : target(std::move(t)), sink(s), tls_context(TlsContext(target)) {}
 
-  asio::awaitable<std::unique_ptr<beast::tcp_stream>> Connect() {
+  // A connection, after the TLS handshake for https:// (certificate chain and the host name or
+  // IP address checked); null when it failed.
+  asio::awaitable<std::unique_ptr<Connection>> Connect() {
     tcp::resolver resolver(io);
     auto [ec, endpoints] = co_await resolver.async_resolve(target.host, target.port, kAsTuple);
     if (ec) co_return nullptr;
-    auto stream = std::make_unique<beast::tcp_stream>(io);
-    stream->expires_after(kConnectTimeout);
-    auto [connect_ec, ignored] = co_await stream->async_connect(endpoints, kAsTuple);
+    auto tcp_stream = std::make_unique<beast::tcp_stream>(io);
+    tcp_stream->expires_after(kConnectTimeout);
+    auto [connect_ec, ignored] = co_await tcp_stream->async_connect(endpoints, kAsTuple);
     if (connect_ec) co_return nullptr;
-    co_return stream;
+    auto c = std::make_unique<Connection>();
+    if (!tls_context) {
+      c->plain = std::move(tcp_stream);
+      co_return c;
+    }
+    c->tls = std::make_unique<TlsStream>(std::move(*tcp_stream), *tls_context);
+    SSL* ssl = c->tls->native_handle();
+    boost::system::error_code not_an_address;
+    (void)asio::ip::make_address(target.host, not_an_address);
+    const char* host = target.host.c_str();
+    const bool named =
+        not_an_address
+            ? SSL_set_tlsext_host_name(ssl, const_cast<char*>(host)) == 1 &&  // NOLINT (macro)
+                  SSL_set1_host(ssl, host) == 1
+            : X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host) == 1;
+    if (!named) co_return nullptr;
+    auto [handshake_ec] =
+        co_await c->tls->async_handshake(asio::ssl::stream_base::client, kAsTuple);
+    if (handshake_ec) co_return nullptr;
+    co_return c;
   }
 
   bhttp::request<bhttp::empty_body> Get(const std::string& target_path) const {
@@ -76,15 +130,18 @@ struct FeedSync::Impl {
 
   // A short GET: the body of a 200 answer, or nullopt.
   asio::awaitable<std::optional<std::string>> Fetch(const std::string& path) {
-    std::unique_ptr<beast::tcp_stream> stream = co_await Connect();
-    if (!stream) co_return std::nullopt;
-    stream->expires_after(target.read_timeout);
-    auto [write_ec, written] = co_await bhttp::async_write(*stream, Get(path), kAsTuple);
+    std::unique_ptr<Connection> c = co_await Connect();
+    if (!c) co_return std::nullopt;
+    c->tcp().expires_after(target.read_timeout);
+    const auto req = Get(path);
+    auto [write_ec, written] =
+        co_await c->On([&](auto& s) { return bhttp::async_write(s, req, kAsTuple); });
     if (write_ec) co_return std::nullopt;
     beast::flat_buffer buffer;
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(16 << 20);
-    auto [read_ec, read] = co_await bhttp::async_read(*stream, buffer, parser, kAsTuple);
+    auto [read_ec, read] =
+        co_await c->On([&](auto& s) { return bhttp::async_read(s, buffer, parser, kAsTuple); });
     if (read_ec || parser.get().result() != bhttp::status::ok) {
       co_return std::nullopt;
     }
@@ -138,16 +195,18 @@ struct FeedSync::Impl {
     if (!head || stopping) co_return false;
     feed_stream = co_await Connect();
     if (!feed_stream || stopping) co_return false;
-    beast::tcp_stream& stream = *feed_stream;
-    stream.expires_after(target.read_timeout);
+    Connection& c = *feed_stream;
+    c.tcp().expires_after(target.read_timeout);
     auto req = Get("/v1/revocations/stream?after=" + std::to_string(sink.Position()));
     req.set(bhttp::field::accept, "text/event-stream");
-    auto [write_ec, written] = co_await bhttp::async_write(stream, req, kAsTuple);
+    auto [write_ec, written] =
+        co_await c.On([&](auto& s) { return bhttp::async_write(s, req, kAsTuple); });
     if (write_ec) co_return false;
     beast::flat_buffer buffer;
     bhttp::response_parser<bhttp::buffer_body> parser;
     parser.body_limit(boost::none);
-    auto [head_ec, head_n] = co_await bhttp::async_read_header(stream, buffer, parser, kAsTuple);
+    auto [head_ec, head_n] = co_await c.On(
+        [&](auto& s) { return bhttp::async_read_header(s, buffer, parser, kAsTuple); });
     if (head_ec || parser.get().result() != bhttp::status::ok) co_return false;
     sink.OnConnected(*head);
     sink.OnHeard();
@@ -156,8 +215,9 @@ struct FeedSync::Impl {
     while (!stopping && !parser.is_done()) {
       parser.get().body().data = chunk;
       parser.get().body().size = sizeof chunk;
-      stream.expires_after(target.read_timeout);
-      auto [ec, n] = co_await bhttp::async_read_some(stream, buffer, parser, kAsTuple);
+      c.tcp().expires_after(target.read_timeout);
+      auto [ec, n] = co_await c.On(
+          [&](auto& s) { return bhttp::async_read_some(s, buffer, parser, kAsTuple); });
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) break;
       const std::size_t got = sizeof chunk - parser.get().body().size;
@@ -201,7 +261,7 @@ FeedSync::~FeedSync() {
   impl_->stopping = true;
   asio::post(impl_->io, [impl = impl_.get()] {
     impl->keys_timer.cancel();
-    if (impl->feed_stream) impl->feed_stream->cancel();
+    if (impl->feed_stream) impl->feed_stream->tcp().cancel();
   });
   impl_->io.stop();
   impl_->thread.join();

@@ -35,6 +35,8 @@ class FeedSink {
 
 struct SyncTarget {
   std::string host, port, api_key;
+  bool tls = false;                        // https://
+  std::string ca_file;                     // with tls: the PEM CAs to trust instead of the system's
   std::chrono::milliseconds read_timeout;  // a feed silent this long is dropped and reopened
 };
 

@@ -34,24 +34,27 @@ std::int64_t SteadyMs() {
   return std::chrono::duration_cast<milliseconds>(SteadyClock::now().time_since_epoch()).count();
 }
 
-// "http://host[:port][/]" → host and port. Only plain HTTP (a Gatehouse on the same host or
-// network, or behind a TLS-terminating proxy's inner side).
+// "http[s]://host[:port][/]" → host, port and whether it is TLS.
 SyncTarget TargetOf(const Options& options) {
   std::string_view url = options.server_url;
-  constexpr std::string_view kScheme = "http://";
-  if (url.substr(0, kScheme.size()) != kScheme) {
-    throw std::invalid_argument("gatehouse::client: server_url must start with http://");
+  const bool tls = url.starts_with("https://");
+  if (!tls && !url.starts_with("http://")) {
+    throw std::invalid_argument(
+        "gatehouse::client: server_url must start with http:// or https://");
   }
-  url.remove_prefix(kScheme.size());
+  url.remove_prefix(tls ? 8 : 7);
   while (!url.empty() && url.back() == '/') url.remove_suffix(1);
   if (url.empty() || url.find('/') != std::string_view::npos) {
-    throw std::invalid_argument("gatehouse::client: server_url must be http://host[:port]");
+    throw std::invalid_argument("gatehouse::client: server_url must be http[s]://host[:port]");
   }
   const std::size_t colon = url.rfind(':');
   SyncTarget target{.api_key = options.api_key,
+                    .tls = tls,
+                    .ca_file = options.ca_file,
                     .read_timeout = std::max(milliseconds(3000), options.staleness_bound)};
   target.host = std::string(colon == std::string_view::npos ? url : url.substr(0, colon));
-  target.port = colon == std::string_view::npos ? "80" : std::string(url.substr(colon + 1));
+  target.port =
+      colon == std::string_view::npos ? (tls ? "443" : "80") : std::string(url.substr(colon + 1));
   return target;
 }
 

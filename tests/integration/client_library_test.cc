@@ -14,10 +14,12 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "tests/support/command.h"
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
 #include "tests/support/server_process.h"
@@ -264,6 +266,60 @@ TEST(ClientLibrary, StartsFromASnapshotWhenTheLogWasPrunedPastIt) {
   ASSERT_EQ(api.Send("DELETE", "/v1/sessions/" + t.handle).status, 200);
   CatchUp(*verifier, api);
   EXPECT_EQ(verifier->Verify(t.access).outcome, Outcome::kUnauthorised);
+}
+
+// Over HTTPS served by Gatehouse itself: the certificate is checked (chain and IP address), so
+// a library that does not trust it never becomes ready; one given the CA verifies and hears
+// revokes.
+TEST(ClientLibrary, FollowsAnHttpsServerItTrustsAndRefusesOneItDoesNot) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("gh-client-tls-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  struct Cleanup {
+    std::filesystem::path dir;
+    ~Cleanup() { std::filesystem::remove_all(dir); }
+  } cleanup{dir};
+  const std::string crt = (dir / "server.crt").string(), key = (dir / "server.key").string();
+  const CommandResult made = RunCommand(
+      {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+       "-nodes", "-days", "2", "-subj", "/CN=gatehouse-client-test", "-addext",
+       "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", crt});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  ServerProcess server(Settings({{"TLS_CERT_FILE", crt}, {"TLS_KEY_FILE", key}}));
+  const std::string url = "https://127.0.0.1:" + std::to_string(server.port());
+  auto curl = [&](const std::string& method, const std::string& path, const std::string& body) {
+    std::vector<std::string> argv = {
+        "curl", "-sS", "--max-time", "10", "--cacert",
+        crt,    "-X",  method,       "-H", "Authorization: Bearer " + server.api_key()};
+    if (!body.empty()) {
+      argv.insert(argv.end(), {"-H", "Content-Type: application/json", "--data", body});
+    }
+    argv.push_back(url + path);
+    return RunCommand(argv);
+  };
+  const CommandResult session = curl("POST", "/v1/sessions", R"({"user_id":"tls-user"})");
+  ASSERT_EQ(session.exit_code, 0) << session.output;
+  const boost::json::value s = Json(session.output);
+  const std::string token = Str(s.at("access_token"), "token");
+
+  auto untrusting =
+      Verifier::Start({.server_url = url, .api_key = server.api_key(), .issuer = kIssuer});
+  auto trusting = Verifier::Start(
+      {.server_url = url, .api_key = server.api_key(), .issuer = kIssuer, .ca_file = crt});
+  ASSERT_TRUE(trusting->WaitReady(seconds(10)));
+  EXPECT_EQ(trusting->Verify(token).outcome, Outcome::kValid);
+  EXPECT_FALSE(untrusting->WaitReady(seconds(2))) << "accepted a certificate it does not trust";
+  EXPECT_EQ(untrusting->Verify(token).outcome, Outcome::kUnavailable);
+
+  const CommandResult revoked =
+      curl("DELETE", "/v1/sessions/" + Str(s.at("session"), "handle"), "");
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.output;
+  const auto deadline = SteadyClock::now() + seconds(1);
+  while (trusting->Verify(token).outcome == Outcome::kValid && SteadyClock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  EXPECT_EQ(trusting->Verify(token).outcome, Outcome::kUnauthorised);
+  EXPECT_THROW(Verifier::Start({.server_url = "ftp://x"}), std::invalid_argument);
 }
 
 }  // namespace
