@@ -89,14 +89,19 @@ bool IsReservedClaim(std::string_view name) {
   return std::find(kReservedClaims.begin(), kReservedClaims.end(), name) != kReservedClaims.end();
 }
 
-std::string AccessClaims::AllJson() const {
+namespace {
+
+// The payload segment of a token decoded: the claims as signed.
+std::string PayloadJson(std::string_view token) {
   const std::size_t first = token.find('.');
   const std::size_t second = token.find('.', first + 1);
-  if (first == std::string::npos || second == std::string::npos) return "{}";
+  if (first == std::string_view::npos || second == std::string_view::npos) return "{}";
   Result<std::string> payload =
-      crypto::Base64UrlDecode(std::string_view(token).substr(first + 1, second - first - 1));
+      crypto::Base64UrlDecode(token.substr(first + 1, second - first - 1));
   return payload ? std::move(payload).value() : "{}";  // verified tokens always decode
 }
+
+}  // namespace
 
 Status CheckExpiry(std::int64_t expires_at_s, Millis leeway, SystemTime now) {
   if (now > FromUnixSeconds(expires_at_s) + leeway) {
@@ -152,6 +157,7 @@ Result<std::shared_ptr<const AccessClaims>> Verify(std::string_view token, const
                       ReadClaims(std::move(jws.claims), options, now, check_times));
   claims.kid = std::move(jws.kid);
   claims.token = std::string(token);
+  claims.all_json = PayloadJson(token);  // once per verified token, not per cache hit
   return std::make_shared<const AccessClaims>(std::move(claims));
 }
 

@@ -52,8 +52,9 @@ struct AccessClaims {
   std::string token;  // the token itself, as verified (the verified-token cache compares it)
 
   // Every claim, as signed: the token's payload segment decoded (JSON our issuer wrote and the
-  // verifier parsed strictly, so answers can embed it as is).
-  std::string AllJson() const;
+  // verifier parsed strictly, so answers can embed it as is). Decoded once, at verification.
+  const std::string& AllJson() const { return all_json; }
+  std::string all_json;
   VerdictMemo memo;
 };
 
