@@ -22,10 +22,11 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json/parse.hpp>
 #include <optional>
-#include <random>
 #include <thread>
 
 #include "client/sse.h"
+#include "common/clock.h"
+#include "crypto/csprng_random.h"
 
 namespace gatehouse::client {
 namespace {
@@ -150,16 +151,16 @@ struct FeedSync::Impl {
 
   // JWKS at start, when asked (at most once a second), and every kKeysEvery.
   asio::awaitable<void> KeysLoop() {
-    auto last = std::chrono::steady_clock::now() - kKeysAtMostEvery;
+    auto last = Clock::Real().MonotonicNow() - kKeysAtMostEvery;
     while (!stopping) {
       if (keys_wanted.exchange(false)) {
-        const auto wait = last + kKeysAtMostEvery - std::chrono::steady_clock::now();
+        const auto wait = last + kKeysAtMostEvery - Clock::Real().MonotonicNow();
         if (wait > milliseconds(0)) {
           keys_timer.expires_after(wait);
           co_await keys_timer.async_wait(kAsTuple);
           if (stopping) break;
         }
-        last = std::chrono::steady_clock::now();
+        last = Clock::Real().MonotonicNow();
         std::optional<std::string> jwks = co_await Fetch("/.well-known/jwks.json");
         if (jwks) {
           sink.OnJwks(*jwks);
@@ -232,7 +233,7 @@ struct FeedSync::Impl {
   }
 
   asio::awaitable<void> FeedLoop() {
-    std::mt19937 jitter(std::random_device{}());
+    crypto::CsprngRandom random;  // jitter: apps that restart together do not reconnect together
     milliseconds backoff = kFirstBackoff;
     asio::steady_timer wait(io);
     while (!stopping) {
@@ -241,8 +242,8 @@ struct FeedSync::Impl {
       sink.OnDisconnected();
       if (stopping) break;
       if (streamed) backoff = kFirstBackoff;
-      std::uniform_int_distribution<long> spread(backoff.count() / 2, backoff.count());
-      wait.expires_after(milliseconds(spread(jitter)));
+      const auto half = static_cast<std::uint64_t>(backoff.count() / 2);
+      wait.expires_after(milliseconds(half + random.Uniform(half + 1)));
       co_await wait.async_wait(kAsTuple);
       backoff = std::min(backoff * 2, kMaxBackoff);
     }

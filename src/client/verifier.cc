@@ -25,13 +25,14 @@ namespace gatehouse::client {
 namespace {
 
 using std::chrono::milliseconds;
-using SteadyClock = std::chrono::steady_clock;
 
 constexpr milliseconds kUnknownKidWait{500};  // how long a verify waits for a JWKS refetch
 constexpr milliseconds kPruneEvery{60'000};
 
+// Monotonic milliseconds, for the staleness bound and the rate of JWKS requests.
 std::int64_t SteadyMs() {
-  return std::chrono::duration_cast<milliseconds>(SteadyClock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<milliseconds>(Clock::Real().MonotonicNow().time_since_epoch())
+      .count();
 }
 
 // "http[s]://host[:port][/]" → host, port and whether it is TLS.

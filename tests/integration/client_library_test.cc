@@ -53,6 +53,18 @@ std::unique_ptr<Verifier> StartVerifier(const ServerProcess& server,
                           .clock_leeway = leeway});
 }
 
+// A directory under /tmp, removed with everything in it when the test ends.
+struct TempDir {
+  explicit TempDir(const std::string& prefix)
+      : path(std::filesystem::temp_directory_path() / (prefix + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::filesystem::path path;
+};
+
 struct Token {
   std::string access, handle, user;
 };
@@ -202,13 +214,8 @@ TEST(ClientLibrary, ARevokeIsRefusedAtOnce) {
 TEST(ClientLibrary, FailsClosedWhileTheServerIsGoneAndRecoversWithoutARestart) {
   const milliseconds bound(2000);
   // A data directory of the test's own: a ServerProcess removes only the one it made.
-  const std::filesystem::path data_dir =
-      std::filesystem::temp_directory_path() / ("gh-client-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(data_dir);
-  struct Cleanup {
-    std::filesystem::path dir;
-    ~Cleanup() { std::filesystem::remove_all(dir); }
-  } cleanup{data_dir};
+  const TempDir dir("gh-client-");
+  const std::filesystem::path& data_dir = dir.path;
   auto server = std::make_unique<ServerProcess>(Settings(), data_dir.string());
   const int port = server->port();
   Api api(*server);
@@ -272,14 +279,9 @@ TEST(ClientLibrary, StartsFromASnapshotWhenTheLogWasPrunedPastIt) {
 // a library that does not trust it never becomes ready; one given the CA verifies and hears
 // revokes.
 TEST(ClientLibrary, FollowsAnHttpsServerItTrustsAndRefusesOneItDoesNot) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("gh-client-tls-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  struct Cleanup {
-    std::filesystem::path dir;
-    ~Cleanup() { std::filesystem::remove_all(dir); }
-  } cleanup{dir};
-  const std::string crt = (dir / "server.crt").string(), key = (dir / "server.key").string();
+  const TempDir dir("gh-client-tls-");
+  const std::string crt = (dir.path / "server.crt").string();
+  const std::string key = (dir.path / "server.key").string();
   const CommandResult made = RunCommand(
       {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
        "-nodes", "-days", "2", "-subj", "/CN=gatehouse-client-test", "-addext",
