@@ -24,7 +24,7 @@ class SseParser {
   bool Failed() const { return failed_; }
   std::size_t comments() const { return comments_; }
 
-  static constexpr std::size_t kMaxLine = 8 << 20;
+  static constexpr std::size_t kMaxLine = std::size_t{256} << 20;  // a resync snapshot's line
 
  private:
   void Line(std::string_view line, std::vector<SseEvent>& out);

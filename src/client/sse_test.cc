@@ -26,8 +26,8 @@ TEST(SseParser, EventsSplitAcrossChunksAndCommentsCounted) {
 
 TEST(SseParser, AnEndlessLineFailsInsteadOfGrowing) {
   SseParser p;
-  const std::string chunk(1 << 20, 'x');
-  for (int i = 0; i < 9; ++i) EXPECT_TRUE(p.Feed(chunk).empty());
+  const std::string chunk(16 << 20, 'x');
+  for (int i = 0; i < 17; ++i) EXPECT_TRUE(p.Feed(chunk).empty());
   EXPECT_TRUE(p.Failed());
   EXPECT_TRUE(p.Feed("\n\n").empty());
 }

@@ -163,7 +163,8 @@ struct FeedSync::Impl {
         last = Clock::Real().MonotonicNow();
         std::optional<std::string> jwks = co_await Fetch("/.well-known/jwks.json");
         if (jwks) {
-          sink.OnJwks(*jwks);
+          sink.OnJwks(*jwks,
+                      std::chrono::duration_cast<milliseconds>(last.time_since_epoch()).count());
         } else {
           keys_wanted = true;  // try again (a second later at the earliest)
         }
@@ -177,9 +178,9 @@ struct FeedSync::Impl {
 
   // The feed's head now (GET /v1/revocations?limit=1 answers last_seq).
   asio::awaitable<std::optional<std::int64_t>> Head() {
+    // after = the largest position: never behind the log, so the answer is never a snapshot.
     std::optional<std::string> body =
-        co_await Fetch("/v1/revocations?limit=1&after=" +
-                       std::to_string(std::max<std::int64_t>(0, sink.Position())));
+        co_await Fetch("/v1/revocations?limit=1&after=9223372036854775807");
     if (!body) co_return std::nullopt;
     boost::system::error_code ec;
     const boost::json::value doc = boost::json::parse(*body, ec);
@@ -225,9 +226,11 @@ struct FeedSync::Impl {
       if (got == 0) continue;
       sink.OnHeard();
       for (const SseEvent& e : sse.Feed(std::string_view(chunk, got))) {
-        if (!sink.OnEvent(e.type, e.data)) co_return true;  // reconnect from the last applied
+        // An event this library cannot apply (a newer server's type, say): it cannot vouch for
+        // its state past it, so it reconnects from the last event applied, backing off.
+        if (!sink.OnEvent(e.type, e.data)) co_return false;
       }
-      if (sse.Failed()) break;
+      if (sse.Failed()) co_return false;
     }
     co_return true;
   }

@@ -20,7 +20,8 @@ namespace gatehouse::client {
 class FeedSink {
  public:
   virtual ~FeedSink() = default;
-  virtual void OnJwks(std::string_view jwks_json) = 0;
+  // A JWKS fetched; `started_ms` is when its request was sent (Clock::MonotonicNow, ms).
+  virtual void OnJwks(std::string_view jwks_json, std::int64_t started_ms) = 0;
   // A connection is open and the feed's head was `head` just before it: caught up once applied.
   virtual void OnConnected(std::int64_t head) = 0;
   // An event (`type`, `data` as the stream sent them) or a resync; answers false when it could

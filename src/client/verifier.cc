@@ -26,7 +26,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr milliseconds kUnknownKidWait{500};  // how long a verify waits for a JWKS refetch
+constexpr milliseconds kUnknownKidWait{1500};  // how long a verify waits for a JWKS refetch
+constexpr int kMaxKidWaiters = 8;
 constexpr milliseconds kPruneEvery{60'000};
 
 // Monotonic milliseconds, for the staleness bound and the rate of JWKS requests.
@@ -114,14 +115,14 @@ class ClientVerifier final : public Verifier, public FeedSink {
   }
 
   // FeedSink, on the sync thread.
-  void OnJwks(std::string_view jwks_json) override {
+  void OnJwks(std::string_view jwks_json, std::int64_t started_ms) override {
     Result<tokens::VerifyKeys> keys = tokens::VerifyKeys::FromJwks(jwks_json);
-    if (!keys) return;  // keep the keys held; the next fetch may do better
-    {
+    if (keys) {
       std::lock_guard lock(keys_mu_);
       jwks_ = std::move(keys).value();
       PublishKeysLocked();
-    }
+    }  // else keep the keys held; the next fetch may do better
+    fetched_started_ms_.store(started_ms);
     jwks_fetches_.fetch_add(1);
     Notify();
   }
@@ -173,14 +174,26 @@ class ClientVerifier final : public Verifier, public FeedSink {
   }
 
   // The JWKS's keys plus every kid the feed said was revoked (the JWKS leaves those out, and
-  // their tokens must answer try_refresh_token, not unauthorised).
+  // their tokens must answer try_refresh_token, not unauthorised). The verified-token cache is
+  // emptied only when a key that verified no longer does: a fetch that only adds or repeats keys
+  // keeps it (a made-up kid, which asks for a fetch, must not flush it).
   void PublishKeysLocked() {
     tokens::VerifyKeys keys = jwks_;
     for (const std::string& kid : revoked_kids_) keys.Revoke(kid);
+    bool lost = false;
+    if (keys_ != nullptr) {
+      const SystemTime now = Clock::Real().Now();
+      for (const std::string& kid : keys_->Kids()) {
+        const tokens::VerifyKey* after = keys.Find(kid);
+        if (tokens::VerifyKeys::CanVerify(*keys_->Find(kid), now) &&
+            (after == nullptr || !tokens::VerifyKeys::CanVerify(*after, now))) {
+          lost = true;
+        }
+      }
+    }
     keys_ = std::make_shared<const tokens::VerifyKeys>(std::move(keys));
-    keys_generation_.fetch_add(1);
     keys_loaded_.store(true);
-    tokens_.OnKeysChanged();
+    if (lost) tokens_.OnKeysChanged();
   }
 
   // True when the token names a kid the key set does not hold.
@@ -191,24 +204,25 @@ class ClientVerifier final : public Verifier, public FeedSink {
     return keys != nullptr && keys->Find(jws->kid) == nullptr;
   }
 
-  // An unknown kid may be a key newer than the JWKS held: the first such verify in a second asks
-  // for the JWKS, and the verifies of the next kUnknownKidWait wait for that fetch; later ones
-  // answer at once (the kid is unknown to the server too, or it would have been in the fetch),
-  // so tokens with made-up kids cost a fetch a second at most and wait for nothing.
+  // An unknown kid may be a key newer than the JWKS held (the server signs with a new key at
+  // once): wait for a JWKS fetch sent after this verify began (the sync thread sends at most one
+  // a second, so ~1 s at worst), then verify again. At most kMaxKidWaiters verifies wait at once;
+  // beyond that (a flood of made-up kids) the answer is immediate.
   bool AwaitKeys() const {
-    const std::int64_t now = SteadyMs();
-    std::int64_t asked = keys_asked_ms_.load();
-    if (now - asked >= 1000 && keys_asked_ms_.compare_exchange_strong(asked, now)) {
-      keys_asked_generation_.store(keys_generation_.load());
-      asked = now;
-      sync_->RequestKeys();
+    const std::int64_t asked = SteadyMs();
+    if (waiters_.fetch_add(1) >= kMaxKidWaiters) {
+      waiters_.fetch_sub(1);
+      return false;
     }
-    const std::uint64_t before = keys_asked_generation_.load();
-    const std::int64_t left = asked + kUnknownKidWait.count() - now;
-    if (left <= 0) return false;
-    std::unique_lock lock(wait_mu_);
-    return changed_.wait_for(lock, milliseconds(left),
-                             [&] { return keys_generation_.load() != before; });
+    sync_->RequestKeys();
+    bool fetched = false;
+    {
+      std::unique_lock lock(wait_mu_);
+      fetched = changed_.wait_for(lock, kUnknownKidWait,
+                                  [&] { return fetched_started_ms_.load() >= asked; });
+    }
+    waiters_.fetch_sub(1);
+    return fetched;
   }
 
   // {"last_seq": N, "snapshot": {...}}: the whole state as of N.
@@ -257,10 +271,9 @@ class ClientVerifier final : public Verifier, public FeedSink {
   tokens::VerifyKeys jwks_;
   std::set<std::string> revoked_kids_;
   std::shared_ptr<const tokens::VerifyKeys> keys_;
-  std::atomic<std::uint64_t> keys_generation_{0};
   std::atomic<bool> keys_loaded_{false};
-  mutable std::atomic<std::int64_t> keys_asked_ms_{-1'000'000};  // an unknown kid's JWKS request
-  mutable std::atomic<std::uint64_t> keys_asked_generation_{0};
+  std::atomic<std::int64_t> fetched_started_ms_{-1};  // when the last JWKS fetch was sent
+  mutable std::atomic<int> waiters_{0};               // verifies waiting for a JWKS fetch
 
   std::atomic<std::int64_t> applied_{0};
   std::atomic<std::int64_t> target_{-1};  // the head read before the open connection

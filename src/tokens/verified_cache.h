@@ -2,8 +2,9 @@
 // VerifiedTokenCache: access tokens whose signature and claims were already checked, so a token
 // seen again skips the signature check (DESIGN.md "Performance shape").
 //
-// Keyed by a hash of the whole token; a hit also compares the full token text (kept once, in the
-// claims), so a hash collision can only cause a miss, never let an unverified token through. Each
+// Keyed by a hash of the token's last 64 characters (its signature's); a hit also compares the
+// full token text (kept once, in the claims), so a hash collision can only cause a miss, never
+// let an unverified token through. Each
 // entry is dropped at its `drop_at` (the token's exp plus leeway): lookups past it miss, and
 // EvictExpired frees them. Only signature/claims results are cached; revocation checks never are.
 //

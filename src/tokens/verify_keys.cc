@@ -37,6 +37,12 @@ const VerifyKey* VerifyKeys::Find(std::string_view kid) const {
   return nullptr;
 }
 
+std::vector<std::string> VerifyKeys::Kids() const {
+  std::vector<std::string> kids;
+  for (const VerifyKey& key : keys_) kids.push_back(key.kid);
+  return kids;
+}
+
 Result<VerifyKeys> VerifyKeys::FromJwks(std::string_view jwks_json) {
   GH_ASSIGN_OR_RETURN(bj::value doc, json::ParseStrict(jwks_json));
   const bj::object* root = doc.if_object();

@@ -35,6 +35,7 @@ class VerifyKeys {
     return !key.revoked && key.public_key && (!key.verifies_until || now <= *key.verifies_until);
   }
   std::size_t size() const { return keys_.size(); }
+  std::vector<std::string> Kids() const;
 
   // The keys of an RFC 7517 JWK Set as KeyRing::JwksJson writes it (kid, alg, the algorithm's
   // members). A key of an algorithm this build does not know is skipped; a malformed document,

@@ -211,6 +211,27 @@ TEST(ClientLibrary, ARevokeIsRefusedAtOnce) {
   }
 }
 
+// A key rotated in just after a JWKS fetch (here one that a made-up kid asked for): the new key's
+// tokens are valid at once, not refused until the next periodic fetch.
+TEST(ClientLibrary, ANewKeyRightAfterAFetchIsStillPickedUp) {
+  ServerProcess server(Settings());
+  Api api(server);
+  auto verifier = StartVerifier(server);
+  ASSERT_TRUE(verifier->WaitReady(seconds(10)));
+  const Token old_key = api.NewSession("rotating");
+  ASSERT_EQ(verifier->Verify(old_key.access).outcome, Outcome::kValid);
+  const std::string made_up =
+      "eyJhbGciOiJFZERTQSIsImtpZCI6Im5vLXN1Y2gta2V5IiwidHlwIjoiYXQrand0In0"
+      ".eyJzdWIiOiJ4In0.AAAA";
+  EXPECT_EQ(verifier->Verify(made_up).outcome, Outcome::kUnauthorised);
+  const std::uint64_t fetches = verifier->Status().jwks_fetches;
+  EXPECT_GE(fetches, 2u) << "the made-up kid asked for the JWKS";
+  ASSERT_EQ(api.Send("POST", "/v1/keys/rotate", "{}").status, 200);
+  const Token new_key = api.NewSession("rotating");
+  EXPECT_EQ(verifier->Verify(new_key.access).outcome, Outcome::kValid);
+  EXPECT_EQ(verifier->Verify(old_key.access).outcome, Outcome::kValid) << "retired, not revoked";
+}
+
 TEST(ClientLibrary, FailsClosedWhileTheServerIsGoneAndRecoversWithoutARestart) {
   const milliseconds bound(2000);
   // A data directory of the test's own: a ServerProcess removes only the one it made.
