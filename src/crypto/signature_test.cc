@@ -145,7 +145,9 @@ TEST_P(Signature, JwkMembersRoundTrip) {
   const std::string signature = key().Sign("header.payload").value();
   EXPECT_TRUE(back.Verify("header.payload", signature));
   for (SignatureAlg other : {SignatureAlg::kEdDSA, SignatureAlg::kES256, SignatureAlg::kRS256}) {
-    if (other != alg()) EXPECT_FALSE(PublicKey::FromJwk(other, members));
+    if (other != alg()) {
+      EXPECT_FALSE(PublicKey::FromJwk(other, members));
+    }
   }
   for (const auto& [name, value] : members) {
     std::map<std::string, std::string> damaged = members;
