@@ -9,6 +9,7 @@
 #include "crypto/base64url.h"
 #include "crypto/byte_view.h"
 #include "crypto/openssl_ptr.h"
+#include "crypto/signature_impl.h"
 
 namespace gatehouse::crypto {
 namespace {
@@ -142,12 +143,7 @@ Result<std::string> P256SpkiFromCoordinates(std::string_view x, std::string_view
     return InvalidArgument("ES256: not a point on P-256");
   }
   const EvpPkeyPtr key(raw_key);
-  const int size = i2d_PUBKEY(key.get(), nullptr);
-  if (size <= 0) return Internal("ES256: cannot encode public key");
-  std::string der(static_cast<std::size_t>(size), '\0');
-  unsigned char* out = Uchars(der);
-  if (i2d_PUBKEY(key.get(), &out) != size) return Internal("ES256: cannot encode public key");
-  return der;
+  return SpkiDer(key.get());
 }
 
 }  // namespace gatehouse::crypto

@@ -31,18 +31,6 @@ bool InitDigestContext(EVP_MD_CTX* ctx, EVP_PKEY* key, SignatureAlg alg, bool si
          EVP_PKEY_CTX_set_rsa_padding(pkey_ctx, RSA_PKCS1_PADDING) == 1;
 }
 
-Result<std::string> SpkiDer(const EVP_PKEY* key) {
-  const int size = i2d_PUBKEY(key, nullptr);
-  if (size <= 0) {
-    ERR_clear_error();
-    return Internal("cannot encode public key");
-  }
-  std::string der(static_cast<std::size_t>(size), '\0');
-  unsigned char* out = Uchars(der);
-  if (i2d_PUBKEY(key, &out) != size) return Internal("cannot encode public key");
-  return der;
-}
-
 Status CheckKeyType(SignatureAlg alg, const EVP_PKEY* key) {
   switch (alg) {
     case SignatureAlg::kES256:
@@ -152,6 +140,18 @@ Result<KeyPairImpl> MakePair(SignatureAlg alg, EvpPkeyPtr key) {
 }
 
 }  // namespace
+
+Result<std::string> SpkiDer(const EVP_PKEY* key) {
+  const int size = i2d_PUBKEY(key, nullptr);
+  if (size <= 0) {
+    ERR_clear_error();
+    return Internal("cannot encode public key");
+  }
+  std::string der(static_cast<std::size_t>(size), '\0');
+  unsigned char* out = Uchars(der);
+  if (i2d_PUBKEY(key, &out) != size) return Internal("cannot encode public key");
+  return der;
+}
 
 Result<KeyPairImpl> EvpGenerate(SignatureAlg alg) {
   EVP_PKEY* key = nullptr;

@@ -7,6 +7,7 @@
 #include "crypto/base64url.h"
 #include "crypto/byte_view.h"
 #include "crypto/openssl_ptr.h"
+#include "crypto/signature_impl.h"
 
 namespace gatehouse::crypto {
 namespace {
@@ -63,12 +64,7 @@ Result<std::string> RsaSpkiFromComponents(std::string_view n, std::string_view e
   }
   const EvpPkeyPtr key(raw_key);
   GH_RETURN_IF_ERROR(CheckRsaKey(key.get()));
-  const int size = i2d_PUBKEY(key.get(), nullptr);
-  if (size <= 0) return Internal("RS256: cannot encode public key");
-  std::string der(static_cast<std::size_t>(size), '\0');
-  unsigned char* out = Uchars(der);
-  if (i2d_PUBKEY(key.get(), &out) != size) return Internal("RS256: cannot encode public key");
-  return der;
+  return SpkiDer(key.get());
 }
 
 }  // namespace gatehouse::crypto

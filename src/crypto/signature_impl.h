@@ -6,6 +6,8 @@
 // a PrivateKey::Impl is owned by exactly one PrivateKey.
 // Thread-safety: all const members are safe to call concurrently.
 
+#include <openssl/types.h>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -41,6 +43,8 @@ Result<std::shared_ptr<const PublicKey::Impl>> Ed25519PublicFromBytes(std::strin
 // ES256 (P-256) and RS256 (RSA >= 2048 bits); `alg` must be one of the two.
 Result<KeyPairImpl> EvpGenerate(SignatureAlg alg);
 Result<KeyPairImpl> EvpPrivateFromPkcs8(SignatureAlg alg, std::string_view der);
+// SubjectPublicKeyInfo DER of an EVP public key (what ExportPublic answers for ES256/RS256).
+Result<std::string> SpkiDer(const EVP_PKEY* key);
 Result<std::shared_ptr<const PublicKey::Impl>> EvpPublicFromSpki(SignatureAlg alg,
                                                                  std::string_view der);
 
