@@ -7,9 +7,9 @@
 
 #include "sessions/test_fixture.h"
 #include "store/fault_injecting_store.h"
+#include "store/sql/sql_tx.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_store.h"
-#include "store/sqlite/sqlite_tx.h"
 
 namespace gatehouse::sessions {
 namespace {

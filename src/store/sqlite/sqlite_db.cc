@@ -1,65 +1,66 @@
 #include "store/sqlite/sqlite_db.h"
 
+#include <algorithm>
+
 namespace gatehouse::store {
 
-Statement& Statement::Bind(int index, std::int64_t value) {
+SqliteStatement& SqliteStatement::Bind(int index, std::int64_t value) {
   sqlite3_bind_int64(stmt_.get(), index, value);
   return *this;
 }
 
-Statement& Statement::Bind(int index, std::string_view text) {
+SqliteStatement& SqliteStatement::Bind(int index, std::string_view text) {
   sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   return *this;
 }
 
-Statement& Statement::BindBlob(int index, std::string_view bytes) {
+SqliteStatement& SqliteStatement::BindBlob(int index, std::string_view bytes) {
   sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
   return *this;
 }
 
-Statement& Statement::BindNull(int index) {
+SqliteStatement& SqliteStatement::BindNull(int index) {
   sqlite3_bind_null(stmt_.get(), index);
   return *this;
 }
 
-Result<bool> Statement::Step() {
+Result<bool> SqliteStatement::Step() {
   const int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   return Fail(rc);
 }
 
-Status Statement::Run() {
-  while (true) {
-    GH_ASSIGN_OR_RETURN(bool row, Step());
-    if (!row) return OkStatus();
-  }
-}
-
-void Statement::Reset() {
+void SqliteStatement::Reset() {
   sqlite3_reset(stmt_.get());
   sqlite3_clear_bindings(stmt_.get());
 }
 
-std::int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
+std::int64_t SqliteStatement::Int(int column) const {
+  return sqlite3_column_int64(stmt_.get(), column);
+}
 
-std::string Statement::Text(int column) const {
+std::string SqliteStatement::Text(int column) const {
   const auto* p = sqlite3_column_text(stmt_.get(), column);
   const int n = sqlite3_column_bytes(stmt_.get(), column);
   return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), n);
 }
 
-std::string Statement::Blob(int column) const {
+std::string SqliteStatement::Blob(int column) const {
   const void* p = sqlite3_column_blob(stmt_.get(), column);
   const int n = sqlite3_column_bytes(stmt_.get(), column);
   return p == nullptr ? std::string() : std::string(static_cast<const char*>(p), n);
 }
 
-bool Statement::IsNull(int column) const {
+bool SqliteStatement::IsNull(int column) const {
   return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
 }
 
-Error Statement::Fail(int rc) const {
+std::int64_t SqliteStatement::Changes() const {
+  return sqlite3_changes64(sqlite3_db_handle(stmt_.get()));
+}
+
+Error SqliteStatement::Fail(int rc) const {
   const std::string message =
       std::string("sqlite: ") + sqlite3_errmsg(sqlite3_db_handle(stmt_.get()));
   if ((rc & 0xff) == SQLITE_CONSTRAINT) return AlreadyExists(message);
@@ -103,25 +104,21 @@ Status SqliteDb::Exec(std::string_view sql) {
   return OkStatus();
 }
 
-Status SqliteDb::Run(std::string_view sql) {
-  GH_ASSIGN_OR_RETURN(Statement * stmt, Prepare(sql));
-  Status s = stmt->Run();
-  stmt->Reset();
-  return s;
-}
-
-Result<Statement*> SqliteDb::Prepare(std::string_view sql) {
+Result<sql::Statement*> SqliteDb::Prepare(std::string_view sql) {
   auto it = statements_.find(sql);
   if (it != statements_.end()) {
     it->second->Reset();
     return it->second.get();
   }
+  // $N (the SQL layer's parameters) is ?N here; no statement of ours has a '$' anywhere else.
+  std::string text(sql);
+  std::replace(text.begin(), text.end(), '$', '?');
   sqlite3_stmt* raw = nullptr;
-  const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
+  const int rc = sqlite3_prepare_v3(db_.get(), text.data(), static_cast<int>(text.size()),
                                     SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
   if (rc != SQLITE_OK) return ErrorFrom(rc, "prepare");
-  auto stmt = std::make_unique<Statement>(raw);
-  Statement* out = stmt.get();
+  auto stmt = std::make_unique<SqliteStatement>(raw);
+  SqliteStatement* out = stmt.get();
   statements_.emplace(std::string(sql), std::move(stmt));
   return out;
 }
@@ -136,6 +133,18 @@ std::int64_t SqliteDb::TotalChanges() const { return sqlite3_total_changes64(db_
 
 void SqliteDb::ResetAll() {
   for (auto& [sql, stmt] : statements_) stmt->Reset();
+}
+
+const sql::Dialect& SqliteDb::dialect() const {
+  static constexpr sql::Dialect kSqlite{
+      .name = "sqlite",
+      .begin_write = "BEGIN IMMEDIATE",
+      .lock_row = "",  // one writer: the write transaction holds the database
+      .migration_lock = "",
+      .next_audit_seq =
+          "UPDATE counters SET value = value + 1 WHERE name = 'audit_seq' RETURNING value",
+      .schema_types = [](std::string_view ddl) { return std::string(ddl); }};
+  return kSqlite;
 }
 
 Error SqliteDb::ErrorFrom(int rc, std::string_view what) const {

@@ -1,5 +1,6 @@
 #pragma once
-// SqliteDb and Statement: RAII over sqlite3* and sqlite3_stmt*, returning Result/Status.
+// SqliteDb and SqliteStatement: RAII over sqlite3* and sqlite3_stmt*, the SQL layer's
+// Connection and Statement (store/sql/sql.h) for SQLite.
 // Errors from SQLite are kUnavailable (I/O, busy, corrupt) except constraint violations, which are
 // kAlreadyExists.
 //
@@ -14,6 +15,7 @@
 #include <unordered_map>
 
 #include "common/result.h"
+#include "store/sql/sql.h"
 
 namespace gatehouse::store {
 
@@ -22,55 +24,39 @@ struct SqliteDeleter {
   void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
 };
 
-class Statement {
+class SqliteStatement final : public sql::Statement {
  public:
-  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  explicit SqliteStatement(sqlite3_stmt* stmt) : stmt_(stmt) {}
 
-  // Binds by 1-based index. Text and blobs are copied by SQLite.
-  Statement& Bind(int index, std::int64_t value);
-  Statement& Bind(int index, std::string_view text);
-  Statement& BindBlob(int index, std::string_view bytes);
-  Statement& BindNull(int index);
-  Statement& Bind(int index, const std::optional<std::int64_t>& value) {
-    return value ? Bind(index, *value) : BindNull(index);
-  }
-
-  // True when a row is ready, false when done.
-  Result<bool> Step();
-  // Runs to completion (for writes).
-  Status Run();
-  // Clears bindings and rewinds; called automatically before reuse by SqliteDb::Prepare.
-  void Reset();
-
-  std::int64_t Int(int column) const;
-  std::string Text(int column) const;
-  std::string Blob(int column) const;
-  bool IsNull(int column) const;
-  std::optional<std::int64_t> OptionalInt(int column) const {
-    return IsNull(column) ? std::nullopt : std::optional(Int(column));
-  }
+  using sql::Statement::Bind;
+  SqliteStatement& Bind(int index, std::int64_t value) override;
+  SqliteStatement& Bind(int index, std::string_view text) override;
+  SqliteStatement& BindBlob(int index, std::string_view bytes) override;
+  SqliteStatement& BindNull(int index) override;
+  Result<bool> Step() override;
+  void Reset() override;
+  std::int64_t Changes() const override;
+  std::int64_t Int(int column) const override;
+  std::string Text(int column) const override;
+  std::string Blob(int column) const override;
+  bool IsNull(int column) const override;
 
  private:
   std::unique_ptr<sqlite3_stmt, SqliteDeleter> stmt_;
   Error Fail(int rc) const;
 };
 
-class SqliteDb {
+class SqliteDb final : public sql::Connection {
  public:
   // Opens (creating if needed) the database file with WAL, synchronous=FULL, foreign keys on and
   // a busy timeout.
   static Result<std::unique_ptr<SqliteDb>> Open(const std::string& path);
 
-  Status Exec(std::string_view sql);
-  // Like Exec for one statement, but through the statement cache (for hot statements such as
-  // SAVEPOINT and COMMIT).
-  Status Run(std::string_view sql);
-  // A cached prepared statement, reset and ready to bind. Valid until the next Prepare of the
-  // same SQL text.
-  Result<Statement*> Prepare(std::string_view sql);
-
-  // Resets every cached statement, ending their read snapshots (call before COMMIT).
-  void ResetAll();
+  // The SQL layer's Connection (store/sql/sql.h). Prepare reads `$N` parameters as SQLite's ?N.
+  Status Exec(std::string_view sql) override;
+  Result<sql::Statement*> Prepare(std::string_view sql) override;
+  void ResetAll() override;
+  const sql::Dialect& dialect() const override;
   // True when the connection's last error says the disk cannot take the write (full, an I/O
   // error, read-only): the store is then not ready until a write succeeds again.
   bool LastErrorIsDiskTrouble() const;
@@ -88,21 +74,8 @@ class SqliteDb {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   // Keyed by SQL text; looked up by string_view without building a string.
-  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> statements_;
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>, SqlHash, std::equal_to<>>
+      statements_;
 };
-
-// Runs `body` inside BEGIN IMMEDIATE … COMMIT, rolling back on any error.
-template <typename Fn>
-Status InTransaction(SqliteDb& db, Fn&& body) {
-  GH_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  Status s = body();
-  if (!s) {
-    (void)db.Exec("ROLLBACK");
-    return s;
-  }
-  Status c = db.Exec("COMMIT");
-  if (!c) (void)db.Exec("ROLLBACK");
-  return c;
-}
 
 }  // namespace gatehouse::store

@@ -4,8 +4,9 @@
 #include <limits>
 
 #include "common/thread_name.h"
-#include "store/sqlite/migrations.h"
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/schema.h"
+#include "store/sql/sql_queries.h"
+#include "store/sql/sql_tx.h"
 
 namespace gatehouse::store {
 
@@ -17,7 +18,7 @@ struct SqliteStore::WriteJob {
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, Options options) {
   GH_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, SqliteDb::Open(path));
-  GH_RETURN_IF_ERROR(ApplySqliteMigrations(*db));
+  GH_RETURN_IF_ERROR(sql::ApplyMigrations(*db));
   return std::unique_ptr<SqliteStore>(new SqliteStore(path, options, std::move(db)));  // NOLINT
 }
 
@@ -80,7 +81,7 @@ void SqliteStore::RunBatch(std::deque<WriteJob*>& batch) {
   };
   const std::int64_t changes_before = db.TotalChanges();
   bool probed = false;
-  Status begin = db.Run("BEGIN IMMEDIATE");
+  Status begin = sql::Run(db, "BEGIN IMMEDIATE");
   if (!begin) {
     note_trouble(begin);
     if (!trouble.empty()) {
@@ -90,9 +91,9 @@ void SqliteStore::RunBatch(std::deque<WriteJob*>& batch) {
     for (WriteJob* job : batch) job->done.set_value(begin);
     return;
   }
-  SqliteTx tx(db, /*writable=*/true);
+  SqlTx tx(db, /*writable=*/true);
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    Status s = db.Run("SAVEPOINT w");
+    Status s = sql::Run(db, "SAVEPOINT w");
     const std::size_t events_before = tx.appended_events().size();
     if (s) {
       try {
@@ -108,17 +109,17 @@ void SqliteStore::RunBatch(std::deque<WriteJob*>& batch) {
       note_trouble(s);
       db.ResetAll();
       if (!s) {
-        (void)db.Run("ROLLBACK TO w");
+        (void)sql::Run(db, "ROLLBACK TO w");
         tx.DiscardEventsFrom(events_before);
       }
-      if (Status r = db.Run("RELEASE w"); !r && s) s = r;
+      if (Status r = sql::Run(db, "RELEASE w"); !r && s) s = r;
     }
     results[i] = std::move(s);
   }
   db.ResetAll();
-  Status commit = db.Run("COMMIT");
+  Status commit = sql::Run(db, "COMMIT");
   note_trouble(commit);
-  if (!commit) (void)db.Run("ROLLBACK");
+  if (!commit) (void)sql::Run(db, "ROLLBACK");
   {
     std::lock_guard lock(queue_mu_);
     ++commits_;
@@ -162,8 +163,8 @@ auto SqliteStore::WithReader(Fn&& fn) -> decltype(fn(std::declval<SqliteDb&>()))
 
 Status SqliteStore::Read(std::function<Status(Tx&)> fn) {
   return WithReader([&](SqliteDb& db) -> Status {
-    GH_RETURN_IF_ERROR(db.Run("BEGIN"));
-    SqliteTx tx(db, /*writable=*/false);
+    GH_RETURN_IF_ERROR(sql::Run(db, "BEGIN"));
+    SqlTx tx(db, /*writable=*/false);
     Status s;
     try {
       s = fn(tx);
@@ -171,8 +172,8 @@ Status SqliteStore::Read(std::function<Status(Tx&)> fn) {
       s = Internal(std::string("read failed: ") + e.what());
     }
     db.ResetAll();
-    Status end = db.Run("COMMIT");
-    if (!end) (void)db.Run("ROLLBACK");
+    Status end = sql::Run(db, "COMMIT");
+    if (!end) (void)sql::Run(db, "ROLLBACK");
     if (!s) return s;
     return end;
   });
@@ -190,79 +191,29 @@ Status SqliteStore::Ping() {
     if (Status s = Enqueue(job); !s)
       return Unavailable("store cannot write: " + s.error().message());
   }
-  return WithReader([](SqliteDb& db) -> Status {
-    GH_ASSIGN_OR_RETURN(Statement * q, db.Prepare("SELECT 1"));
-    return q->Run();
-  });
+  return WithReader([](SqliteDb& db) -> Status { return sql::Run(db, "SELECT 1"); });
 }
 
 Result<std::vector<SigningKeyRecord>> SqliteStore::ListSigningKeys() {
-  return WithReader([](SqliteDb& db) -> Result<std::vector<SigningKeyRecord>> {
-    GH_ASSIGN_OR_RETURN(Statement * q,
-                        db.Prepare("SELECT kid, alg, public_key, sealed_private, created_at, "
-                                   "retired_at, revoked FROM signing_keys ORDER BY created_at"));
-    std::vector<SigningKeyRecord> out;
-    while (true) {
-      GH_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      out.push_back({.kid = q->Text(0),
-                     .alg = q->Text(1),
-                     .public_key = q->Blob(2),
-                     .sealed_private = q->Blob(3),
-                     .created_at = q->Int(4),
-                     .retired_at = q->OptionalInt(5),
-                     .revoked = q->Int(6) != 0});
-    }
-    return out;
-  });
+  return WithReader([](SqliteDb& db) { return sql::ListSigningKeys(db); });
 }
 
 Result<std::vector<EventRecord>> SqliteStore::ReadEvents(std::int64_t after, int limit) {
-  return WithReader([&](SqliteDb& db) -> Result<std::vector<EventRecord>> {
-    GH_ASSIGN_OR_RETURN(Statement * q, db.Prepare("SELECT seq, type, at, payload FROM events "
-                                                  "WHERE seq > ? ORDER BY seq LIMIT ?"));
-    q->Bind(1, after).Bind(2, std::int64_t{limit});
-    std::vector<EventRecord> out;
-    while (true) {
-      GH_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      out.push_back({.seq = q->Int(0), .type = q->Text(1), .at = q->Int(2), .payload = q->Text(3)});
-    }
-    return out;
-  });
+  return WithReader([&](SqliteDb& db) { return sql::ReadEvents(db, after, limit); });
 }
 
 Result<std::int64_t> SqliteStore::LastEventSeq() {
-  return WithReader([](SqliteDb& db) -> Result<std::int64_t> {
-    GH_ASSIGN_OR_RETURN(Statement * q,
-                        db.Prepare("SELECT value FROM counters WHERE name = 'event_seq'"));
-    GH_ASSIGN_OR_RETURN(bool row, q->Step());
-    const std::int64_t seq = row ? q->Int(0) : 0;
-    q->Reset();
-    return seq;
-  });
+  return WithReader([](SqliteDb& db) { return sql::LastEventSeq(db); });
 }
 
 Result<std::int64_t> SqliteStore::FirstEventSeq() {
-  return WithReader([](SqliteDb& db) -> Result<std::int64_t> {
-    GH_ASSIGN_OR_RETURN(Statement * q,
-                        db.Prepare("SELECT COALESCE((SELECT MIN(seq) FROM events), "
-                                   "(SELECT value FROM counters WHERE name = 'event_seq') + 1)"));
-    GH_ASSIGN_OR_RETURN(bool row, q->Step());
-    const std::int64_t seq = row ? q->Int(0) : 1;
-    q->Reset();
-    return seq;
-  });
+  return WithReader([](SqliteDb& db) { return sql::FirstEventSeq(db); });
 }
 
 Result<int> SqliteStore::PruneEvents(std::int64_t before_at, int limit) {
   int deleted = 0;
   GH_RETURN_IF_ERROR(Write([&](Tx&) -> Status {
-    GH_ASSIGN_OR_RETURN(Statement * q,
-                        writer_db_->Prepare("DELETE FROM events WHERE seq IN (SELECT seq FROM "
-                                            "events WHERE at < ? ORDER BY seq LIMIT ?)"));
-    GH_RETURN_IF_ERROR(q->Bind(1, before_at).Bind(2, std::int64_t{limit}).Run());
-    deleted = sqlite3_changes(writer_db_->handle());
+    GH_ASSIGN_OR_RETURN(deleted, sql::PruneEvents(*writer_db_, before_at, limit));
     return OkStatus();
   }));
   return deleted;
@@ -270,77 +221,21 @@ Result<int> SqliteStore::PruneEvents(std::int64_t before_at, int limit) {
 
 Result<std::vector<AuditRecord>> SqliteStore::ListAudit(std::string_view user_id,
                                                         std::int64_t before, int limit) {
-  return WithReader([&](SqliteDb& db) -> Result<std::vector<AuditRecord>> {
-    // One plain range per case, so each page is an index seek (the primary key, or
-    // audit_user (user_id, seq)), not a scan that filters: ~1 ms at 10^6 entries.
-    constexpr std::string_view kColumns =
-        "SELECT seq, at, type, user_id, session_handle, actor, ip, detail FROM audit ";
-    static const std::string kAll =
-        std::string(kColumns) + "WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2";
-    static const std::string kOfUser =
-        std::string(kColumns) + "WHERE user_id = ?3 AND seq < ?1 ORDER BY seq DESC LIMIT ?2";
-    GH_ASSIGN_OR_RETURN(Statement * q, db.Prepare(user_id.empty() ? kAll : kOfUser));
-    q->Bind(1, before > 0 ? before : std::numeric_limits<std::int64_t>::max())
-        .Bind(2, std::int64_t{limit});
-    if (!user_id.empty()) q->Bind(3, user_id);
-    std::vector<AuditRecord> out;
-    while (true) {
-      GH_ASSIGN_OR_RETURN(bool row, q->Step());
-      if (!row) break;
-      out.push_back({.seq = q->Int(0),
-                     .at = q->Int(1),
-                     .type = q->Text(2),
-                     .user_id = q->Text(3),
-                     .session_handle = q->Text(4),
-                     .actor = q->Text(5),
-                     .ip = q->Text(6),
-                     .detail = q->Text(7)});
-    }
-    return out;
-  });
+  return WithReader([&](SqliteDb& db) { return sql::ListAudit(db, user_id, before, limit); });
 }
 
 Result<int> SqliteStore::DeleteDeadSessions(std::int64_t now, std::int64_t revoked_before,
                                             int limit) {
   int deleted = 0;
   GH_RETURN_IF_ERROR(Write([&](Tx&) -> Status {
-    SqliteDb& db = *writer_db_;
-    GH_ASSIGN_OR_RETURN(Statement * pick,
-                        db.Prepare("SELECT handle FROM sessions WHERE expires_at <= ?1 UNION "
-                                   "SELECT handle FROM sessions WHERE revoked_at < ?2 LIMIT ?3"));
-    pick->Bind(1, now).Bind(2, revoked_before).Bind(3, std::int64_t{limit});
-    std::vector<std::string> handles;
-    while (true) {
-      GH_ASSIGN_OR_RETURN(bool row, pick->Step());
-      if (!row) break;
-      handles.push_back(pick->Text(0));
-    }
-    for (const auto& handle : handles) {
-      GH_ASSIGN_OR_RETURN(Statement * del_tokens,
-                          db.Prepare("DELETE FROM refresh_tokens WHERE session_handle = ?"));
-      GH_RETURN_IF_ERROR(del_tokens->Bind(1, handle).Run());
-      GH_ASSIGN_OR_RETURN(Statement * del, db.Prepare("DELETE FROM sessions WHERE handle = ?"));
-      GH_RETURN_IF_ERROR(del->Bind(1, handle).Run());
-    }
-    deleted = static_cast<int>(handles.size());
+    GH_ASSIGN_OR_RETURN(deleted, sql::DeleteDeadSessions(*writer_db_, now, revoked_before, limit));
     return OkStatus();
   }));
   return deleted;
 }
 
 Result<StoreStats> SqliteStore::Stats() {
-  return WithReader([](SqliteDb& db) -> Result<StoreStats> {
-    StoreStats stats;
-    GH_ASSIGN_OR_RETURN(Statement * q, db.Prepare("SELECT (SELECT COUNT(*) FROM sessions), "
-                                                  "(SELECT COUNT(*) FROM refresh_tokens)"));
-    GH_ASSIGN_OR_RETURN(bool row, q->Step());
-    if (row) {
-      stats.sessions = q->Int(0);
-      stats.refresh_tokens = q->Int(1);
-    }
-    q->Reset();
-    return stats;
-  });
+  return WithReader([](SqliteDb& db) { return sql::Stats(db); });
 }
 
 }  // namespace gatehouse::store

@@ -1,14 +1,17 @@
-#include "store/sqlite/migrations.h"
+#include "store/sql/schema.h"
 
 #include <string_view>
 #include <vector>
 
-namespace gatehouse::store {
+#include "common/clock.h"
+
+namespace gatehouse::store::sql {
 namespace {
 
 struct Migration {
   int version;
-  std::string_view sql;
+  std::string_view sql;       // in SQLite's types
+  std::string_view postgres;  // PostgreSQL's own part, run after `sql` there ("": none)
 };
 
 const std::vector<Migration>& Migrations() {
@@ -112,43 +115,64 @@ const std::vector<Migration>& Migrations() {
           at INTEGER NOT NULL
         );
       )sql"},
+      // Audit numbers from a sequence where writers are many (Dialect::next_audit_seq), starting
+      // past the counter row's value; SQLite keeps the counter.
+      {6, "", R"sql(
+        CREATE SEQUENCE audit_seq;
+        SELECT setval('audit_seq', value + 1, false) FROM counters WHERE name = 'audit_seq';
+      )sql"},
   };
   return *migrations;
 }
 
 }  // namespace
 
-int LatestSqliteSchemaVersion() { return Migrations().back().version; }
+int LatestSchemaVersion() { return Migrations().back().version; }
 
-Result<int> ApplySqliteMigrations(SqliteDb& db) {
-  GH_RETURN_IF_ERROR(
-      db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
-              "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"));
+namespace {
+
+Result<int> CurrentVersion(Connection& db) {
+  GH_ASSIGN_OR_RETURN(Statement * q,
+                      db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  GH_ASSIGN_OR_RETURN(bool row, q->Step());
+  const int current = row ? static_cast<int>(q->Int(0)) : 0;
+  q->Reset();
+  return current;
+}
+
+}  // namespace
+
+Result<int> ApplyMigrations(Connection& db) {
+  const Dialect& dialect = db.dialect();
   int current = 0;
-  {
-    GH_ASSIGN_OR_RETURN(Statement * q,
-                        db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-    GH_ASSIGN_OR_RETURN(bool row, q->Step());
-    if (row) current = static_cast<int>(q->Int(0));
-    q->Reset();
-  }
-  if (current > LatestSqliteSchemaVersion()) {
-    return FailedPrecondition("database schema version " + std::to_string(current) +
-                              " is newer than this binary knows (" +
-                              std::to_string(LatestSqliteSchemaVersion()) + ")");
-  }
-  for (const Migration& m : Migrations()) {
-    if (m.version <= current) continue;
+  for (bool done = false; !done;) {
     GH_RETURN_IF_ERROR(InTransaction(db, [&]() -> Status {
-      GH_RETURN_IF_ERROR(db.Exec(m.sql));
+      if (!dialect.migration_lock.empty()) GH_RETURN_IF_ERROR(Run(db, dialect.migration_lock));
+      GH_RETURN_IF_ERROR(db.Exec(
+          dialect.schema_types("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                               "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")));
+      GH_ASSIGN_OR_RETURN(current, CurrentVersion(db));
+      if (current > LatestSchemaVersion()) {
+        return FailedPrecondition("database schema version " + std::to_string(current) +
+                                  " is newer than this binary knows (" +
+                                  std::to_string(LatestSchemaVersion()) + ")");
+      }
+      done = current == LatestSchemaVersion();
+      if (done) return OkStatus();
+      const Migration& m = Migrations()[static_cast<std::size_t>(current)];  // version current+1
+      if (!m.sql.empty()) GH_RETURN_IF_ERROR(db.Exec(dialect.schema_types(m.sql)));
+      if (dialect.name == "postgres" && !m.postgres.empty())
+        GH_RETURN_IF_ERROR(db.Exec(m.postgres));
       GH_ASSIGN_OR_RETURN(Statement * ins,
                           db.Prepare("INSERT INTO schema_migrations (version, applied_at) "
-                                     "VALUES (?, CAST(strftime('%s','now') AS INTEGER) * 1000)"));
-      return ins->Bind(1, static_cast<std::int64_t>(m.version)).Run();
+                                     "VALUES ($1, $2)"));
+      GH_RETURN_IF_ERROR(
+          ins->Bind(1, std::int64_t{m.version}).Bind(2, ToUnixMillis(Clock::Real().Now())).Run());
+      current = m.version;
+      return OkStatus();
     }));
-    current = m.version;
   }
   return current;
 }
 
-}  // namespace gatehouse::store
+}  // namespace gatehouse::store::sql

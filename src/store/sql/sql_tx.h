@@ -1,18 +1,19 @@
 #pragma once
-// SqliteTx: the Tx operations as SQL over one connection. The caller (SqliteStore) owns the
-// transaction boundaries; this class only reads and writes rows.
+// SqlTx: the Tx operations as SQL over one connection, written once for every SQL backend
+// (store/sql/sql.h). The caller (SqliteStore, PostgresStore) owns the transaction boundaries;
+// this class only reads and writes rows.
 //
 // Ownership: borrows the connection. Thread-safety: none; used by one thread inside one
 // transaction.
 
-#include "store/sqlite/sqlite_db.h"
+#include "store/sql/sql.h"
 #include "store/store.h"
 
 namespace gatehouse::store {
 
-class SqliteTx final : public Tx {
+class SqlTx final : public Tx {
  public:
-  SqliteTx(SqliteDb& db, bool writable) : db_(db), writable_(writable) {}
+  SqlTx(sql::Connection& db, bool writable) : db_(db), writable_(writable) {}
 
   Result<std::optional<SessionRecord>> GetSession(std::string_view handle) override;
   Status InsertSession(const SessionRecord& session) override;
@@ -62,13 +63,17 @@ class SqliteTx final : public Tx {
 
  private:
   Status CheckWritable() const;
-  Result<std::int64_t> NextCounter(std::string_view name);
-  // Runs a one-parameter query and collects its first column.
-  Result<std::vector<std::string>> Strings(std::string_view sql, std::string_view param);
+  // `select` as a write transaction reads a row it may change: locked where the dialect locks.
+  std::string Locking(std::string_view select) const;
+  // The first column of a statement's one row (then runs it to completion).
+  static Result<std::int64_t> OneInt(sql::Statement& q);
+  // Runs a query of at most one parameter and collects its first column.
+  Result<std::vector<std::string>> Strings(std::string_view sql,
+                                           std::optional<std::string_view> param);
   // Runs a write and reports whether it changed a row.
   Result<bool> Changed(std::string_view sql, std::string_view a, std::string_view b = {});
 
-  SqliteDb& db_;
+  sql::Connection& db_;
   bool writable_;
   std::vector<EventRecord> appended_;
 };
@@ -78,6 +83,6 @@ inline constexpr std::string_view kSessionColumns =
     "handle, user_id, created_at, last_active_at, idle_expires_at, absolute_expires_at, "
     "user_agent, ip, session_data, access_payload, refresh_hash, refresh_promoted_at, "
     "revoked_at, revoke_reason";
-SessionRecord ReadSessionRow(const Statement& row);
+SessionRecord ReadSessionRow(const sql::Statement& row);
 
 }  // namespace gatehouse::store

@@ -1,0 +1,19 @@
+#include "store/sql/sql.h"
+
+namespace gatehouse::store::sql {
+
+Status Statement::Run() {
+  while (true) {
+    GH_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return OkStatus();
+  }
+}
+
+Status Run(Connection& db, std::string_view sql) {
+  GH_ASSIGN_OR_RETURN(Statement * stmt, db.Prepare(sql));
+  Status s = stmt->Run();
+  stmt->Reset();
+  return s;
+}
+
+}  // namespace gatehouse::store::sql
