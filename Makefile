@@ -1,6 +1,7 @@
 # Gatehouse front door. Every target installs what is missing first (scripts/install-deps).
 #   make run    release build, then start the server on 127.0.0.1:3567 (SQLite in ./gatehouse-data)
-#   make test   debug build (ASan + UBSan), every test suite, the browser suites (Chromium), the client
+#   make test   debug build (ASan + UBSan), every test suite (the store's on SQLite and on a throwaway
+#               PostgreSQL server, scripts/with-postgres), the browser suites (Chromium), the client
 #               library installed and used by examples/client-app, TSan suites, the clang
 #               thread-safety build, format and banned-call checks
 #   make bench  release build, benchmarks; see docs/benchmarks.md
@@ -31,7 +32,7 @@ run: build
 unit: deps
 	@cmake --preset debug -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
 	@cmake --build build/debug -j $(JOBS)
-	@ctest --test-dir build/debug --output-on-failure -j $(JOBS)
+	@scripts/with-postgres ctest --test-dir build/debug --output-on-failure -j $(JOBS)
 
 test: unit browser client-app tsan thread-safety format-check banned openapi
 
@@ -53,7 +54,7 @@ tsan: deps
 	@cmake --build build/tsan -j $(JOBS) --target $(TSAN_TESTS)
 	@cmake --preset debug -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
 	@cmake --build build/debug -j $(JOBS) --target gatehouse
-	@GATEHOUSE_BIN=$(CURDIR)/build/debug/bin/gatehouse ctest --test-dir build/tsan --output-on-failure -L concurrency
+	@GATEHOUSE_BIN=$(CURDIR)/build/debug/bin/gatehouse scripts/with-postgres ctest --test-dir build/tsan --output-on-failure -L concurrency
 
 # clang's -Wthread-safety -Werror over every target: GUARDED_BY/REQUIRES are checked, not comments.
 thread-safety: deps

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/private_files.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace gatehouse::app {
@@ -21,7 +22,9 @@ Result<std::unique_ptr<store::Store>> OpenStore(const std::string& url) {
     return std::unique_ptr<store::Store>(std::move(sqlite));
   }
   if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-    return InvalidArgument("DATABASE: the PostgreSQL backend is not built yet; use sqlite://");
+    // libpq reads the URI itself (host, port, user, password, database, sslmode, …).
+    GH_ASSIGN_OR_RETURN(auto postgres, store::PostgresStore::Open(url));
+    return std::unique_ptr<store::Store>(std::move(postgres));
   }
   return InvalidArgument("DATABASE: expected sqlite://<path> or postgres://…");
 }

@@ -1,6 +1,6 @@
 #pragma once
-// Opens the Store named by a DATABASE URL: `sqlite://<path>` (the embedded default).
-// `postgres://…` is recognised and refused until the PostgreSQL backend lands.
+// Opens the Store named by a DATABASE URL: `sqlite://<path>` (the embedded default) or
+// `postgres://…` / `postgresql://…` (libpq's URI: many instances may share the database).
 
 #include <memory>
 #include <string>

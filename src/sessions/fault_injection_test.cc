@@ -7,6 +7,8 @@
 
 #include "sessions/test_fixture.h"
 #include "store/fault_injecting_store.h"
+#include "store/postgres/postgres_store.h"
+#include "store/postgres/test_database.h"
 #include "store/sql/sql_tx.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_store.h"
@@ -19,9 +21,8 @@ using store::MemoryStore;
 // Reads every session and token of the backend into one snapshot.
 using Snapshot = MemoryStore::State;
 
-Snapshot ReadSqlite(const std::string& path) {
+Snapshot ReadSql(store::sql::Connection* db) {
   Snapshot snap;
-  auto db = store::SqliteDb::Open(path).value();
   auto* q = db->Prepare("SELECT " + std::string(store::kSessionColumns) + " FROM sessions").value();
   while (q->Step().value()) {
     store::SessionRecord s = store::ReadSessionRow(*q);
@@ -35,6 +36,13 @@ Snapshot ReadSqlite(const std::string& path) {
   }
   db->ResetAll();
   return snap;
+}
+
+// The backends: "memory", "sqlite", and "postgres" when `make test` runs with a server.
+std::vector<std::string> Backends() {
+  std::vector<std::string> out{"memory", "sqlite"};
+  if (store::TestPostgresUrl()) out.push_back("postgres");
+  return out;
 }
 
 void ExpectConsistent(const Snapshot& snap, int n) {
@@ -111,9 +119,13 @@ TEST_P(FaultInjection, EveryStoreFailureLeavesAConsistentStore) {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     const std::string path = (dir / "f.db").string();
+    std::string postgres;  // this round's database
     std::unique_ptr<store::Store> inner;
     if (GetParam() == "sqlite") {
       inner = std::move(store::SqliteStore::Open(path)).value();
+    } else if (GetParam() == "postgres") {
+      postgres = store::FreshTestDatabase(*store::TestPostgresUrl()).value();
+      inner = std::move(store::PostgresStore::Open(postgres)).value();
     } else {
       inner = std::make_unique<MemoryStore>();
     }
@@ -130,8 +142,14 @@ TEST_P(FaultInjection, EveryStoreFailureLeavesAConsistentStore) {
     }
     EXPECT_FALSE(out.completed) << "fault " << n << " was swallowed";
     ++failures_seen;
-    const Snapshot snap =
-        GetParam() == "sqlite" ? ReadSqlite(path) : static_cast<MemoryStore&>(*inner).Snapshot();
+    Snapshot snap;
+    if (GetParam() == "sqlite") {
+      snap = ReadSql(store::SqliteDb::Open(path).value().get());
+    } else if (GetParam() == "postgres") {
+      snap = ReadSql(store::PgConnection::Open(postgres).value().get());
+    } else {
+      snap = static_cast<MemoryStore&>(*inner).Snapshot();
+    }
     ExpectConsistent(snap, n);
     if (out.last) {
       // Exactly one outcome: the client's newest tokens still work unless a step that ends its
@@ -148,7 +166,7 @@ TEST_P(FaultInjection, EveryStoreFailureLeavesAConsistentStore) {
   std::filesystem::remove_all(dir);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, FaultInjection, ::testing::Values("memory", "sqlite"),
+INSTANTIATE_TEST_SUITE_P(Backends, FaultInjection, ::testing::ValuesIn(Backends()),
                          [](const auto& p) { return p.param; });
 
 }  // namespace

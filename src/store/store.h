@@ -1,7 +1,7 @@
 #pragma once
 // Store: the persistence interface of Gatehouse. One implementation per backend
-// (store/sqlite; store/memory for unit tests; store/postgres later), all passing one contract
-// suite (store/store_contract_test.cc).
+// (store/sqlite, store/postgres — both over store/sql; store/memory for unit tests), all
+// passing one contract suite (store/store_contract_test.cc).
 //
 // Domain logic (refresh rotation, revocation) lives in the services; the store offers
 // transactions over plain records:
@@ -12,10 +12,17 @@
 //     return tx.UpdateSession(*session);
 //   });
 //
-// A Write commits entirely or not at all and is durable when it returns OK. Writes that arrive
-// together may be committed together (group commit): each callback still runs alone, in arrival
-// order, and sees the effects of the ones before it. A callback that returns an error is rolled
-// back alone. Backend failures are kUnavailable (the caller answers 503).
+// A Write commits entirely or not at all and is durable when it returns OK. Writes behave as if
+// they ran one at a time: a row a callback reads and then changes cannot change under it (SQLite
+// has one writer, which may commit writes that arrive together in one group commit; PostgreSQL
+// locks the rows a write transaction reads). A callback that returns an error is rolled back
+// alone. Backend failures are kUnavailable (the caller answers 503).
+//
+// A callback may run more than once: PostgreSQL runs a transaction again after a deadlock or a
+// serialization failure, and only the last run commits. Callbacks must therefore be safe to
+// re-run — assign their results, never accumulate them across runs, and do nothing outside the
+// Tx that a second run would repeat. After a Tx method fails, return its error: the transaction
+// is over on PostgreSQL.
 // Every method blocks: call them from worker threads, never from an io thread.
 //
 // Thread-safety: implementations are safe to call concurrently.

@@ -57,8 +57,9 @@ class Statement {
 // What the backends do differently, as data.
 struct Dialect {
   std::string_view name;  // "sqlite", "postgres"
-  // Opens a write transaction.
+  // Opens a write transaction, and a read transaction (one snapshot for all its reads).
   std::string_view begin_write;
+  std::string_view begin_read;
   // Appended to a read of a row that a write transaction goes on to change, so that two
   // writers of the same row take turns ("" where the whole database has one writer).
   std::string_view lock_row;

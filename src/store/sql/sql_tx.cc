@@ -97,7 +97,7 @@ Result<std::vector<SessionRecord>> SqlTx::ListLiveSessions(std::string_view user
   static const std::string kSql = "SELECT " + std::string(kSessionColumns) +
                                   " FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND "
                                   "expires_at > $2 ORDER BY created_at DESC, handle DESC";
-  GH_ASSIGN_OR_RETURN(sql::Statement * q, db_.Prepare(kSql));
+  GH_ASSIGN_OR_RETURN(sql::Statement * q, db_.Prepare(Locking(kSql)));
   q->Bind(1, user_id).Bind(2, now);
   std::vector<SessionRecord> out;
   while (true) {

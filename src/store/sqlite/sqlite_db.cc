@@ -139,7 +139,8 @@ const sql::Dialect& SqliteDb::dialect() const {
   static constexpr sql::Dialect kSqlite{
       .name = "sqlite",
       .begin_write = "BEGIN IMMEDIATE",
-      .lock_row = "",  // one writer: the write transaction holds the database
+      .begin_read = "BEGIN",  // WAL: the first read takes the snapshot
+      .lock_row = "",         // one writer: the write transaction holds the database
       .migration_lock = "",
       .next_audit_seq =
           "UPDATE counters SET value = value + 1 WHERE name = 'audit_seq' RETURNING value",

@@ -5,7 +5,6 @@
 
 #include "common/thread_name.h"
 #include "store/sql/schema.h"
-#include "store/sql/sql_queries.h"
 #include "store/sql/sql_tx.h"
 
 namespace gatehouse::store {
@@ -141,7 +140,7 @@ std::uint64_t SqliteStore::commits() const {
 }
 
 template <typename Fn>
-auto SqliteStore::WithReader(Fn&& fn) -> decltype(fn(std::declval<SqliteDb&>())) {
+auto SqliteStore::OnReadConnection(Fn&& fn) -> decltype(fn(std::declval<SqliteDb&>())) {
   std::unique_ptr<SqliteDb> db;
   {
     MutexLock lock(readers_mu_);
@@ -161,24 +160,6 @@ auto SqliteStore::WithReader(Fn&& fn) -> decltype(fn(std::declval<SqliteDb&>()))
   return result;
 }
 
-Status SqliteStore::Read(std::function<Status(Tx&)> fn) {
-  return WithReader([&](SqliteDb& db) -> Status {
-    GH_RETURN_IF_ERROR(sql::Run(db, "BEGIN"));
-    SqlTx tx(db, /*writable=*/false);
-    Status s;
-    try {
-      s = fn(tx);
-    } catch (const std::exception& e) {
-      s = Internal(std::string("read failed: ") + e.what());
-    }
-    db.ResetAll();
-    Status end = sql::Run(db, "COMMIT");
-    if (!end) (void)sql::Run(db, "ROLLBACK");
-    if (!s) return s;
-    return end;
-  });
-}
-
 Status SqliteStore::Ping() {
   bool writes_failing = false;
   {
@@ -191,51 +172,15 @@ Status SqliteStore::Ping() {
     if (Status s = Enqueue(job); !s)
       return Unavailable("store cannot write: " + s.error().message());
   }
-  return WithReader([](SqliteDb& db) -> Status { return sql::Run(db, "SELECT 1"); });
+  return OnReadConnection([](SqliteDb& db) -> Status { return sql::Run(db, "SELECT 1"); });
 }
 
-Result<std::vector<SigningKeyRecord>> SqliteStore::ListSigningKeys() {
-  return WithReader([](SqliteDb& db) { return sql::ListSigningKeys(db); });
+Status SqliteStore::WithReader(const OnConnection& fn) {
+  return OnReadConnection([&](SqliteDb& db) { return fn(db); });
 }
 
-Result<std::vector<EventRecord>> SqliteStore::ReadEvents(std::int64_t after, int limit) {
-  return WithReader([&](SqliteDb& db) { return sql::ReadEvents(db, after, limit); });
-}
-
-Result<std::int64_t> SqliteStore::LastEventSeq() {
-  return WithReader([](SqliteDb& db) { return sql::LastEventSeq(db); });
-}
-
-Result<std::int64_t> SqliteStore::FirstEventSeq() {
-  return WithReader([](SqliteDb& db) { return sql::FirstEventSeq(db); });
-}
-
-Result<int> SqliteStore::PruneEvents(std::int64_t before_at, int limit) {
-  int deleted = 0;
-  GH_RETURN_IF_ERROR(Write([&](Tx&) -> Status {
-    GH_ASSIGN_OR_RETURN(deleted, sql::PruneEvents(*writer_db_, before_at, limit));
-    return OkStatus();
-  }));
-  return deleted;
-}
-
-Result<std::vector<AuditRecord>> SqliteStore::ListAudit(std::string_view user_id,
-                                                        std::int64_t before, int limit) {
-  return WithReader([&](SqliteDb& db) { return sql::ListAudit(db, user_id, before, limit); });
-}
-
-Result<int> SqliteStore::DeleteDeadSessions(std::int64_t now, std::int64_t revoked_before,
-                                            int limit) {
-  int deleted = 0;
-  GH_RETURN_IF_ERROR(Write([&](Tx&) -> Status {
-    GH_ASSIGN_OR_RETURN(deleted, sql::DeleteDeadSessions(*writer_db_, now, revoked_before, limit));
-    return OkStatus();
-  }));
-  return deleted;
-}
-
-Result<StoreStats> SqliteStore::Stats() {
-  return WithReader([](SqliteDb& db) { return sql::Stats(db); });
+Status SqliteStore::WithWriter(const OnConnection& fn) {
+  return Write([&](Tx&) { return fn(*writer_db_); });
 }
 
 }  // namespace gatehouse::store

@@ -18,12 +18,12 @@
 #include <thread>
 
 #include "common/mutex.h"
+#include "store/sql/sql_store.h"
 #include "store/sqlite/sqlite_db.h"
-#include "store/store.h"
 
 namespace gatehouse::store {
 
-class SqliteStore final : public Store {
+class SqliteStore final : public SqlStore {
  public:
   struct Options {
     std::size_t max_batch = 256;  // Default: at most 256 writes per commit
@@ -37,18 +37,6 @@ class SqliteStore final : public Store {
 
   Status Ping() override;
   Status Write(std::function<Status(Tx&)> fn) override;
-  Status Read(std::function<Status(Tx&)> fn) override;
-
-  Result<std::vector<SigningKeyRecord>> ListSigningKeys() override;
-
-  Result<std::vector<EventRecord>> ReadEvents(std::int64_t after, int limit) override;
-  Result<std::int64_t> LastEventSeq() override;
-  Result<std::int64_t> FirstEventSeq() override;
-  Result<int> PruneEvents(std::int64_t before_at, int limit) override;
-  Result<std::vector<AuditRecord>> ListAudit(std::string_view user_id, std::int64_t before,
-                                             int limit) override;
-  Result<int> DeleteDeadSessions(std::int64_t now, std::int64_t revoked_before, int limit) override;
-  Result<StoreStats> Stats() override;
 
   void SetCommitListener(CommitListener listener) override { listener_ = std::move(listener); }
 
@@ -65,7 +53,9 @@ class SqliteStore final : public Store {
   void RunBatch(std::deque<WriteJob*>& batch);
   // Runs `fn` on a pooled read connection.
   template <typename Fn>
-  auto WithReader(Fn&& fn) -> decltype(fn(std::declval<SqliteDb&>()));
+  auto OnReadConnection(Fn&& fn) -> decltype(fn(std::declval<SqliteDb&>()));
+  Status WithReader(const OnConnection& fn) override;
+  Status WithWriter(const OnConnection& fn) override;
 
   const std::string path_;
   const Options options_;

@@ -1,0 +1,129 @@
+#include "store/postgres/postgres_store.h"
+
+#include "store/sql/schema.h"
+#include "store/sql/sql_tx.h"
+
+namespace gatehouse::store {
+
+class PostgresStore::Lease {
+ public:
+  Lease(PostgresStore& store, std::unique_ptr<PgConnection> db)
+      : store_(&store), db_(std::move(db)) {}
+  Lease(Lease&& other) noexcept = default;
+  Lease& operator=(Lease&&) = delete;
+  ~Lease() {
+    if (db_ != nullptr) store_->Return(std::move(db_));
+  }
+  PgConnection& operator*() { return *db_; }
+
+ private:
+  PostgresStore* store_;
+  std::unique_ptr<PgConnection> db_;
+};
+
+Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& url,
+                                                           Options options) {
+  std::unique_ptr<PostgresStore> store(new PostgresStore(url, options));  // NOLINT
+  {
+    GH_ASSIGN_OR_RETURN(Lease db, store->Borrow());
+    GH_RETURN_IF_ERROR(sql::ApplyMigrations(*db));
+  }
+  return store;
+}
+
+Result<PostgresStore::Lease> PostgresStore::Borrow() {
+  {
+    std::unique_lock lock(mu_);
+    returned_.wait(lock, [this] { return !idle_.empty() || open_ < options_.max_connections; });
+    if (!idle_.empty()) {
+      std::unique_ptr<PgConnection> db = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(*this, std::move(db));
+    }
+    ++open_;  // a slot for the connection made below, outside the lock
+  }
+  Result<std::unique_ptr<PgConnection>> db = PgConnection::Open(url_);
+  if (!db) {
+    {
+      std::lock_guard lock(mu_);
+      --open_;
+    }
+    returned_.notify_one();
+    return db.error();
+  }
+  return Lease(*this, std::move(db).value());
+}
+
+void PostgresStore::Return(std::unique_ptr<PgConnection> db) {
+  {
+    std::lock_guard lock(mu_);
+    if (db->broken()) {
+      --open_;  // dropped: the next Borrow connects again
+    } else {
+      db->ResetAll();
+      idle_.push_back(std::move(db));
+    }
+  }
+  returned_.notify_one();
+}
+
+std::uint64_t PostgresStore::retries() const {
+  std::lock_guard lock(mu_);
+  return retries_;
+}
+
+template <typename Fn>
+auto PostgresStore::WithConnection(Fn&& fn) -> decltype(fn(std::declval<PgConnection&>())) {
+  GH_ASSIGN_OR_RETURN(Lease db, Borrow());
+  return fn(*db);
+}
+
+Status PostgresStore::Transact(const std::function<Status(PgConnection&, Tx&)>& body) {
+  Status last = OkStatus();
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    GH_ASSIGN_OR_RETURN(Lease lease, Borrow());
+    PgConnection& db = *lease;
+    SqlTx tx(db, /*writable=*/true);
+    Status s = sql::Run(db, db.dialect().begin_write);
+    if (s) {
+      try {
+        s = body(db, tx);
+      } catch (const std::exception& e) {
+        s = Internal(std::string("write failed: ") + e.what());
+      }
+    }
+    if (s && !tx.appended_events().empty()) {
+      s = sql::Run(db, "SELECT pg_notify('gatehouse_events', '')");
+    }
+    db.ResetAll();
+    if (s) s = sql::Run(db, "COMMIT");
+    if (s) {
+      if (!tx.appended_events().empty() && listener_) listener_(tx.appended_events());
+      return OkStatus();
+    }
+    (void)db.Exec("ROLLBACK");
+    if (s.error().reason() != kRetryReason) return s;
+    last = std::move(s);
+    std::lock_guard lock(mu_);
+    ++retries_;
+  }
+  return last;
+}
+
+Status PostgresStore::Write(std::function<Status(Tx&)> fn) {
+  return Transact([&fn](PgConnection&, Tx& tx) { return fn(tx); });
+}
+
+Status PostgresStore::Ping() {
+  return WithConnection([](PgConnection& db) { return sql::Run(db, "SELECT 1"); });
+}
+
+Status PostgresStore::WithReader(const OnConnection& fn) {
+  return WithConnection([&](PgConnection& db) { return fn(db); });
+}
+
+Status PostgresStore::WithWriter(const OnConnection& fn) {
+  return Transact([&](PgConnection& db, Tx&) { return fn(db); });
+}
+
+}  // namespace gatehouse::store
