@@ -155,12 +155,16 @@ TEST(Feed, AnUndecodableEventMakesSubscribersResync) {
     ASSERT_EQ(c.Send("DELETE", "/v1/sessions/" + first, "", before.Auth()).status, 200);
   }
   ASSERT_EQ(before.Stop(), 0);
+  const std::string sql =
+      "BEGIN; UPDATE counters SET value = value + 1 WHERE name = 'event_seq'; INSERT INTO events "
+      "(seq, type, at, payload) SELECT value, 'from_a_newer_version', " +
+      std::string(PostgresBackend() ? "CAST(extract(epoch FROM now()) AS BIGINT)"
+                                    : "CAST(strftime('%s', 'now') AS INTEGER)") +
+      " * 1000, '{}' FROM counters WHERE name = 'event_seq'; COMMIT;";
   const std::string insert =
-      "sqlite3 -cmd '.timeout 5000' '" + before.data_dir() +
-      "/gatehouse.db' \"BEGIN IMMEDIATE; UPDATE counters SET value = value + 1 WHERE name = "
-      "'event_seq'; INSERT INTO events (seq, type, at, payload) SELECT value, "
-      "'from_a_newer_version', CAST(strftime('%s', 'now') AS INTEGER) * 1000, '{}' FROM counters "
-      "WHERE name = 'event_seq'; COMMIT;\"";
+      PostgresBackend()
+          ? "psql -q '" + PostgresUrlFor(before.data_dir()) + "' -c \"" + sql + "\""
+          : "sqlite3 -cmd '.timeout 5000' '" + before.data_dir() + "/gatehouse.db' \"" + sql + "\"";
   ASSERT_EQ(std::system(insert.c_str()), 0);
   ServerProcess server(std::map<std::string, std::string>{}, before.data_dir());
   HttpClient c(server.port());

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "store/postgres/test_database.h"
+
 namespace gatehouse::testing {
 
 std::string GatehouseBinary() {
@@ -33,12 +35,34 @@ std::string NewTempDir() {
 
 }  // namespace
 
+std::string PostgresUrlFor(const std::string& data_dir) {
+  const std::string file = data_dir + "/test-postgres-url";
+  std::ifstream in(file);
+  std::string url;
+  if (std::getline(in, url) && !url.empty()) return url;
+  const std::optional<std::string> server = store::TestPostgresUrl();
+  if (!server)
+    throw std::runtime_error("GATEHOUSE_TEST_BACKEND=postgres needs scripts/with-postgres");
+  Result<std::string> fresh = store::FreshTestDatabase(*server);
+  if (!fresh) throw std::runtime_error(fresh.error().message());
+  std::ofstream(file) << *fresh << "\n";
+  return *fresh;
+}
+
+bool PostgresBackend() {
+  const char* backend = std::getenv("GATEHOUSE_TEST_BACKEND");
+  return backend != nullptr && std::string_view(backend) == "postgres";
+}
+
 ServerProcess::ServerProcess(std::map<std::string, std::string> settings, std::string data_dir)
     : own_dir_(data_dir.empty()), data_dir_(own_dir_ ? NewTempDir() : std::move(data_dir)) {
   settings.emplace("LISTEN", "127.0.0.1:0");
   settings.emplace("DATA_DIR", data_dir_);
   settings.emplace("LOG_LEVEL", "warn");
   settings.emplace("IO_THREADS", "2");
+  if (PostgresBackend() && !settings.contains("DATABASE")) {
+    settings.emplace("DATABASE", PostgresUrlFor(data_dir_));
+  }
   std::vector<std::string> args = {GatehouseBinary(), "serve"};
   for (const auto& [key, value] : settings) {
     std::string flag = "--";

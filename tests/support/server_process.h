@@ -1,6 +1,7 @@
 #pragma once
 // ServerProcess: the real `gatehouse serve` binary started for a test on 127.0.0.1:0 with a fresh
-// temporary DATA_DIR (SQLite file, master key, API key). Stopped with SIGTERM by the destructor.
+// temporary DATA_DIR (SQLite file — or a PostgreSQL database, see PostgresBackend —, master key,
+// API key). Stopped with SIGTERM by the destructor.
 //
 //   ServerProcess server({{"ACCESS_TOKEN_TTL", "2s"}});
 //   HttpClient client(server.port());
@@ -45,5 +46,11 @@ class ServerProcess {
 
 // The path of the gatehouse binary under test (GATEHOUSE_BIN, set by CMake).
 std::string GatehouseBinary();
+// True when servers run on PostgreSQL (GATEHOUSE_TEST_BACKEND=postgres, inside
+// scripts/with-postgres): each data directory gets a database of its own there.
+bool PostgresBackend();
+// The data directory's own database on the test server, made at first use and kept in the
+// directory, so a server started again on the same directory finds its data.
+std::string PostgresUrlFor(const std::string& data_dir);
 
 }  // namespace gatehouse::testing
