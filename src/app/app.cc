@@ -19,6 +19,7 @@ struct App::Parts {
   std::unique_ptr<Services> services;
   std::unique_ptr<http::Server> server;
   std::unique_ptr<PeriodicTask> key_rotation;
+  std::unique_ptr<PeriodicTask> key_sync;
   std::unique_ptr<PeriodicTask> collector;
 };
 
@@ -82,6 +83,17 @@ Status App::Start() {
           spdlog::error("key rotation failed: {}", rotated.error().message());
         }
       });
+  if (s.config.SharedDatabase()) {
+    // Other instances rotate and prune keys too: every instance reads them again each second,
+    // so a new key verifies everywhere (an unknown kid also loads at once) and a retired one
+    // stops signing everywhere.
+    parts_->key_sync =
+        std::make_unique<PeriodicTask>("key-sync", std::chrono::seconds(1), [key_manager] {
+          if (Status r = key_manager->Reload(); !r) {
+            spdlog::warn("key sync: {}", r.error().message());
+          }
+        });
+  }
   sessions::SessionService* sessions = s.sessions.get();
   store::Store* store = s.store.get();
   revocation::Feed* feed = s.feed.get();
@@ -126,6 +138,7 @@ Status App::Start() {
 void App::Run() {
   parts_->server->Run();
   parts_->collector.reset();
+  parts_->key_sync.reset();
   parts_->key_rotation.reset();
   spdlog::info("gatehouse stopped");
 }

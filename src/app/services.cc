@@ -22,6 +22,7 @@
 #include "revocation/revocation_state.h"
 #include "sessions/session_service.h"
 #include "store/store.h"
+#include "tokens/jws.h"
 #include "tokens/token_verifier.h"
 
 namespace gatehouse::app {
@@ -40,7 +41,19 @@ sessions::SessionPolicy PolicyFrom(const Config& c) {
           .refresh_grace = c.refresh_grace,
           .max_sessions_per_user = c.max_sessions_per_user,
           .clock_leeway = c.clock_leeway,
-          .security = security};
+          .security = security,
+          .feed_staleness_bound = c.feed_staleness_bound};
+}
+
+// Where instances share the database (PostgreSQL), a token signed by a key another instance
+// made moments ago names a kid this one has not loaded: load it (at most once a second). On
+// SQLite this process makes every key, so there is nothing to load.
+std::function<bool(std::string_view)> LoadUnknownKey(const Config& config, keys::KeyManager& keys) {
+  if (!config.SharedDatabase()) return nullptr;
+  return [&keys](std::string_view token) {
+    Result<tokens::Jws> jws = tokens::ParseJws(token);
+    return jws && keys.LoadUnknownKid(jws->kid);
+  };
 }
 
 Status BuildServices(Services& p) {
@@ -70,7 +83,12 @@ Status BuildServices(Services& p) {
   GH_RETURN_IF_ERROR(p.keys->Load());
 
   keys::KeyManager* key_manager = p.keys.get();
-  auto ring = [key_manager] { return key_manager->Ring(); };
+  auto ring = [key_manager] { return key_manager->SigningRing(); };
+  // A key revoked anywhere (this instance or another on the same database) is never used to
+  // sign again: the next signature reloads the keys first.
+  p.feed->OnApplied([key_manager](const revocation::Event& e) {
+    if (e.type == revocation::EventType::kKeyRevoked) key_manager->RequestReload();
+  });
   p.verifier = std::make_unique<tokens::TokenVerifier>(
       [key_manager] { return key_manager->VerifyKeys(); },
       tokens::VerifierOptions{.issuer = config.issuer, .leeway = config.clock_leeway},
@@ -86,6 +104,8 @@ Status BuildServices(Services& p) {
                                      .ring = ring,
                                      .verifier = *p.verifier,
                                      .revocations = *p.revocations,
+                                     .feed = p.feed.get(),
+                                     .load_unknown_key = LoadUnknownKey(config, *p.keys),
                                      .claims = *p.claims,
                                      .clock = p.clock,
                                      .random = p.random,

@@ -14,6 +14,15 @@ namespace {
 // Binds a sealed private key to its kid, so a sealed blob cannot be moved to another key row.
 std::string SealAad(const std::string& kid) { return "gatehouse signing key " + kid; }
 
+// The kids of the keys that sign now: a rotation retires every one of them.
+std::vector<std::string> ActiveKids(const tokens::KeyRing& ring) {
+  std::vector<std::string> out;
+  for (const tokens::SigningKey& key : ring.keys()) {
+    if (key.active()) out.push_back(key.kid);
+  }
+  return out;
+}
+
 }  // namespace
 
 KeyManager::KeyManager(store::Store& store, std::string master_key,
@@ -65,27 +74,76 @@ Result<tokens::SigningKey> KeyManager::FromRecord(const store::SigningKeyRecord&
 }
 
 Status KeyManager::Load() {
-  {
-    MutexLock lock(write_mu_);
-    GH_ASSIGN_OR_RETURN(std::vector<store::SigningKeyRecord> records, store_.ListSigningKeys());
-    tokens::KeyRing ring(options_);
-    for (const auto& record : records) {
-      GH_ASSIGN_OR_RETURN(tokens::SigningKey key, FromRecord(record));
-      ring.Add(std::move(key));
-    }
-    Publish(std::move(ring));
-  }
+  GH_RETURN_IF_ERROR(Reload());
   return RotateIfDue();
+}
+
+Status KeyManager::Reload() {
+  MutexLock lock(write_mu_);
+  return ReloadLocked();
+}
+
+Status KeyManager::ReloadLocked() {
+  GH_ASSIGN_OR_RETURN(std::vector<store::SigningKeyRecord> records, store_.ListSigningKeys());
+  const std::shared_ptr<const tokens::KeyRing> held = Ring();
+  // Unchanged when every key has the same kid, retirement and revocation (a write reseals
+  // private keys, so the records themselves differ).
+  bool same = records.size() == held->keys().size();
+  for (std::size_t i = 0; same && i < records.size(); ++i) {
+    const tokens::SigningKey& key = held->keys()[i];
+    same = key.kid == records[i].kid && key.revoked == records[i].revoked &&
+           (key.retired_at ? std::optional(ToUnixMillis(*key.retired_at)) : std::nullopt) ==
+               records[i].retired_at;
+  }
+  if (same) return OkStatus();
+  tokens::KeyRing ring(options_);
+  for (const auto& record : records) {
+    GH_ASSIGN_OR_RETURN(tokens::SigningKey key, FromRecord(record));
+    ring.Add(std::move(key));
+  }
+  // Keys that verified and no longer do (revoked or dropped elsewhere): cached tokens go.
+  const SystemTime now = clock_.Now();
+  std::vector<std::string> lost;
+  for (const tokens::SigningKey& key : held->keys()) {
+    const tokens::SigningKey* after = ring.Find(key.kid);
+    if (held->CanVerify(key, now) && (after == nullptr || !ring.CanVerify(*after, now))) {
+      lost.push_back(key.kid);
+    }
+  }
+  Publish(std::move(ring));
+  if (!lost.empty() && listener_) listener_(lost);
+  return OkStatus();
+}
+
+bool KeyManager::LoadUnknownKid(std::string_view kid) {
+  if (Ring()->Find(kid) != nullptr) return true;
+  const std::int64_t now = ToUnixMillis(clock_.Now());
+  std::int64_t last = unknown_kid_reload_ms_.load();
+  if (now - last < 1000 || !unknown_kid_reload_ms_.compare_exchange_strong(last, now)) {
+    return false;  // reloaded within the second (or another verify is reloading now)
+  }
+  if (Status s = Reload(); !s) spdlog::warn("signing keys: reload failed: {}", s.error().message());
+  return Ring()->Find(kid) != nullptr;
+}
+
+std::shared_ptr<const tokens::KeyRing> KeyManager::SigningRing() {
+  if (reload_requested_.exchange(false)) {
+    if (Status s = Reload(); !s) {
+      reload_requested_.store(true);  // try again at the next signature
+      spdlog::warn("signing keys: reload failed: {}", s.error().message());
+    }
+  }
+  return Ring();
 }
 
 Status KeyManager::RotateIfDue() {
   MutexLock lock(write_mu_);
+  GH_RETURN_IF_ERROR(ReloadLocked());
   tokens::KeyRing ring = *Ring();
   const SystemTime now = clock_.Now();
   Change change{.actor = "schedule"};
   if (ring.NeedsRotation(now)) {
-    const tokens::SigningKey* previous = ring.Signer();
-    if (previous != nullptr) change.changed.push_back(previous->kid);
+    change.changed = ActiveKids(ring);  // all retire (two instances may have rotated at once)
     GH_ASSIGN_OR_RETURN(tokens::SigningKey fresh, ring.Rotate(now, random_));
     change.changed.push_back(fresh.kid);
     change.rotated_to = fresh.kid;
@@ -100,9 +158,9 @@ Status KeyManager::RotateIfDue() {
 
 Result<std::string> KeyManager::Rotate(bool revoke_previous) {
   MutexLock lock(write_mu_);
+  GH_RETURN_IF_ERROR(ReloadLocked());
   tokens::KeyRing ring = *Ring();
-  Change change{.actor = "api"};
-  if (const tokens::SigningKey* previous = ring.Signer()) change.changed.push_back(previous->kid);
+  Change change{.actor = "api", .changed = ActiveKids(ring)};
   GH_ASSIGN_OR_RETURN(tokens::SigningKey fresh, ring.Rotate(clock_.Now(), random_));
   change.changed.push_back(fresh.kid);
   change.rotated_to = fresh.kid;

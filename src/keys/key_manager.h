@@ -11,6 +11,7 @@
 // Ownership: borrows the store, clock and random source (all must outlive it).
 // Thread-safety: all methods are safe to call concurrently; changes are serialised.
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -34,6 +35,18 @@ class KeyManager {
 
   // Reads every key from the store and rotates when due. Call once before serving.
   Status Load();
+  // Reads the keys from the store again and publishes them when another instance changed them
+  // (a rotation, a revocation, a prune); the listener hears of keys that stopped verifying.
+  // Rotations and revocations reload first too, so they start from the database's keys.
+  Status Reload();
+  // For a token whose kid the ring lacks (another instance's key, made moments ago): reloads,
+  // at most once a second; true when the kid is in the ring afterwards.
+  bool LoadUnknownKid(std::string_view kid);
+  // The next SigningRing() reloads first (the feed applied a key_revoked event: whichever
+  // instance made it, no token may be signed with that key any more).
+  void RequestReload() { reload_requested_.store(true); }
+  // Ring(), after a requested reload: what signing reads.
+  std::shared_ptr<const tokens::KeyRing> SigningRing();
   // Rotates when the active key is older than the interval; prunes expired keys.
   Status RotateIfDue();
   // Rotates now; with revoke_previous, every earlier key is revoked. Returns the new kid.
@@ -57,6 +70,7 @@ class KeyManager {
   Result<store::SigningKeyRecord> ToRecord(const tokens::SigningKey& key);
   Result<tokens::SigningKey> FromRecord(const store::SigningKeyRecord& record) const;
   void Publish(tokens::KeyRing ring);
+  Status ReloadLocked() REQUIRES(write_mu_);
 
   store::Store& store_;
   const std::string master_key_;
@@ -69,6 +83,8 @@ class KeyManager {
   std::shared_ptr<const tokens::KeyRing> ring_ GUARDED_BY(snapshot_mu_);
   std::shared_ptr<const tokens::VerifyKeys> verify_keys_ GUARDED_BY(snapshot_mu_);
   Listener listener_ GUARDED_BY(write_mu_);
+  std::atomic<bool> reload_requested_{false};
+  std::atomic<std::int64_t> unknown_kid_reload_ms_{0};  // the last reload for an unknown kid
 };
 
 }  // namespace gatehouse::keys

@@ -129,7 +129,7 @@ TEST_F(KeyManagerTest, AFailedWriteChangesNothing) {
   const std::string kid1 = manager->Ring()->Signer()->kid;
   const std::size_t events = store_.ReadEvents(0, 10)->size();
   bool rotated = false;
-  for (int n = 1; n <= 8 && !rotated; ++n) {  // every step of the rotation's transaction in turn
+  for (int n = 1; n <= 20 && !rotated; ++n) {  // every store call of the rotation in turn
     faulty.FailAt(n);
     rotated = manager->Rotate(/*revoke_previous=*/true).has_value();
     if (rotated) break;
@@ -140,6 +140,41 @@ TEST_F(KeyManagerTest, AFailedWriteChangesNothing) {
   }
   EXPECT_TRUE(rotated);  // the loop reached a call beyond the last step
   EXPECT_EQ(store_.ReadEvents(0, 10)->size(), events + 1);
+}
+
+// Two instances on one store: each change starts from the store's keys, and the other one
+// converges by Reload (its timer), LoadUnknownKid (a token of the new key) or RequestReload
+// (a key_revoked event) — never signing with a key revoked elsewhere.
+TEST_F(KeyManagerTest, InstancesSharingAStoreConverge) {
+  auto a = Open(master_);
+  auto b = Open(master_);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  const std::string first = a->Ring()->Signer()->kid;
+  EXPECT_EQ(b->Ring()->Signer()->kid, first);  // B loaded A's key instead of making its own
+
+  const std::string second = a->Rotate(/*revoke_previous=*/false).value();
+  EXPECT_EQ(b->Ring()->Find(second), nullptr);
+  EXPECT_TRUE(b->LoadUnknownKid(second));
+  EXPECT_EQ(b->Ring()->Signer()->kid, second);
+  const std::string unknown = "no-such-kid";
+  EXPECT_FALSE(b->LoadUnknownKid(unknown));  // reloads at most once a second
+  EXPECT_EQ(b->Ring()->Find(unknown), nullptr);
+
+  // B rotates next: it retires A's key too (it read it from the store first).
+  const std::string third = b->Rotate(/*revoke_previous=*/false).value();
+  ASSERT_TRUE(a->Reload());
+  int active = 0;
+  for (const auto& key : a->Ring()->keys()) active += key.active() ? 1 : 0;
+  EXPECT_EQ(active, 1);
+  EXPECT_EQ(a->Ring()->Signer()->kid, third);
+
+  // An emergency rotation on A: once B hears (the feed's key_revoked), B signs with A's key.
+  const std::string fourth = a->Rotate(/*revoke_previous=*/true).value();
+  EXPECT_EQ(b->SigningRing()->Signer()->kid, third);  // not heard yet
+  b->RequestReload();
+  EXPECT_EQ(b->SigningRing()->Signer()->kid, fourth);
+  EXPECT_TRUE(b->Ring()->Find(third)->revoked);
 }
 
 TEST(MasterKey, CreatedOnceWithOwnerOnlyMode) {

@@ -140,6 +140,7 @@ const std::vector<KeyDef>& Keys() {
        }},
       DurationKey("KEY_ROTATION_INTERVAL", &Config::key_rotation_interval),
       DurationKey("CLOCK_LEEWAY", &Config::clock_leeway),
+      DurationKey("FEED_STALENESS_BOUND", &Config::feed_staleness_bound),
       StringKey("MASTER_KEY_FILE", &Config::master_key_file),
       DurationKey("GC_INTERVAL", &Config::gc_interval),
       DurationKey("READ_TIMEOUT", &Config::read_timeout),
@@ -261,6 +262,11 @@ bool IsLoopbackListen(std::string_view listen) {
 
 std::string Config::DatabaseUrl() const {
   return database.empty() ? "sqlite://" + data_dir + "/gatehouse.db" : database;
+}
+
+bool Config::SharedDatabase() const {
+  const std::string url = DatabaseUrl();
+  return url.starts_with("postgres://") || url.starts_with("postgresql://");
 }
 
 std::string Config::MasterKeyPath() const {

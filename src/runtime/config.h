@@ -49,6 +49,9 @@ struct Config {
   std::string signing_alg = "EdDSA";                          // SIGNING_ALG
   Millis key_rotation_interval = std::chrono::hours(24 * 7);  // KEY_ROTATION_INTERVAL
   Millis clock_leeway = std::chrono::seconds(5);              // CLOCK_LEEWAY
+  // FEED_STALENESS_BOUND: `local` verification answers 503 once the revocation feed has not read
+  // the database for this long (another instance's revocations could be missing).
+  Millis feed_staleness_bound = std::chrono::seconds(5);
   std::string master_key_file;                      // MASTER_KEY_FILE; default DATA_DIR/master.key
   int max_sessions_per_user = 0;                    // MAX_SESSIONS_PER_USER; 0 = no cap
   Millis gc_interval = std::chrono::seconds(10);    // GC_INTERVAL: how often dead rows are deleted
@@ -84,6 +87,7 @@ struct Config {
 
   // Derived values.
   std::string DatabaseUrl() const;    // DATABASE or sqlite://DATA_DIR/gatehouse.db
+  bool SharedDatabase() const;        // PostgreSQL: other instances may write it too
   std::string MasterKeyPath() const;  // MASTER_KEY_FILE or DATA_DIR/master.key
   bool MetricsPublic() const;         // METRICS_PUBLIC or "LISTEN is loopback"
 };

@@ -20,6 +20,8 @@ struct SessionPolicy {
   int pending_children_cap = 16;
   Millis clock_leeway = std::chrono::seconds(5);  // CLOCK_LEEWAY
   SecurityPolicy security;                        // DESIGN.md item 5
+  // `local` verification answers 503 once the feed has not read the store for this long.
+  Millis feed_staleness_bound = std::chrono::seconds(5);  // FEED_STALENESS_BOUND
 
   // How long after its issue an access token can still be accepted.
   Millis MaxAccessTokenLifetime() const { return access_token_ttl + clock_leeway; }

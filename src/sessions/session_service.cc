@@ -106,6 +106,8 @@ SessionService::SessionService(Deps deps, SessionPolicy policy)
       ring_(std::move(deps.ring)),
       verifier_(deps.verifier),
       revocations_(deps.revocations),
+      feed_(deps.feed),
+      load_unknown_key_(std::move(deps.load_unknown_key)),
       claims_(deps.claims),
       clock_(deps.clock),
       random_(deps.random),
@@ -215,9 +217,16 @@ Result<IssuedSession> SessionService::Create(const CreateParams& params) {
 Result<std::shared_ptr<const tokens::AccessClaims>> SessionService::Verify(
     std::string_view access_token, VerifyMode mode) {
   const SystemTime now = clock_.Now();
-  GH_ASSIGN_OR_RETURN(std::shared_ptr<const tokens::AccessClaims> claims,
-                      verifier_.Verify(access_token, now));
+  Result<std::shared_ptr<const tokens::AccessClaims>> verified =
+      verifier_.Verify(access_token, now);
+  if (!verified && load_unknown_key_ && load_unknown_key_(access_token)) {
+    verified = verifier_.Verify(access_token, now);
+  }
+  GH_ASSIGN_OR_RETURN(std::shared_ptr<const tokens::AccessClaims> claims, std::move(verified));
   if (mode == VerifyMode::kStateless) return claims;
+  if (mode == VerifyMode::kLocal && feed_ != nullptr) {
+    GH_RETURN_IF_ERROR(feed_->Heard(now, policy_.feed_staleness_bound));
+  }
   GH_RETURN_IF_ERROR(verify::CheckRevocation(revocations_, *claims));
   if (mode == VerifyMode::kStrict) {
     std::optional<SessionRecord> session;

@@ -24,6 +24,7 @@
 #include "common/clock.h"
 #include "common/random.h"
 #include "common/result.h"
+#include "revocation/feed/feed.h"
 #include "revocation/revocation_state.h"
 #include "sessions/claims_source.h"
 #include "sessions/session_policy.h"
@@ -88,6 +89,12 @@ class SessionService {
     RingSource ring;
     tokens::TokenVerifier& verifier;
     const revocation::RevocationState& revocations;  // read only: the feed writes it
+    // The feed that writes it: `local` verification refuses (503) while it has not heard from
+    // the store within the policy's feed_staleness_bound. Null: never refuses (unit tests).
+    const revocation::Feed* feed = nullptr;
+    // Where instances share the store: given a token whose verification failed, loads its kid if
+    // another instance made that key moments ago; true when it did (the verify runs again).
+    std::function<bool(std::string_view access_token)> load_unknown_key;
     ClaimsSource& claims;
     Clock& clock;
     RandomSource& random;
@@ -164,6 +171,8 @@ class SessionService {
   RingSource ring_;
   tokens::TokenVerifier& verifier_;
   const revocation::RevocationState& revocations_;
+  const revocation::Feed* feed_;
+  std::function<bool(std::string_view access_token)> load_unknown_key_;
   ClaimsSource& claims_;
   Clock& clock_;
   RandomSource& random_;

@@ -63,6 +63,9 @@ class FaultInjectingStore final : public Store {
     return inner_.Stats();
   }
 
+  void SetForeignCommitListener(ForeignCommitListener listener) override {
+    inner_.SetForeignCommitListener(std::move(listener));
+  }
   void SetCommitListener(CommitListener listener) override {
     inner_.SetCommitListener(std::move(listener));
   }

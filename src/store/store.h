@@ -158,6 +158,14 @@ class Store {
   // not call Write. Set once, before use.
   using CommitListener = std::function<void(const std::vector<EventRecord>& committed)>;
   virtual void SetCommitListener(CommitListener listener) = 0;
+
+  // Called, on a thread of the store's, soon after another process committed events to a
+  // database this one shares (PostgreSQL's NOTIFY), and once after the store could not hear for
+  // a while (the notifications of that time are lost): the listener reads the log (ReadEvents)
+  // past what it has. Backends that no other process writes never call it. Set once, before use;
+  // null stops the calls.
+  using ForeignCommitListener = std::function<void()>;
+  virtual void SetForeignCommitListener(ForeignCommitListener listener) { (void)listener; }
 };
 
 }  // namespace gatehouse::store

@@ -20,6 +20,7 @@ Feed::Feed(store::Store& store, RevocationState& state, Clock& clock, Options op
     : store_(store), state_(state), clock_(clock), options_(options) {}
 
 Feed::~Feed() {
+  store_.SetForeignCommitListener(nullptr);
   store_.SetCommitListener(nullptr);
   poll_.reset();
 }
@@ -38,9 +39,14 @@ Status Feed::Start() {
       ApplyLocked(page, horizon);
     }
     started_ = true;
+    heard_at_ms_.store(ToUnixMillis(clock_.Now()), std::memory_order_relaxed);
     spdlog::info("revocation state rebuilt from the feed up to seq {} ({} entries)", position_,
                  state_.size());
   }
+  // Another instance's commits, as soon as the database says so (the poll is the fallback).
+  store_.SetForeignCommitListener([this] {
+    if (Status s = CatchUp(); !s) spdlog::warn("feed catch-up: {}", s.error().message());
+  });
   if (options_.poll.count() <= 0) return OkStatus();
   poll_ = std::make_unique<PeriodicTask>("feed", options_.poll, [this] {
     if (Status s = CatchUp(); !s) spdlog::error("feed catch-up: {}", s.error().message());
@@ -73,6 +79,7 @@ Status Feed::CatchUp() {
 Status Feed::CatchUpLocked() {
   while (true) {
     GH_ASSIGN_OR_RETURN(std::vector<store::EventRecord> page, store_.ReadEvents(position_, kPage));
+    heard_at_ms_.store(ToUnixMillis(clock_.Now()), std::memory_order_relaxed);
     if (page.empty()) return OkStatus();
     ApplyLocked(page, std::numeric_limits<std::int64_t>::min());
   }
@@ -95,9 +102,17 @@ void Feed::ApplyLocked(const std::vector<store::EventRecord>& records, std::int6
       continue;
     }
     state_.Apply(*event);
+    if (on_applied_) on_applied_(*event);
     applied.push_back(std::move(*event));
   }
   bus_->Publish(applied);
+}
+
+Status Feed::Heard(SystemTime now, Millis bound) const {
+  const std::int64_t silent = ToUnixMillis(now) - heard_at_ms_.load(std::memory_order_relaxed);
+  if (silent <= bound.count()) return OkStatus();
+  return Unavailable("the revocation feed has not reached the database for " +
+                     std::to_string(silent / 1000) + "s");
 }
 
 std::int64_t Feed::position() const {

@@ -24,6 +24,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,6 +77,14 @@ class Feed {
   Feed(const Feed&) = delete;
   Feed& operator=(const Feed&) = delete;
 
+  // Called with each event as it is applied from then on, under the feed's lock, in seq order
+  // (keep it short: set a flag).
+  using AppliedListener = std::function<void(const Event&)>;
+  void OnApplied(AppliedListener listener) {
+    MutexLock lock(mu_);
+    on_applied_ = std::move(listener);
+  }
+
   // Hooks onto the store's commits, rebuilds the state from the log, starts polling.
   Status Start();
   // Applies whatever the store holds after position() (the poll; tests).
@@ -96,6 +105,10 @@ class Feed {
 
   // Drops state entries no token can need any more.
   std::size_t Prune(SystemTime now) { return state_.Prune(now); }
+
+  // OK while the feed has read the store within `bound` of `now` (its poll, a commit, a
+  // notification); kUnavailable after: the state may lack another instance's changes.
+  Status Heard(SystemTime now, Millis bound) const;
 
   std::uint64_t undecodable_events() const { return undecodable_.load(); }
   std::size_t subscribers() const { return bus_->subscribers(); }
@@ -120,6 +133,8 @@ class Feed {
   const Options options_;
   const std::shared_ptr<EventBus> bus_ = EventBus::Create();
   std::atomic<std::uint64_t> undecodable_{0};
+  std::atomic<std::int64_t> heard_at_ms_{0};  // the last read of the store that succeeded
+  AppliedListener on_applied_ GUARDED_BY(mu_);
 
   mutable Mutex mu_;  // serialises applying; position_ and the state move together under it
   std::int64_t position_ GUARDED_BY(mu_) = 0;

@@ -1,5 +1,12 @@
 #include "store/postgres/postgres_store.h"
 
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "common/thread_name.h"
 #include "store/sql/schema.h"
 #include "store/sql/sql_tx.h"
 
@@ -29,6 +36,59 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
     GH_RETURN_IF_ERROR(sql::ApplyMigrations(*db));
   }
   return store;
+}
+
+PostgresStore::~PostgresStore() { StopListening(); }
+
+void PostgresStore::SetForeignCommitListener(ForeignCommitListener listener) {
+  StopListening();
+  if (!listener) return;
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  stop_listening_.store(false);
+  listening_ = std::thread([this, listener = std::move(listener)] {
+    SetThreadName("gh-pg-listen");
+    ListenLoop(listener);
+  });
+}
+
+void PostgresStore::StopListening() {
+  if (!listening_.joinable()) return;
+  stop_listening_.store(true);
+  const std::uint64_t one = 1;
+  (void)!::write(wake_fd_, &one, sizeof one);
+  listening_.join();
+  ::close(wake_fd_);
+  wake_fd_ = -1;
+}
+
+bool PostgresStore::AwaitSocket(PGconn* conn, Millis timeout) {
+  pollfd fds[2] = {{.fd = wake_fd_, .events = POLLIN, .revents = 0},
+                   {.fd = conn != nullptr ? PQsocket(conn) : -1, .events = POLLIN, .revents = 0}};
+  (void)::poll(fds, conn != nullptr ? 2 : 1, static_cast<int>(timeout.count()));
+  return !stop_listening_.load();
+}
+
+void PostgresStore::ListenLoop(const ForeignCommitListener& listener) {
+  Millis backoff{100};
+  while (!stop_listening_.load()) {
+    Result<std::unique_ptr<PgConnection>> db = PgConnection::Open(url_);
+    if (db && (*db)->Exec("LISTEN gatehouse_events")) {
+      backoff = Millis{100};
+      listener();  // whatever was committed while this connection was not listening
+      PGconn* conn = (*db)->handle();
+      while (AwaitSocket(conn, Millis{1000})) {
+        if (PQconsumeInput(conn) == 0) break;  // lost: connect again
+        bool heard = false;
+        while (PGnotify* n = PQnotifies(conn)) {
+          heard = true;
+          PQfreemem(n);
+        }
+        if (heard) listener();  // one read for a burst of notifications
+      }
+    }
+    if (!AwaitSocket(nullptr, backoff)) return;
+    backoff = std::min(backoff * 2, Millis{5000});
+  }
 }
 
 Result<PostgresStore::Lease> PostgresStore::Borrow() {

@@ -13,17 +13,20 @@
 // Events: the event_seq counter row is updated in the transaction that appends, so seq is
 // gap-free and events commit in seq order across instances. Each such commit also sends
 // NOTIFY gatehouse_events; the commit listener hears this process's own commits on the
-// committing thread (the Feed reads any gap from the log), and a listening connection (see
-// Listen) tells the caller when another instance committed.
+// committing thread (the Feed reads any gap from the log), and a listening connection
+// (SetForeignCommitListener) tells the caller when another instance committed.
 //
 // Ownership: owns its connections. Thread-safety: every method is safe to call concurrently.
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "store/postgres/pg_connection.h"
 #include "store/sql/sql_store.h"
 
@@ -46,12 +49,21 @@ class PostgresStore final : public SqlStore {
   Status Write(std::function<Status(Tx&)> fn) override;
 
   void SetCommitListener(CommitListener listener) override { listener_ = std::move(listener); }
+  // Starts (or, with null, stops) the listening thread: one connection of its own that LISTENs
+  // on gatehouse_events, reconnecting with backoff when it is lost.
+  void SetForeignCommitListener(ForeignCommitListener listener) override;
+  ~PostgresStore() override;
 
   // Transactions run again after a serialization failure or deadlock (for tests and metrics).
   std::uint64_t retries() const;
 
  private:
   PostgresStore(std::string url, Options options) : url_(std::move(url)), options_(options) {}
+  void StopListening();
+  void ListenLoop(const ForeignCommitListener& listener);
+  // Waits up to `timeout` on the connection's socket (null: on the wake-up alone); false once
+  // StopListening was called.
+  bool AwaitSocket(PGconn* conn, Millis timeout);
 
   // A pooled connection for the length of one call; returned to the pool unless it broke.
   class Lease;
@@ -75,6 +87,10 @@ class PostgresStore final : public SqlStore {
   std::vector<std::unique_ptr<PgConnection>> idle_;  // guarded by mu_
   std::size_t open_ = 0;                             // guarded by mu_: lent out or idle
   std::uint64_t retries_ = 0;                        // guarded by mu_
+
+  std::thread listening_;
+  int wake_fd_ = -1;  // an eventfd: StopListening wakes the thread's poll
+  std::atomic<bool> stop_listening_{false};
 };
 
 }  // namespace gatehouse::store

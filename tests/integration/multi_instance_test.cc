@@ -1,0 +1,215 @@
+// Several `gatehouse serve` processes on one PostgreSQL database (issue: "PostgreSQL and many
+// instances"): a change made on any instance holds on every other — `strict` at once, `local`
+// as soon as the feed hears (NOTIFY, then a catch-up read by seq) — and each instance's event
+// stream carries every instance's events in seq order. Runs only with a PostgreSQL server
+// (make test: multi_instance_test_postgres).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/http_client.h"
+#include "tests/support/json.h"
+#include "tests/support/server_process.h"
+#include "tests/support/sse_client.h"
+
+namespace gatehouse::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+constexpr const char* kApiKey = "multi-instance-api-key-0123456789abcdef";
+
+// N instances sharing one database, master key and API key, each with its own data directory.
+class Instances {
+ public:
+  explicit Instances(int n) {
+    shared_ = std::filesystem::temp_directory_path() /
+              ("gh-multi-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+    std::filesystem::remove_all(shared_);
+    std::filesystem::create_directories(shared_);
+    url_ = PostgresUrlFor(shared_.string());
+    for (int i = 0; i < n; ++i) Start(i);
+  }
+  ~Instances() {
+    servers_.clear();
+    std::filesystem::remove_all(shared_);
+  }
+  ServerProcess& operator[](int i) { return *servers_.at(static_cast<std::size_t>(i)); }
+  void Start(int i) {
+    const auto dir = shared_ / ("instance-" + std::to_string(i));
+    std::filesystem::create_directories(dir);
+    auto server = std::make_unique<ServerProcess>(
+        std::map<std::string, std::string>{{"DATABASE", url_},
+                                           {"MASTER_KEY_FILE", (shared_ / "master.key").string()},
+                                           {"API_KEYS", kApiKey}},
+        dir.string());
+    if (servers_.size() <= static_cast<std::size_t>(i)) servers_.resize(i + 1);
+    servers_[static_cast<std::size_t>(i)] = std::move(server);
+  }
+  void Kill(int i) { servers_.at(static_cast<std::size_t>(i)).reset(); }
+
+ private:
+  static inline int counter_ = 0;
+  std::filesystem::path shared_;
+  std::string url_;
+  std::vector<std::unique_ptr<ServerProcess>> servers_;
+};
+
+HttpResponse Call(ServerProcess& s, const std::string& method, const std::string& target,
+                  const std::string& body = "") {
+  HttpClient c(s.port());
+  return c.Send(method, target, body, s.Auth());
+}
+
+std::string VerifyAnswer(ServerProcess& s, const std::string& token, const std::string& mode) {
+  const HttpResponse r = Call(s, "POST", "/v1/sessions/verify",
+                              R"({"access_token":")" + token + R"(","mode":")" + mode + "\"}");
+  return r.status == 200 ? "ok" : Str(Json(r.body), "error");
+}
+
+// Polls until `s` answers `want` for `token` in local mode; returns how long that took.
+milliseconds UntilLocal(ServerProcess& s, const std::string& token, const std::string& want) {
+  const auto start = steady_clock::now();
+  while (VerifyAnswer(s, token, "local") != want) {
+    if (steady_clock::now() - start > std::chrono::seconds(5)) break;
+  }
+  return std::chrono::duration_cast<milliseconds>(steady_clock::now() - start);
+}
+
+std::int64_t LastSeq(ServerProcess& s) {
+  const HttpResponse r = Call(s, "GET", "/v1/revocations?limit=1&after=9223372036854775807");
+  return Json(r.body).at("last_seq").as_int64();
+}
+
+TEST(MultiInstance, ChangesOnAnyInstanceHoldOnEveryOther) {
+  if (!PostgresBackend()) GTEST_SKIP() << "instances share a database on PostgreSQL";
+  Instances db(3);
+  ServerProcess& a = db[0];
+  ServerProcess& b = db[1];
+  ServerProcess& c = db[2];
+
+  // Create on A, refresh on B: B knows A's signing key and session.
+  const auto created = Json(Call(a, "POST", "/v1/sessions", R"({"user_id":"ada"})").body);
+  const std::string handle = Str(created.at("session"), "handle");
+  const HttpResponse refreshed =
+      Call(b, "POST", "/v1/sessions/refresh",
+           R"({"refresh_token":")" + Str(created.at("refresh_token"), "token") + "\"}");
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  const std::string token = Str(Json(refreshed.body).at("access_token"), "token");
+  for (ServerProcess* s : {&a, &b, &c}) {
+    EXPECT_EQ(VerifyAnswer(*s, token, "local"), "ok");
+    EXPECT_EQ(VerifyAnswer(*s, token, "strict"), "ok");
+  }
+
+  // A stream on B from the current position: it must carry C's events.
+  const std::int64_t from = LastSeq(b);
+  SseClient stream(b.port(), "/v1/revocations/stream?after=" + std::to_string(from), b.Auth());
+
+  // Revoke on C: strict on A and B refuses at once, local as soon as each feed hears.
+  ASSERT_EQ(Call(c, "DELETE", "/v1/sessions/" + handle).status, 200);
+  EXPECT_EQ(VerifyAnswer(a, token, "strict"), "unauthorised");
+  EXPECT_EQ(VerifyAnswer(b, token, "strict"), "unauthorised");
+  const milliseconds on_a = UntilLocal(a, token, "unauthorised");
+  const milliseconds on_b = UntilLocal(b, token, "unauthorised");
+  EXPECT_LT(on_a.count(), 2000) << "local verify on A still accepted a token C revoked";
+  EXPECT_LT(on_b.count(), 2000);
+  RecordProperty("revoke_on_c_refused_local_on_a_ms", static_cast<int>(on_a.count()));
+
+  // A role change on A reaches B's verify of a live token as try_refresh_token.
+  const auto other = Json(Call(b, "POST", "/v1/sessions", R"({"user_id":"bob"})").body);
+  const std::string bobs = Str(other.at("access_token"), "token");
+  ASSERT_EQ(Call(a, "PUT", "/v1/roles/editor", R"({"permissions":["doc:write"]})").status, 200);
+  ASSERT_EQ(Call(a, "PUT", "/v1/users/bob/roles/editor").status, 200);
+  EXPECT_EQ(VerifyAnswer(b, bobs, "strict"), "try_refresh_token");
+  EXPECT_LT(UntilLocal(b, bobs, "try_refresh_token").count(), 2000);
+
+  // B's stream: C's revocation and A's claims change, in seq order, none missing.
+  const std::int64_t last = LastSeq(a);
+  const auto records = stream.WaitForId(last, std::chrono::seconds(5));
+  std::vector<long> ids;
+  bool saw_revocation = false;
+  for (const auto& r : records) {
+    if (r.id == 0) continue;
+    ids.push_back(r.id);
+    if (r.event == "session_revoked" && r.data.find(handle) != std::string::npos) {
+      saw_revocation = true;
+    }
+  }
+  EXPECT_TRUE(saw_revocation) << stream.text();
+  ASSERT_FALSE(ids.empty());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(ids[i], from + 1 + static_cast<long>(i)) << "gap or disorder at " << i;
+  }
+  EXPECT_EQ(ids.back(), last);
+}
+
+// One refresh token presented to two instances at once, many times: the rotation table's answer
+// holds across processes — exactly one refresh of each pair returns a new token when both are
+// first uses, never a theft verdict for a legitimate race inside the grace period, and the
+// session is never left without its committed token.
+TEST(MultiInstance, ConcurrentRefreshOfOneTokenOnTwoInstances) {
+  if (!PostgresBackend()) GTEST_SKIP() << "instances share a database on PostgreSQL";
+  Instances db(2);
+  for (int round = 0; round < 20; ++round) {
+    const auto created = Json(Call(db[0], "POST", "/v1/sessions", R"({"user_id":"race"})").body);
+    const std::string refresh = Str(created.at("refresh_token"), "token");
+    HttpResponse answers[2];
+    std::thread t0([&] {
+      answers[0] =
+          Call(db[0], "POST", "/v1/sessions/refresh", R"({"refresh_token":")" + refresh + "\"}");
+    });
+    std::thread t1([&] {
+      answers[1] =
+          Call(db[1], "POST", "/v1/sessions/refresh", R"({"refresh_token":")" + refresh + "\"}");
+    });
+    t0.join();
+    t1.join();
+    // Both are first uses of the committed token within the grace period: both succeed (the
+    // second gets a sibling pending token), and neither is a theft.
+    for (const HttpResponse& r : answers) {
+      ASSERT_EQ(r.status, 200) << "round " << round << ": " << r.body;
+    }
+    // Each answer's refresh token works once more (it is a pending child, promoted by use), and
+    // the session stays live: no lost pending child, no false theft.
+    const std::string first = Str(Json(answers[0].body).at("refresh_token"), "token");
+    const HttpResponse again =
+        Call(db[1], "POST", "/v1/sessions/refresh", R"({"refresh_token":")" + first + "\"}");
+    EXPECT_EQ(again.status, 200) << "round " << round << ": " << again.body;
+    // The other answer's token is now a sibling of the committed one, inside the grace period.
+    const std::string second = Str(Json(answers[1].body).at("refresh_token"), "token");
+    const HttpResponse sibling =
+        Call(db[0], "POST", "/v1/sessions/refresh", R"({"refresh_token":")" + second + "\"}");
+    EXPECT_EQ(sibling.status, 200) << "round " << round << ": " << sibling.body;
+  }
+}
+
+// Signing keys live in the database: a key made on one instance verifies on every other, and
+// after an emergency rotation (revoke_previous) on A, no instance signs with a revoked key.
+TEST(MultiInstance, KeyRotationOnOneInstanceReachesTheOthers) {
+  if (!PostgresBackend()) GTEST_SKIP() << "instances share a database on PostgreSQL";
+  Instances db(2);
+  ServerProcess& a = db[0];
+  ServerProcess& b = db[1];
+  ASSERT_EQ(Call(a, "POST", "/v1/keys/rotate", "{}").status, 200);
+  const auto on_a = Json(Call(a, "POST", "/v1/sessions", R"({"user_id":"k"})").body);
+  const std::string new_key_token = Str(on_a.at("access_token"), "token");
+  EXPECT_EQ(VerifyAnswer(b, new_key_token, "local"), "ok") << "B does not know A's new key";
+  EXPECT_EQ(VerifyAnswer(b, new_key_token, "strict"), "ok");
+
+  ASSERT_EQ(Call(a, "POST", "/v1/keys/rotate", R"({"revoke_previous":true})").status, 200);
+  const auto on_b = Json(Call(b, "POST", "/v1/sessions", R"({"user_id":"k2"})").body);
+  const std::string after_revoke = Str(on_b.at("access_token"), "token");
+  EXPECT_EQ(VerifyAnswer(a, after_revoke, "local"), "ok") << "B signed with a revoked key";
+  EXPECT_EQ(VerifyAnswer(b, after_revoke, "local"), "ok");
+  EXPECT_EQ(VerifyAnswer(b, new_key_token, "local"), "try_refresh_token");
+}
+
+}  // namespace
+}  // namespace gatehouse::testing
