@@ -100,7 +100,14 @@ bool PgStatement::IsNull(int column) const {
 }
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url) {
-  std::unique_ptr<PgConnection> db(new PgConnection(PQconnectdb(url.c_str())));  // NOLINT
+  // A server that does not answer must not hold a worker for ever: 5 s unless the URL says.
+  std::string target = url;
+  if (target.find("connect_timeout") == std::string::npos &&
+      target.find("://") != std::string::npos) {
+    target += (target.find('?') == std::string::npos ? "?" : "&");
+    target += "connect_timeout=5";
+  }
+  std::unique_ptr<PgConnection> db(new PgConnection(PQconnectdb(target.c_str())));  // NOLINT
   if (db->conn_ == nullptr) return Unavailable("postgres: out of memory");
   if (PQstatus(db->conn_.get()) != CONNECTION_OK) {
     // libpq's message names the host and the reason, never the password.
