@@ -7,6 +7,7 @@
 #include "app/services.h"
 #include "authz/authz_service.h"
 #include "http/server/server.h"
+#include "identity/signin_throttle.h"
 #include "keys/key_manager.h"
 #include "revocation/feed/feed.h"
 #include "runtime/periodic_task.h"
@@ -100,8 +101,14 @@ Status App::Start() {
   Clock* clock = &s.clock;
   const Millis event_retention = s.config.event_retention;
   parts_->collector = std::make_unique<PeriodicTask>(
-      "collector", s.config.gc_interval, [sessions, store, feed, clock, event_retention] {
+      "collector", s.config.gc_interval,
+      [sessions, store, feed, clock, event_retention,
+       throttles =
+           std::vector<identity::SigninThrottle*>{s.throttle.get(), s.refresh_guard.get()}] {
         feed->Prune(clock->Now());
+        for (identity::SigninThrottle* throttle : throttles) {
+          if (Status p = throttle->Prune(); !p) spdlog::error("collector: {}", p.error().message());
+        }
         const std::int64_t horizon = ToUnixMillis(clock->Now()) - event_retention.count();
         if (Result<int> pruned = store->PruneEvents(horizon, 5000); !pruned) {
           spdlog::error("collector: {}", pruned.error().message());

@@ -112,11 +112,21 @@ Status BuildServices(Services& p) {
                                      .issuer = config.issuer},
       policy);
   p.authz = std::make_unique<authz::AuthzService>(*p.store, p.clock);
-  p.throttle = std::make_unique<identity::SigninThrottle>(config.signin_max_failures,
-                                                          config.signin_window, p.clock);
-  p.refresh_guard = std::make_unique<identity::SigninThrottle>(
-      config.refresh_max_failures, config.signin_window, p.clock, 100'000,
-      "too many refused refresh tokens from this address; try again later");
+  // Sign-in, sign-up and refresh-guessing limits: in memory for one instance; in the database
+  // where instances share it, so the limit holds across all of them.
+  const std::string refresh_refused =
+      "too many refused refresh tokens from this address; try again later";
+  if (config.SharedDatabase()) {
+    p.throttle = std::make_unique<identity::SigninThrottle>(*p.store, config.signin_max_failures,
+                                                            config.signin_window, p.clock);
+    p.refresh_guard = std::make_unique<identity::SigninThrottle>(
+        *p.store, config.refresh_max_failures, config.signin_window, p.clock, refresh_refused);
+  } else {
+    p.throttle = std::make_unique<identity::SigninThrottle>(config.signin_max_failures,
+                                                            config.signin_window, p.clock);
+    p.refresh_guard = std::make_unique<identity::SigninThrottle>(
+        config.refresh_max_failures, config.signin_window, p.clock, 100'000, refresh_refused);
+  }
   p.users = std::make_unique<identity::UserService>(identity::UserService::Deps{
       .store = *p.store,
       .sessions = *p.sessions,

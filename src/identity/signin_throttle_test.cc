@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/fake_clock.h"
+#include "store/memory/memory_store.h"
 
 namespace gatehouse::identity {
 namespace {
@@ -76,6 +77,41 @@ TEST(SigninThrottle, ParallelAttemptsNeverExceedTheLimit) {
   for (auto& th : threads) th.join();
   EXPECT_LE(admitted.load(), 10);
   EXPECT_FALSE(throttle.Acquire({"email:victim"}));
+}
+
+// Throttles of several instances on one store share the limit: failures spread over them
+// count together, attempts in flight on one hold a place on the others, and a success on one
+// clears the account on all. An instance that dies mid-attempt frees its place in time.
+TEST(SigninThrottle, InTheStoreTheLimitHoldsAcrossInstances) {
+  FakeClock clock;
+  store::MemoryStore store;
+  SigninThrottle a(store, 3, minutes(15), clock);
+  SigninThrottle b(store, 3, minutes(15), clock);
+  SigninThrottle c(store, 3, minutes(15), clock);
+  for (SigninThrottle* t : {&a, &b}) {
+    auto slot = t->Acquire({"email:x", "ip:1"});
+    ASSERT_TRUE(slot);
+    t->Finish(*slot, false);
+  }
+  auto in_flight = c.Acquire({"email:x", "ip:2"});
+  ASSERT_TRUE(in_flight);
+  auto refused = a.Acquire({"email:x", "ip:3"});  // 2 failures + 1 in flight on C
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kResourceExhausted);
+  c.Finish(*in_flight, true, "email:x");  // the right password, on C
+  EXPECT_TRUE(b.Acquire({"email:x", "ip:4"}));
+  auto lost = a.Acquire({"email:y"}).value();  // never finished: its instance "dies"
+  for (int i = 0; i < 2; ++i) {
+    auto slot = b.Acquire({"email:y"});
+    ASSERT_TRUE(slot);
+    b.Finish(*slot, false);
+  }
+  EXPECT_FALSE(c.Acquire({"email:y"}));
+  clock.Advance(SigninThrottle::kStaleInFlight + seconds(1));
+  EXPECT_TRUE(c.Acquire({"email:y"}));  // 2 failures, the lost attempt forgotten
+  clock.Advance(minutes(16));
+  ASSERT_TRUE(a.Prune());
+  EXPECT_TRUE(store.Snapshot().throttles.empty());  // every record older than the window
 }
 
 }  // namespace

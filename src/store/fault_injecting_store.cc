@@ -129,6 +129,20 @@ class FaultTx final : public Tx {
   Status DeleteSigningKey(std::string_view kid) override {
     return store_.Trip() ? FaultInjectingStore::Injected() : inner_.DeleteSigningKey(kid);
   }
+  Result<std::optional<ThrottleRecord>> GetThrottle(std::string_view key) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.GetThrottle(key);
+  }
+  Status PutThrottle(const ThrottleRecord& r) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.PutThrottle(r);
+  }
+  Status DeleteThrottle(std::string_view key) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.DeleteThrottle(key);
+  }
+  Result<int> PruneThrottles(std::int64_t updated_before) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.PruneThrottles(updated_before);
+  }
 
  private:
   FaultInjectingStore& store_;

@@ -24,6 +24,17 @@ struct SigningKeyRecord {
   bool operator==(const SigningKeyRecord&) const = default;
 };
 
+// A throttle's counts for one key (an account, a client address), where many instances share
+// the limit (identity::SigninThrottle on the store).
+struct ThrottleRecord {
+  std::string key;
+  std::string failures;         // failure times (ms), oldest first, comma-separated
+  std::int64_t in_flight = 0;   // attempts reserved and not finished
+  std::int64_t updated_at = 0;  // the last change (stale in-flight counts expire from it)
+
+  bool operator==(const ThrottleRecord&) const = default;
+};
+
 // An account of the email+password identity.
 struct UserRecord {
   std::string id;

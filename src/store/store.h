@@ -107,6 +107,15 @@ class Tx {
   virtual Status PutSigningKey(const SigningKeyRecord& key) = 0;
   virtual Status DeleteSigningKey(std::string_view kid) = 0;
 
+  // Throttles shared by instances. GetThrottle in a write transaction holds the key until the
+  // commit, whether a record exists or not (two instances checking one key take turns; it may
+  // leave an empty row behind, which reads as absent and PruneThrottles removes). PruneThrottles
+  // deletes the records last changed before `updated_before`; returns how many.
+  virtual Result<std::optional<ThrottleRecord>> GetThrottle(std::string_view key) = 0;
+  virtual Status PutThrottle(const ThrottleRecord& record) = 0;
+  virtual Status DeleteThrottle(std::string_view key) = 0;
+  virtual Result<int> PruneThrottles(std::int64_t updated_before) = 0;
+
   // The revocation feed: assigns and returns the next sequence number (gap-free, never reused).
   virtual Result<std::int64_t> AppendEvent(const EventRecord& event) = 0;
   virtual Status AppendAudit(const AuditRecord& entry) = 0;

@@ -499,6 +499,92 @@ TEST_P(StoreContract, WriteCallbacksRunAgainAfterADeadlockCountOnce) {
   EXPECT_EQ(store_->ReadEvents(0, 10)->size(), 2u);
 }
 
+// Throttle records: round trip, delete, prune by age; and a read-modify-write of one key from
+// many threads loses no count (the read holds the key on PostgreSQL).
+TEST_P(StoreContract, ThrottlesRoundTripPruneAndTakeTurns) {
+  const ThrottleRecord r{
+      .key = "email:a@b.c", .failures = "10,20", .in_flight = 1, .updated_at = 20};
+  ASSERT_TRUE(store_->Write([&](Tx& tx) { return tx.PutThrottle(r); }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) {
+                    return tx.PutThrottle({.key = "ip:1", .failures = "", .updated_at = 5});
+                  })
+                  .ok());
+  std::optional<ThrottleRecord> got;
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(got, tx.GetThrottle(r.key));
+                    return OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(got, r);
+  int pruned = 0;
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(pruned, tx.PruneThrottles(10));
+                    return OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(pruned, 1);  // ip:1 only
+
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 15; ++i) {
+        Status s = store_->Write([&](Tx& tx) -> Status {
+          GH_ASSIGN_OR_RETURN(std::optional<ThrottleRecord> cur, tx.GetThrottle(r.key));
+          if (!cur) return NotFound("throttle");
+          ++cur->in_flight;
+          return tx.PutThrottle(*cur);
+        });
+        ASSERT_TRUE(s.ok()) << s.error().message();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(got, tx.GetThrottle(r.key));
+                    return tx.DeleteThrottle("no-such-key");
+                  })
+                  .ok());
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->in_flight, 1 + 6 * 15);
+
+  // The first writers of a key no record holds yet take turns too.
+  std::vector<std::thread> first;
+  for (int t = 0; t < 6; ++t) {
+    first.emplace_back([&] {
+      Status s = store_->Write([&](Tx& tx) -> Status {
+        GH_ASSIGN_OR_RETURN(std::optional<ThrottleRecord> cur, tx.GetThrottle("new-key"));
+        ThrottleRecord next = cur.value_or(ThrottleRecord{.key = "new-key"});
+        ++next.in_flight;
+        next.updated_at = 1;
+        return tx.PutThrottle(next);
+      });
+      ASSERT_TRUE(s.ok()) << s.error().message();
+    });
+  }
+  for (auto& th : first) th.join();
+  std::optional<ThrottleRecord> made;
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(made, tx.GetThrottle("new-key"));
+                    return OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(made.has_value());
+  EXPECT_EQ(made->in_flight, 6);
+  ASSERT_TRUE(store_->Write([&](Tx& tx) { return tx.DeleteThrottle(r.key); }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(got, tx.GetThrottle(r.key));
+                    return OkStatus();
+                  })
+                  .ok());
+  EXPECT_FALSE(got.has_value());
+}
+
 UserRecord User(std::string id, std::string email) {
   return {.id = std::move(id),
           .email = std::move(email),

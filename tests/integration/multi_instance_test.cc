@@ -190,6 +190,34 @@ TEST(MultiInstance, ConcurrentRefreshOfOneTokenOnTwoInstances) {
   }
 }
 
+// The sign-in throttle is one limit for all instances: 10 wrong passwords spread over three
+// instances lock the account on every one of them (even for the right password).
+TEST(MultiInstance, TheSigninThrottleHoldsAcrossInstances) {
+  if (!PostgresBackend()) GTEST_SKIP() << "instances share a database on PostgreSQL";
+  Instances db(3);
+  const std::vector<std::pair<std::string, std::string>> csrf{{"X-Gatehouse-CSRF", "1"}};
+  HttpClient signup(db[0].port());
+  ASSERT_EQ(signup
+                .Send("POST", "/v1/auth/signup",
+                      R"({"email":"t@example.com","password":"correct horse battery"})", csrf)
+                .status,
+            201);
+  auto signin = [&](int i, const std::string& password) {
+    HttpClient c(db[i].port());
+    return c.Send("POST", "/v1/auth/signin",
+                  R"({"email":"t@example.com","password":")" + password + "\"}", csrf);
+  };
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    const HttpResponse r = signin(attempt % 3, "wrong password " + std::to_string(attempt));
+    ASSERT_EQ(r.status, 401) << "attempt " << attempt << ": " << r.body;
+  }
+  for (int i = 0; i < 3; ++i) {
+    const HttpResponse r = signin(i, "correct horse battery");
+    EXPECT_EQ(r.status, 429) << "instance " << i << ": " << r.body;
+    EXPECT_TRUE(r.Header("retry-after").has_value());
+  }
+}
+
 // Signing keys live in the database: a key made on one instance verifies on every other, and
 // after an emergency rotation (revoke_previous) on A, no instance signs with a revoked key.
 TEST(MultiInstance, KeyRotationOnOneInstanceReachesTheOthers) {

@@ -112,6 +112,27 @@ class MemoryTx final : public Tx {
   }
   Result<bool> IsBanned(std::string_view user_id) override { return s_.bans.contains(user_id); }
 
+  Result<std::optional<ThrottleRecord>> GetThrottle(std::string_view key) override {
+    auto it = s_.throttles.find(key);
+    if (it == s_.throttles.end()) return std::optional<ThrottleRecord>();
+    return std::optional<ThrottleRecord>(it->second);
+  }
+  Status PutThrottle(const ThrottleRecord& record) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    s_.throttles[record.key] = record;
+    return OkStatus();
+  }
+  Status DeleteThrottle(std::string_view key) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    if (auto it = s_.throttles.find(key); it != s_.throttles.end()) s_.throttles.erase(it);
+    return OkStatus();
+  }
+  Result<int> PruneThrottles(std::int64_t updated_before) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    return static_cast<int>(std::erase_if(
+        s_.throttles, [&](const auto& kv) { return kv.second.updated_at < updated_before; }));
+  }
+
   Status PutRole(const RoleRecord& role) override {
     GH_RETURN_IF_ERROR(CheckWritable());
     s_.roles[role.name] = role;

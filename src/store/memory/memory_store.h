@@ -27,6 +27,7 @@ class MemoryStore final : public Store {
     std::vector<EventRecord> events;
     std::int64_t last_event_seq = 0;
     std::vector<AuditRecord> audit;
+    std::map<std::string, ThrottleRecord, std::less<>> throttles;
   };
 
   Status Ping() override { return OkStatus(); }

@@ -121,6 +121,16 @@ const std::vector<Migration>& Migrations() {
         CREATE SEQUENCE audit_seq;
         SELECT setval('audit_seq', value + 1, false) FROM counters WHERE name = 'audit_seq';
       )sql"},
+      {7, R"sql(
+        CREATE TABLE throttles (
+          key TEXT PRIMARY KEY,
+          failures TEXT NOT NULL,
+          in_flight INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX throttles_updated ON throttles (updated_at);
+      )sql",
+       ""},
   };
   return *migrations;
 }

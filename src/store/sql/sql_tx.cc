@@ -416,6 +416,53 @@ Status SqlTx::TrimRefreshTokens(std::string_view session_handle, int keep,
   return q->Bind(1, session_handle).Bind(2, std::int64_t{keep}).BindBlob(3, a).BindBlob(4, b).Run();
 }
 
+Result<std::optional<ThrottleRecord>> SqlTx::GetThrottle(std::string_view key) {
+  if (writable_) {
+    // A key no row holds yet cannot be locked: make an empty row first (a second writer of the
+    // same key waits here for the first one's commit), which reads as absent.
+    GH_ASSIGN_OR_RETURN(sql::Statement * make,
+                        db_.Prepare("INSERT INTO throttles (key, failures, in_flight, updated_at) "
+                                    "VALUES ($1, '', 0, 0) ON CONFLICT DO NOTHING"));
+    GH_RETURN_IF_ERROR(make->Bind(1, key).Run());
+  }
+  static const std::string kSql =
+      "SELECT key, failures, in_flight, updated_at FROM throttles WHERE key = $1";
+  GH_ASSIGN_OR_RETURN(sql::Statement * q, db_.Prepare(Locking(kSql)));
+  q->Bind(1, key);
+  GH_ASSIGN_OR_RETURN(bool row, q->Step());
+  ThrottleRecord r;
+  if (row) {
+    r = {
+        .key = q->Text(0), .failures = q->Text(1), .in_flight = q->Int(2), .updated_at = q->Int(3)};
+  }
+  if (!row || (r.failures.empty() && r.in_flight == 0 && r.updated_at == 0)) {
+    return std::optional<ThrottleRecord>();  // none, or the empty row made above
+  }
+  return std::optional<ThrottleRecord>(std::move(r));
+}
+
+Status SqlTx::PutThrottle(const ThrottleRecord& r) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(sql::Statement * q,
+                      db_.Prepare("INSERT INTO throttles (key, failures, in_flight, updated_at) "
+                                  "VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET "
+                                  "failures = excluded.failures, in_flight = excluded.in_flight, "
+                                  "updated_at = excluded.updated_at"));
+  return q->Bind(1, r.key).Bind(2, r.failures).Bind(3, r.in_flight).Bind(4, r.updated_at).Run();
+}
+
+Status SqlTx::DeleteThrottle(std::string_view key) {
+  return Changed("DELETE FROM throttles WHERE key = $1", key).status();
+}
+
+Result<int> SqlTx::PruneThrottles(std::int64_t updated_before) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(sql::Statement * q,
+                      db_.Prepare("DELETE FROM throttles WHERE updated_at < $1"));
+  GH_RETURN_IF_ERROR(q->Bind(1, updated_before).Run());
+  return static_cast<int>(q->Changes());
+}
+
 Result<std::int64_t> SqlTx::OneInt(sql::Statement& q) {
   GH_ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row) return Internal("the statement returned no row");

@@ -51,6 +51,11 @@ class SqlTx final : public Tx {
   Status TrimRefreshTokens(std::string_view session_handle, int keep,
                            const std::vector<std::string>& protected_parents) override;
 
+  Result<std::optional<ThrottleRecord>> GetThrottle(std::string_view key) override;
+  Status PutThrottle(const ThrottleRecord& record) override;
+  Status DeleteThrottle(std::string_view key) override;
+  Result<int> PruneThrottles(std::int64_t updated_before) override;
+
   Result<std::int64_t> AppendEvent(const EventRecord& event) override;
   Status AppendAudit(const AuditRecord& entry) override;
   Status PutSigningKey(const SigningKeyRecord& key) override;
