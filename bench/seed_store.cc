@@ -1,6 +1,6 @@
-// seed_store: fills a Gatehouse SQLite file with N live sessions fast (for the load benchmarks
-// at 10^3, 10^5 and 10^6 stored sessions). Each session gets a committed refresh-token row, as a
-// real one would. Usage: seed_store <db path> <count> [<users>]
+// seed_store: fills a Gatehouse store with N live sessions fast (for the load benchmarks at 10^3,
+// 10^5 and 10^6 stored sessions). Each session gets a committed refresh-token row, as a real one
+// would. Usage: seed_store <SQLite file path | postgres:// URL> <count> [<users>]
 // With <users>, also that many user rows (seed-user-<i>, email seed-user-<i>@example.com, a
 // password no one knows) owning the sessions round robin, and one audit entry per session, for
 // the console benchmark (scripts/console_bench.py).
@@ -13,6 +13,7 @@
 #include "common/random.h"
 #include "crypto/base64url.h"
 #include "crypto/hash.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 int main(int argc, char** argv) {
@@ -25,7 +26,14 @@ int main(int argc, char** argv) {
   const long count = std::atol(argv[2]);
   const long users = argc == 4 ? std::atol(argv[3]) : 0;
   const long owners = users > 0 ? users : 100'000;
-  auto store = store::SqliteStore::Open(path);
+  Result<std::unique_ptr<store::Store>> store = [&]() -> Result<std::unique_ptr<store::Store>> {
+    if (path.starts_with("postgres://") || path.starts_with("postgresql://")) {
+      GH_ASSIGN_OR_RETURN(auto pg, store::PostgresStore::Open(path));
+      return std::unique_ptr<store::Store>(std::move(pg));
+    }
+    GH_ASSIGN_OR_RETURN(auto sqlite, store::SqliteStore::Open(path));
+    return std::unique_ptr<store::Store>(std::move(sqlite));
+  }();
   if (!store) {
     std::fprintf(stderr, "seed_store: %s\n", store.error().message().c_str());
     return 1;

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """HTTP load benchmark: local verify, refresh and create against the real server on SQLite,
 with 10^3, 10^5 and 10^6 sessions stored (bench/seed_store fills the file), driven by wrk.
+With --postgres (inside scripts/with-postgres), the same on PostgreSQL: each size a database of
+its own on that server (synchronous_commit=on).
 
 Usage: scripts/load_bench.py [--sizes 1000,100000,1000000] [--seconds 10] [--rounds 2]
-                             [--connections 50]
+                             [--connections 50] [--postgres]
 All sizes are served at once and measured in interleaved rounds (each operation on each size in
 turn). Prints a markdown table (req/s, p50, p99 per operation and store size), the ratio of each
 operation's throughput at the largest size to the smallest (verify target: >= 0.9, flat), and
@@ -40,6 +42,16 @@ def start_server(data_dir, extra=()):
     return start_listening(
         [os.path.join(BIN, "gatehouse"), "serve", "--listen", "127.0.0.1:0", "--data-dir",
          data_dir, "--api-keys", KEY, "--log-level", "warn", *extra], "gatehouse")
+
+
+def postgres_database(name):
+    """A new, empty database on the scripts/with-postgres server; returns its URL."""
+    server = os.environ.get("GATEHOUSE_TEST_POSTGRES")
+    if not server:
+        sys.exit("--postgres runs inside scripts/with-postgres")
+    subprocess.run(["psql", "-q", server, "-c", f"DROP DATABASE IF EXISTS {name}",
+                    "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return server.rsplit("/", 1)[0] + "/" + name
 
 
 def make_sessions(port, n):
@@ -151,6 +163,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--identity", action="store_true", help="only sign-in and sign-up")
+    ap.add_argument("--postgres", action="store_true", help="on PostgreSQL (scripts/with-postgres)")
     args = ap.parse_args()
     if args.identity:
         identity_bench(args.seconds)
@@ -165,10 +178,12 @@ def main():
             tmp = tempfile.mkdtemp(prefix="gh-load-")
             tmps.append(tmp)
             t0 = time.time()
-            subprocess.run([os.path.join(BIN, "seed_store"), os.path.join(tmp, "gatehouse.db"),
-                            str(size)], check=True, capture_output=True)
+            db = (postgres_database(f"bench_{size}") if args.postgres
+                  else os.path.join(tmp, "gatehouse.db"))
+            subprocess.run([os.path.join(BIN, "seed_store"), db, str(size)], check=True,
+                           capture_output=True)
             print(f"  {size:>9,} sessions seeded in {time.time() - t0:.1f}s", file=sys.stderr)
-            proc, port = start_server(tmp)
+            proc, port = start_server(tmp, ["--database", db] if args.postgres else [])
             procs.append(proc)
             access, _ = make_sessions(port, 1000)
             at_file, rt_file = os.path.join(tmp, "at.txt"), os.path.join(tmp, "rt.txt")
@@ -218,7 +233,9 @@ def main():
             ratio = mean[(hi, name)] / mean[(lo, name)]
             goal = f" (target >= {target})" if target else ""
             print(f"{name} at {hi:,} / at {lo:,} stored sessions: {ratio:.2f}{goal}")
-    print(f"refresh at {hi:,} stored sessions: {mean[(hi, 'refresh')]:,.0f}/s (target >= 5,000/s)")
+    backend, target = ("PostgreSQL", "3,000") if args.postgres else ("SQLite", "5,000")
+    print(f"refresh at {hi:,} stored sessions on {backend}: {mean[(hi, 'refresh')]:,.0f}/s "
+          f"(target >= {target}/s)")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,11 @@ moment the DELETE call returned to the moment the session_revoked event reached 
 An event that arrives before the DELETE's response is read counts as 0. Prints p50/p99/max over
 N revocations (target p99 < 10 ms on one machine).
 
-Usage: scripts/propagation_bench.py [--count 1000]
+With --instances (inside scripts/with-postgres): two instances on one PostgreSQL database; the
+revokes go to one, the subscriber listens to the other (the path between instances: commit,
+NOTIFY, a catch-up read by seq, the other instance's stream).
+
+Usage: scripts/propagation_bench.py [--count 1000] [--instances]
 """
 import argparse
 import http.client
@@ -43,23 +47,40 @@ def reader(port, arrivals, ready):
         buf = buf[-200:]
 
 
-def report(label, values):
+def report(where, label, values):
     values = sorted(values)
     n = len(values)
     pct = lambda p: values[min(n - 1, int(p / 100 * n))]
-    print(f"revoke → event in another process, {label}, {n} revocations: p50 {pct(50):.3f} ms, "
+    print(f"revoke → event {where}, {label}, {n} revocations: p50 {pct(50):.3f} ms, "
           f"p99 {pct(99):.3f} ms, max {values[-1]:.3f} ms (target p99 < 10 ms)")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--instances", action="store_true",
+                    help="revoke on one PostgreSQL instance, listen on another")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="gh-prop-")
-    proc, port = load_bench.start_server(tmp)
+    procs = []
+    if args.instances:
+        db = load_bench.postgres_database("propagation")
+        shared = ["--database", db, "--master-key-file", os.path.join(tmp, "master.key")]
+        os.makedirs(os.path.join(tmp, "a"))
+        os.makedirs(os.path.join(tmp, "b"))
+        proc, port = load_bench.start_server(os.path.join(tmp, "a"), shared)
+        procs.append(proc)
+        proc, listen_port = load_bench.start_server(os.path.join(tmp, "b"), shared)
+        procs.append(proc)
+    else:
+        proc, port = load_bench.start_server(tmp)
+        procs.append(proc)
+        listen_port = port
+    where = "on another instance" if args.instances else "in another process"
     try:
         arrivals, ready = {}, threading.Event()
-        threading.Thread(target=reader, args=(port, arrivals, ready), daemon=True).start()
+        threading.Thread(target=reader, args=(listen_port, arrivals, ready),
+                         daemon=True).start()
         ready.wait()
         time.sleep(0.2)
         conn = http.client.HTTPConnection("127.0.0.1", port)
@@ -82,12 +103,14 @@ def main():
             from_call.append((arrivals[handle] - sent) * 1000)
         if len(latencies) < args.count:
             sys.exit(f"{args.count - len(latencies)} events never arrived")
-        report("from the revoke call's return", latencies)
+        report(where, "from the revoke call's return", latencies)
         print(f"  ({sum(1 for x in latencies if x == 0)} arrived before the call returned)")
-        report("from the revoke call's start (upper bound, includes the request)", from_call)
+        report(where, "from the revoke call's start (upper bound, includes the request)",
+               from_call)
     finally:
-        proc.terminate()
-        proc.wait()
+        for proc in procs:
+            proc.terminate()
+            proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -4,11 +4,14 @@
 // stream carries every instance's events in seq order. Runs only with a PostgreSQL server
 // (make test: multi_instance_test_postgres).
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -187,6 +190,57 @@ TEST(MultiInstance, ConcurrentRefreshOfOneTokenOnTwoInstances) {
     const HttpResponse sibling =
         Call(db[0], "POST", "/v1/sessions/refresh", R"({"refresh_token":")" + second + "\"}");
     EXPECT_EQ(sibling.status, 200) << "round " << round << ": " << sibling.body;
+  }
+}
+
+// kill -9 of one instance under load: the others keep serving, and nothing any instance
+// acknowledged is lost — every acknowledged session verifies (strict) on the survivors, every
+// acknowledged revoke is refused there, strict and local.
+TEST(MultiInstance, KillingOneInstanceUnderLoadLosesNothingAcknowledged) {
+  if (!PostgresBackend()) GTEST_SKIP() << "instances share a database on PostgreSQL";
+  Instances db(3);
+  struct Acked {
+    std::string token, handle;
+    bool revoked = false;
+    bool unknown = false;  // a revoke was sent and its answer lost: either outcome is right
+  };
+  std::mutex mu;
+  std::vector<Acked> acked;  // guarded by mu
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> load;
+  for (int i = 0; i < 3; ++i) {
+    load.emplace_back([&, i] {
+      HttpClient c(db[i].port());
+      for (int n = 0; !stop.load(); ++n) {
+        const HttpResponse made = c.Send(
+            "POST", "/v1/sessions", R"({"user_id":"k)" + std::to_string(i) + "\"}", db[i].Auth());
+        if (made.status != 201) continue;  // refused or cut off: not acknowledged
+        const auto s = Json(made.body);
+        Acked a{Str(s.at("access_token"), "token"), Str(s.at("session"), "handle")};
+        if (n % 2 == 0) {
+          const int status = c.Send("DELETE", "/v1/sessions/" + a.handle, "", db[i].Auth()).status;
+          a.revoked = status == 200;
+          a.unknown = status == 0;  // the instance died with the request in flight
+        }
+        std::lock_guard lock(mu);
+        acked.push_back(std::move(a));
+      }
+    });
+  }
+  std::this_thread::sleep_for(milliseconds(800));
+  ASSERT_EQ(::kill(db[1].pid(), SIGKILL), 0);
+  std::this_thread::sleep_for(milliseconds(800));
+  stop.store(true);
+  for (auto& t : load) t.join();
+  ASSERT_GT(acked.size(), 20u);
+  for (int survivor : {0, 2}) {
+    ServerProcess& s = db[survivor];
+    for (const Acked& a : acked) {
+      if (a.unknown) continue;
+      const std::string want = a.revoked ? "unauthorised" : "ok";
+      EXPECT_EQ(VerifyAnswer(s, a.token, "strict"), want) << a.handle << " on " << survivor;
+      EXPECT_LT(UntilLocal(s, a.token, want).count(), 2000) << a.handle;
+    }
   }
 }
 

@@ -13,8 +13,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
@@ -43,13 +46,22 @@ void Replace(std::string& text, const std::string& from, const std::string& to) 
 
 class Nginx {
  public:
-  Nginx(int gatehouse_port, const std::string& prefix) : port_(FreePort()) {
-    std::ifstream in(std::string(GATEHOUSE_SOURCE_DIR) + "/examples/nginx/gatehouse.conf");
+  // Runs examples/nginx/<file> with its placeholders filled: @GATEHOUSE_PORT@ with the first of
+  // `gatehouse_ports`, @GATEHOUSE_SERVERS@ with a server line for each.
+  Nginx(std::vector<int> gatehouse_ports, const std::string& prefix,
+        const std::string& file = "gatehouse.conf")
+      : port_(FreePort()) {
+    std::ifstream in(std::string(GATEHOUSE_SOURCE_DIR) + "/examples/nginx/" + file);
     std::stringstream text;
     text << in.rdbuf();
     std::string conf = text.str();
+    std::string servers;
+    for (int p : gatehouse_ports) {
+      servers += "server 127.0.0.1:" + std::to_string(p) + " max_fails=1 fail_timeout=5s;\n";
+    }
     Replace(conf, "@PREFIX@", prefix);
-    Replace(conf, "@GATEHOUSE_PORT@", std::to_string(gatehouse_port));
+    Replace(conf, "@GATEHOUSE_SERVERS@", servers);
+    Replace(conf, "@GATEHOUSE_PORT@", std::to_string(gatehouse_ports.at(0)));
     Replace(conf, "@LISTEN_PORT@", std::to_string(port_));
     std::ofstream(prefix + "/nginx.conf") << conf;
     pid_ = ::fork();
@@ -83,7 +95,7 @@ TEST(NginxForwardAuth, ProtectsALocationAndFollowsRevocation) {
   const auto prefix =
       std::filesystem::temp_directory_path() / ("gh-nginx-" + std::to_string(::getpid()));
   std::filesystem::create_directories(prefix);
-  Nginx nginx(server.port(), prefix.string());
+  Nginx nginx({server.port()}, prefix.string());
 
   HttpClient admin(server.port());
   ASSERT_EQ(admin.Send("PUT", "/v1/roles/reader", R"({"permissions":["doc:read"]})", server.Auth())
@@ -108,6 +120,56 @@ TEST(NginxForwardAuth, ProtectsALocationAndFollowsRevocation) {
       200);
   EXPECT_EQ(browser.Send("GET", "/app/page", "", {{"Authorization", "Bearer " + token}}).status,
             401);
+  std::filesystem::remove_all(prefix);
+}
+
+// examples/nginx/gatehouse-cluster.conf: two instances on one PostgreSQL database behind one
+// nginx, round robin, no stickiness. Whichever instance each request reaches, the client sees one
+// Gatehouse: a session made through nginx refreshes and verifies through it, a revoke through it
+// holds on every later request, and an instance killed is skipped.
+TEST(NginxCluster, RoundRobinOverInstancesOnOneDatabase) {
+  if (!PostgresBackend()) GTEST_SKIP() << "instances share a database on PostgreSQL";
+  ASSERT_TRUE(std::filesystem::exists("/usr/sbin/nginx")) << "scripts/install-deps installs nginx";
+  const auto prefix =
+      std::filesystem::temp_directory_path() / ("gh-nginx-cluster-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(prefix);
+  std::filesystem::create_directories(prefix / "a");
+  std::filesystem::create_directories(prefix / "b");
+  const std::map<std::string, std::string> settings{
+      {"DATABASE", PostgresUrlFor(prefix.string())},
+      {"MASTER_KEY_FILE", (prefix / "master.key").string()},
+      {"API_KEYS", "nginx-cluster-api-key-0123456789abcdef"},
+      {"TRUSTED_PROXIES", "127.0.0.1/32"}};
+  auto a = std::make_unique<ServerProcess>(settings, (prefix / "a").string());
+  ServerProcess b(settings, (prefix / "b").string());
+  Nginx nginx({a->port(), b.port()}, prefix.string(), "gatehouse-cluster.conf");
+  HttpClient lb(nginx.port());
+  const auto auth = b.Auth();
+
+  auto s = Json(lb.Send("POST", "/v1/sessions", R"({"user_id":"lb"})", auth).body);
+  std::string refresh = Str(s.at("refresh_token"), "token");
+  std::string token = Str(s.at("access_token"), "token");
+  const std::string handle = Str(s.at("session"), "handle");
+  for (int i = 0; i < 6; ++i) {  // alternating instances
+    const HttpResponse r =
+        lb.Send("POST", "/v1/sessions/refresh", R"({"refresh_token":")" + refresh + "\"}", auth);
+    ASSERT_EQ(r.status, 200) << "refresh " << i << ": " << r.body;
+    refresh = Str(Json(r.body).at("refresh_token"), "token");
+    token = Str(Json(r.body).at("access_token"), "token");
+    const HttpResponse v =
+        lb.Send("POST", "/v1/sessions/verify", R"({"access_token":")" + token + "\"}", auth);
+    EXPECT_EQ(v.status, 200) << v.body;
+  }
+  ASSERT_EQ(lb.Send("DELETE", "/v1/sessions/" + handle, "", auth).status, 200);
+  for (int i = 0; i < 4; ++i) {
+    const HttpResponse v = lb.Send("POST", "/v1/sessions/verify",
+                                   R"({"access_token":")" + token + R"(","mode":"strict"})", auth);
+    EXPECT_EQ(v.status, 401) << "verify " << i << " after the revoke: " << v.body;
+  }
+  a.reset();  // an instance goes away: nginx skips it, nothing is lost
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(lb.Send("POST", "/v1/sessions", R"({"user_id":"after"})", auth).status, 201);
+  }
   std::filesystem::remove_all(prefix);
 }
 

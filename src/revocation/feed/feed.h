@@ -8,8 +8,9 @@
 //
 // The store calls the feed with each commit's events before the Write returns, so a change is
 // in this process's state when the call that made it returns (item 6). Start() rebuilds the state
-// from the log the same way, and a poll every `poll` catches up on commits the listener did not
-// report (another instance's, later). Events are applied strictly in seq order: a commit that
+// from the log the same way. Another instance's commits (PostgreSQL) are read from the log when
+// the store says they happened (Store::SetForeignCommitListener: NOTIFY), and a poll every `poll`
+// catches up on anything no one reported. Events are applied strictly in seq order: a commit that
 // arrives after a gap first reads the gap from the store. The feed's position is the last seq
 // applied; everything it serves (catch-up pages, snapshots, live subscriptions) is consistent
 // with that position.
