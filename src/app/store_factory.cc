@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/private_files.h"
+#include "runtime/log.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -23,7 +24,11 @@ Result<std::unique_ptr<store::Store>> OpenStore(const std::string& url) {
   }
   if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
     // libpq reads the URI itself (host, port, user, password, database, sslmode, …).
-    GH_ASSIGN_OR_RETURN(auto postgres, store::PostgresStore::Open(url));
+    store::PostgresStore::Options options;
+    options.on_connect_error = [](const std::string& detail) {
+      spdlog::error("database: {}", detail);
+    };
+    GH_ASSIGN_OR_RETURN(auto postgres, store::PostgresStore::Open(url, options));
     return std::unique_ptr<store::Store>(std::move(postgres));
   }
   return InvalidArgument("DATABASE: expected sqlite://<path> or postgres://…");

@@ -120,7 +120,13 @@ TEST(DatabaseOutage, InstancesServeFromMemoryThenRefuseThenRecover) {
   const HttpResponse write = Call(b, "POST", "/v1/sessions", R"({"user_id":"late"})");
   EXPECT_EQ(write.status, 503) << write.body;
   EXPECT_TRUE(write.Header("retry-after").has_value());
-  EXPECT_EQ(Call(a, "GET", "/readyz").status, 503);
+  EXPECT_EQ(Str(Json(write.body), "error"), "unavailable");
+  const HttpResponse ready = Call(a, "GET", "/readyz");
+  EXPECT_EQ(ready.status, 503);
+  // Clients are not told where the database is (libpq's message names host and port).
+  for (const HttpResponse* r : {&write, &strict, &ready}) {
+    EXPECT_EQ(r->body.find(Env("PG_PORT")), std::string::npos) << r->body;
+  }
   // Past the staleness bound `local` refuses too: another instance's revocations could be
   // missing.
   EXPECT_TRUE(Eventually([&] { return Verify(a, tokens[1], "local").status == 503; }, seconds(5)));

@@ -32,8 +32,14 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
                                                            Options options) {
   std::unique_ptr<PostgresStore> store(new PostgresStore(url, options));  // NOLINT
   {
-    GH_ASSIGN_OR_RETURN(Lease db, store->Borrow());
+    // At start the operator reads the error: libpq's own words.
+    GH_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> db, PgConnection::Open(url));
     GH_RETURN_IF_ERROR(sql::ApplyMigrations(*db));
+    {
+      std::lock_guard lock(store->mu_);
+      ++store->open_;  // counted as lent out; Return puts it in the pool
+    }
+    store->Return(std::move(db));
   }
   return store;
 }
@@ -71,7 +77,7 @@ bool PostgresStore::AwaitSocket(PGconn* conn, Millis timeout) {
 void PostgresStore::ListenLoop(const ForeignCommitListener& listener) {
   Millis backoff{100};
   while (!stop_listening_.load()) {
-    Result<std::unique_ptr<PgConnection>> db = PgConnection::Open(url_);
+    Result<std::unique_ptr<PgConnection>> db = Connect();
     if (db && (*db)->Exec("LISTEN gatehouse_events")) {
       backoff = Millis{100};
       listener();  // whatever was committed while this connection was not listening
@@ -91,6 +97,18 @@ void PostgresStore::ListenLoop(const ForeignCommitListener& listener) {
   }
 }
 
+Result<std::unique_ptr<PgConnection>> PostgresStore::Connect() {
+  Result<std::unique_ptr<PgConnection>> db = PgConnection::Open(url_);
+  if (db) return db;
+  const std::int64_t now = ToUnixMillis(Clock::Real().Now());
+  std::int64_t last = connect_error_logged_ms_.load();
+  if (options_.on_connect_error && now - last >= 5000 &&
+      connect_error_logged_ms_.compare_exchange_strong(last, now)) {
+    options_.on_connect_error(db.error().message());
+  }
+  return Unavailable("postgres: cannot reach the database");
+}
+
 Result<PostgresStore::Lease> PostgresStore::Borrow() {
   {
     std::unique_lock lock(mu_);
@@ -102,7 +120,7 @@ Result<PostgresStore::Lease> PostgresStore::Borrow() {
     }
     ++open_;  // a slot for the connection made below, outside the lock
   }
-  Result<std::unique_ptr<PgConnection>> db = PgConnection::Open(url_);
+  Result<std::unique_ptr<PgConnection>> db = Connect();
   if (!db) {
     {
       std::lock_guard lock(mu_);
@@ -167,7 +185,9 @@ Status PostgresStore::Transact(const std::function<Status(PgConnection&, Tx&)>& 
     std::lock_guard lock(mu_);
     ++retries_;
   }
-  return last;
+  // Still failing after every attempt: plain `unavailable` to the caller (the retry reason is
+  // the store's own business, not an error code of the API).
+  return Unavailable(last.error().message());
 }
 
 Status PostgresStore::Write(std::function<Status(Tx&)> fn) {

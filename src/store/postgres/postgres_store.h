@@ -20,6 +20,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,6 +38,10 @@ class PostgresStore final : public SqlStore {
   struct Options {
     std::size_t max_connections = 16;  // Default: 16 pooled connections
     int max_attempts = 10;             // Default: a write runs at most 10 times
+    // Hears why a connection could not be made (libpq's words: host, port, reason), at most
+    // once every 5 s. Callers of the store only learn "cannot reach the database": the detail
+    // names the database's address, which an answer to a client must not.
+    std::function<void(const std::string& detail)> on_connect_error;
   };
 
   // Connects, applies the migrations (once, whichever instance comes first).
@@ -69,6 +74,8 @@ class PostgresStore final : public SqlStore {
   class Lease;
   Result<Lease> Borrow();
   void Return(std::unique_ptr<PgConnection> db);
+  // A new connection; a failure is reported to on_connect_error and answered without detail.
+  Result<std::unique_ptr<PgConnection>> Connect();
   // Runs `body` on one connection inside a write transaction, retried as Write is. The events
   // `body` appended through `tx` reach the commit listener.
   Status Transact(const std::function<Status(PgConnection&, Tx&)>& body);
@@ -87,6 +94,7 @@ class PostgresStore final : public SqlStore {
   std::vector<std::unique_ptr<PgConnection>> idle_;  // guarded by mu_
   std::size_t open_ = 0;                             // guarded by mu_: lent out or idle
   std::uint64_t retries_ = 0;                        // guarded by mu_
+  std::atomic<std::int64_t> connect_error_logged_ms_{0};
 
   std::thread listening_;
   int wake_fd_ = -1;  // an eventfd: StopListening wakes the thread's poll
