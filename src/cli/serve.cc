@@ -45,7 +45,7 @@ int Migrate(const ConfigSources& sources) {
     std::cerr << "gatehouse: migrate failed: " << store.error().message() << "\n";
     return 1;
   }
-  std::cout << "gatehouse: database at " << config->DatabaseUrl() << " is up to date\n";
+  std::cout << "gatehouse: database at " << config->DatabaseUrlRedacted() << " is up to date\n";
   return 0;
 }
 

@@ -269,6 +269,26 @@ bool Config::SharedDatabase() const {
   return url.starts_with("postgres://") || url.starts_with("postgresql://");
 }
 
+std::string Config::DatabaseUrlRedacted() const {
+  std::string url = DatabaseUrl();
+  const std::size_t scheme = url.find("://");
+  if (scheme != std::string::npos) {
+    const std::size_t at = url.find('@', scheme + 3);
+    const std::size_t slash = url.find('/', scheme + 3);
+    const std::size_t colon = url.find(':', scheme + 3);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash) &&
+        colon != std::string::npos && colon < at) {
+      url.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  for (std::size_t p = url.find("password="); p != std::string::npos;
+       p = url.find("password=", p + 1)) {
+    const std::size_t end = url.find('&', p);
+    url.replace(p + 9, (end == std::string::npos ? url.size() : end) - p - 9, "***");
+  }
+  return url;
+}
+
 std::string Config::MasterKeyPath() const {
   return master_key_file.empty() ? data_dir + "/master.key" : master_key_file;
 }

@@ -86,8 +86,10 @@ struct Config {
   std::string log_level = "info";           // LOG_LEVEL
 
   // Derived values.
-  std::string DatabaseUrl() const;    // DATABASE or sqlite://DATA_DIR/gatehouse.db
-  bool SharedDatabase() const;        // PostgreSQL: other instances may write it too
+  std::string DatabaseUrl() const;  // DATABASE or sqlite://DATA_DIR/gatehouse.db
+  bool SharedDatabase() const;      // PostgreSQL: other instances may write it too
+  // DatabaseUrl() with any password (user:PASSWORD@, password=…) replaced by "***", for output.
+  std::string DatabaseUrlRedacted() const;
   std::string MasterKeyPath() const;  // MASTER_KEY_FILE or DATA_DIR/master.key
   bool MetricsPublic() const;         // METRICS_PUBLIC or "LISTEN is loopback"
 };

@@ -65,6 +65,20 @@ class TomlFile {
   std::filesystem::path path_;
 };
 
+// What `gatehouse migrate` prints names the database without its password.
+TEST(Config, DatabaseUrlRedactedHidesPasswords) {
+  Config c;
+  c.database = "postgres://gh:s3cret@db.internal:5432/gatehouse?sslmode=require";
+  EXPECT_EQ(c.DatabaseUrlRedacted(),
+            "postgres://gh:***@db.internal:5432/gatehouse?sslmode=require");
+  c.database = "postgres://gh@db:5432/g?password=s3cret&sslmode=require";
+  EXPECT_EQ(c.DatabaseUrlRedacted(), "postgres://gh@db:5432/g?password=***&sslmode=require");
+  c.database = "postgres://db.internal/gatehouse";
+  EXPECT_EQ(c.DatabaseUrlRedacted(), "postgres://db.internal/gatehouse");
+  c.database = "sqlite://./data/gatehouse.db";
+  EXPECT_EQ(c.DatabaseUrlRedacted(), "sqlite://./data/gatehouse.db");
+}
+
 TEST(LoadConfig, FileThenEnvironmentThenFlags) {
   TomlFile file(
       "LISTEN = \"0.0.0.0:9000\"\naccess_token_ttl = \"2m\"\nCOOKIE_SECURE = false\n"
