@@ -153,7 +153,8 @@ const sql::Dialect& PgConnection::dialect() const {
       .begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
       .lock_row = " FOR UPDATE",
       .migration_lock = "SELECT pg_advisory_xact_lock(7262846515)",
-      .next_audit_seq = "SELECT nextval('audit_seq')",
+      .advance_audit_seq = "",
+      .audit_seq = "nextval('audit_seq')",
       .schema_types = [](std::string_view ddl) {
         std::string out;
         out.reserve(ddl.size() + 64);

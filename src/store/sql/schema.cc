@@ -115,7 +115,7 @@ const std::vector<Migration>& Migrations() {
           at INTEGER NOT NULL
         );
       )sql"},
-      // Audit numbers from a sequence where writers are many (Dialect::next_audit_seq), starting
+      // Audit numbers from a sequence where writers are many (Dialect::audit_seq), starting
       // past the counter row's value; SQLite keeps the counter.
       {6, "", R"sql(
         CREATE SEQUENCE audit_seq;

@@ -65,9 +65,11 @@ struct Dialect {
   std::string_view lock_row;
   // Runs first in a migration's transaction so that instances starting together take turns.
   std::string_view migration_lock;
-  // The next audit sequence number: a counter row where there is one writer; a sequence where
-  // there are many, so that audited writes (every refresh) do not queue on one row.
-  std::string_view next_audit_seq;
+  // A new audit entry's number: a counter row where there is one writer (advanced by
+  // `advance_audit_seq` first, then read by `audit_seq`); a sequence where there are many, so
+  // that audited writes (every refresh) do not queue on one row, read in the insert itself.
+  std::string_view advance_audit_seq;  // "" when `audit_seq` advances by itself
+  std::string_view audit_seq;          // an SQL expression
   // The schema's column types as this backend spells them (migrations are written with
   // SQLite's): PostgreSQL gets BIGINT for INTEGER, BYTEA for BLOB and byte-ordered TEXT, which is
   // how SQLite compares text.

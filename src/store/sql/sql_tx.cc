@@ -493,19 +493,22 @@ Result<std::int64_t> SqlTx::AppendEvent(const EventRecord& event) {
 
 Status SqlTx::AppendAudit(const AuditRecord& a) {
   GH_RETURN_IF_ERROR(CheckWritable());
-  GH_ASSIGN_OR_RETURN(sql::Statement * next, db_.Prepare(db_.dialect().next_audit_seq));
-  GH_ASSIGN_OR_RETURN(std::int64_t seq, OneInt(*next));
-  GH_ASSIGN_OR_RETURN(sql::Statement * q,
-                      db_.Prepare("INSERT INTO audit (seq, at, type, user_id, session_handle, "
-                                  "actor, ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"));
-  return q->Bind(1, seq)
-      .Bind(2, a.at)
-      .Bind(3, a.type)
-      .Bind(4, a.user_id)
-      .Bind(5, a.session_handle)
-      .Bind(6, a.actor)
-      .Bind(7, a.ip)
-      .Bind(8, a.detail)
+  const sql::Dialect& dialect = db_.dialect();
+  if (!dialect.advance_audit_seq.empty()) {
+    GH_RETURN_IF_ERROR(sql::Run(db_, dialect.advance_audit_seq));
+  }
+  GH_ASSIGN_OR_RETURN(
+      sql::Statement * q,
+      db_.Prepare("INSERT INTO audit (seq, at, type, user_id, session_handle, "
+                  "actor, ip, detail) VALUES (" +
+                  std::string(dialect.audit_seq) + ", $1, $2, $3, $4, $5, $6, $7)"));
+  return q->Bind(1, a.at)
+      .Bind(2, a.type)
+      .Bind(3, a.user_id)
+      .Bind(4, a.session_handle)
+      .Bind(5, a.actor)
+      .Bind(6, a.ip)
+      .Bind(7, a.detail)
       .Run();
 }
 

@@ -142,8 +142,8 @@ const sql::Dialect& SqliteDb::dialect() const {
       .begin_read = "BEGIN",  // WAL: the first read takes the snapshot
       .lock_row = "",         // one writer: the write transaction holds the database
       .migration_lock = "",
-      .next_audit_seq =
-          "UPDATE counters SET value = value + 1 WHERE name = 'audit_seq' RETURNING value",
+      .advance_audit_seq = "UPDATE counters SET value = value + 1 WHERE name = 'audit_seq'",
+      .audit_seq = "(SELECT value FROM counters WHERE name = 'audit_seq')",
       .schema_types = [](std::string_view ddl) { return std::string(ddl); }};
   return kSqlite;
 }
