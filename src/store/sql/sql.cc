@@ -9,6 +9,13 @@ Status Statement::Run() {
   }
 }
 
+Result<std::optional<std::int64_t>> Statement::FirstInt() {
+  GH_ASSIGN_OR_RETURN(bool row, Step());
+  const std::optional<std::int64_t> value = row ? std::optional(Int(0)) : std::nullopt;
+  Reset();
+  return value;
+}
+
 Status Run(Connection& db, std::string_view sql) {
   GH_ASSIGN_OR_RETURN(Statement * stmt, db.Prepare(sql));
   Status s = stmt->Run();

@@ -40,6 +40,8 @@ class Statement {
   virtual Result<bool> Step() = 0;
   // Runs to completion (for writes).
   Status Run();
+  // The first column of the first row (nullopt: no row), then rewinds.
+  Result<std::optional<std::int64_t>> FirstInt();
   // Clears bindings and rewinds.
   virtual void Reset() = 0;
   // Rows the statement inserted, updated or deleted, once it has run.

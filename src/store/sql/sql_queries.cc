@@ -3,17 +3,6 @@
 #include <limits>
 
 namespace gatehouse::store::sql {
-namespace {
-
-// The first column of the first row, or `none` when there is no row.
-Result<std::int64_t> FirstInt(Statement& q, std::int64_t none) {
-  GH_ASSIGN_OR_RETURN(bool row, q.Step());
-  const std::int64_t value = row ? q.Int(0) : none;
-  q.Reset();
-  return value;
-}
-
-}  // namespace
 
 Result<std::vector<SigningKeyRecord>> ListSigningKeys(Connection& db) {
   GH_ASSIGN_OR_RETURN(Statement * q,
@@ -50,14 +39,16 @@ Result<std::vector<EventRecord>> ReadEvents(Connection& db, std::int64_t after, 
 Result<std::int64_t> LastEventSeq(Connection& db) {
   GH_ASSIGN_OR_RETURN(Statement * q,
                       db.Prepare("SELECT value FROM counters WHERE name = 'event_seq'"));
-  return FirstInt(*q, 0);
+  GH_ASSIGN_OR_RETURN(std::optional<std::int64_t> seq, q->FirstInt());
+  return seq.value_or(0);
 }
 
 Result<std::int64_t> FirstEventSeq(Connection& db) {
   GH_ASSIGN_OR_RETURN(Statement * q,
                       db.Prepare("SELECT COALESCE((SELECT MIN(seq) FROM events), "
                                  "(SELECT value FROM counters WHERE name = 'event_seq') + 1)"));
-  return FirstInt(*q, 1);
+  GH_ASSIGN_OR_RETURN(std::optional<std::int64_t> seq, q->FirstInt());
+  return seq.value_or(1);
 }
 
 Result<std::vector<AuditRecord>> ListAudit(Connection& db, std::string_view user_id,

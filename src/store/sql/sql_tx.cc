@@ -58,7 +58,7 @@ Status SqlTx::CheckWritable() const {
 Result<std::optional<SessionRecord>> SqlTx::GetSession(std::string_view handle) {
   static const std::string kSql =
       "SELECT " + std::string(kSessionColumns) + " FROM sessions WHERE handle = $1";
-  GH_ASSIGN_OR_RETURN(sql::Statement * q, db_.Prepare(Locking(kSql)));
+  GH_ASSIGN_OR_RETURN(sql::Statement * q, PrepareLocked(kSql));
   q->Bind(1, handle);
   GH_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return std::optional<SessionRecord>();
@@ -97,7 +97,7 @@ Result<std::vector<SessionRecord>> SqlTx::ListLiveSessions(std::string_view user
   static const std::string kSql = "SELECT " + std::string(kSessionColumns) +
                                   " FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND "
                                   "expires_at > $2 ORDER BY created_at DESC, handle DESC";
-  GH_ASSIGN_OR_RETURN(sql::Statement * q, db_.Prepare(Locking(kSql)));
+  GH_ASSIGN_OR_RETURN(sql::Statement * q, PrepareLocked(kSql));
   q->Bind(1, user_id).Bind(2, now);
   std::vector<SessionRecord> out;
   while (true) {
@@ -158,7 +158,7 @@ Status SqlTx::InsertUser(const UserRecord& user) {
 Result<std::optional<UserRecord>> SqlTx::GetUser(std::string_view id) {
   static const std::string kSql =
       "SELECT " + std::string(kUserColumns) + " FROM users WHERE id = $1";
-  GH_ASSIGN_OR_RETURN(sql::Statement * q, db_.Prepare(Locking(kSql)));
+  GH_ASSIGN_OR_RETURN(sql::Statement * q, PrepareLocked(kSql));
   q->Bind(1, id);
   return OneUser(*q);
 }
@@ -166,7 +166,7 @@ Result<std::optional<UserRecord>> SqlTx::GetUser(std::string_view id) {
 Result<std::optional<UserRecord>> SqlTx::GetUserByEmail(std::string_view email) {
   static const std::string kSql =
       "SELECT " + std::string(kUserColumns) + " FROM users WHERE email = $1";
-  GH_ASSIGN_OR_RETURN(sql::Statement * q, db_.Prepare(Locking(kSql)));
+  GH_ASSIGN_OR_RETURN(sql::Statement * q, PrepareLocked(kSql));
   q->Bind(1, email);
   return OneUser(*q);
 }
@@ -244,10 +244,10 @@ Result<bool> SqlTx::Changed(std::string_view sql, std::string_view a, std::strin
   return q->Changes() > 0;
 }
 
-std::string SqlTx::Locking(std::string_view select) const {
-  std::string out(select);
-  if (writable_) out += db_.dialect().lock_row;
-  return out;
+Result<sql::Statement*> SqlTx::PrepareLocked(const std::string& select) {
+  const std::string_view lock = db_.dialect().lock_row;
+  if (!writable_ || lock.empty()) return db_.Prepare(select);  // no text to build
+  return db_.Prepare(select + std::string(lock));
 }
 
 Status SqlTx::PutBan(std::string_view user_id, std::string_view reason, std::int64_t at) {
@@ -328,8 +328,8 @@ Result<std::int64_t> SqlTx::ClaimsVersion(std::string_view user_id) {
   GH_ASSIGN_OR_RETURN(sql::Statement * q,
                       db_.Prepare("SELECT ver FROM claims_versions WHERE user_id = $1"));
   q->Bind(1, user_id);
-  GH_ASSIGN_OR_RETURN(bool row, q->Step());
-  return row ? q->Int(0) : std::int64_t{0};
+  GH_ASSIGN_OR_RETURN(std::optional<std::int64_t> ver, q->FirstInt());
+  return ver.value_or(0);
 }
 
 Result<std::int64_t> SqlTx::BumpClaimsVersion(std::string_view user_id) {
@@ -346,7 +346,7 @@ Result<std::optional<RefreshTokenRecord>> SqlTx::GetRefreshToken(std::string_vie
   static const std::string kSql =
       "SELECT hash, session_handle, parent_hash, state, created_at, superseded_at "
       "FROM refresh_tokens WHERE hash = $1";
-  GH_ASSIGN_OR_RETURN(sql::Statement * q, db_.Prepare(Locking(kSql)));
+  GH_ASSIGN_OR_RETURN(sql::Statement * q, PrepareLocked(kSql));
   q->BindBlob(1, hash);
   GH_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return std::optional<RefreshTokenRecord>();
@@ -427,7 +427,7 @@ Result<std::optional<ThrottleRecord>> SqlTx::GetThrottle(std::string_view key) {
   }
   static const std::string kSql =
       "SELECT key, failures, in_flight, updated_at FROM throttles WHERE key = $1";
-  GH_ASSIGN_OR_RETURN(sql::Statement * q, db_.Prepare(Locking(kSql)));
+  GH_ASSIGN_OR_RETURN(sql::Statement * q, PrepareLocked(kSql));
   q->Bind(1, key);
   GH_ASSIGN_OR_RETURN(bool row, q->Step());
   ThrottleRecord r;
@@ -464,11 +464,9 @@ Result<int> SqlTx::PruneThrottles(std::int64_t updated_before) {
 }
 
 Result<std::int64_t> SqlTx::OneInt(sql::Statement& q) {
-  GH_ASSIGN_OR_RETURN(bool row, q.Step());
-  if (!row) return Internal("the statement returned no row");
-  const std::int64_t value = q.Int(0);
-  GH_RETURN_IF_ERROR(q.Run());
-  return value;
+  GH_ASSIGN_OR_RETURN(std::optional<std::int64_t> value, q.FirstInt());
+  if (!value) return Internal("the statement returned no row");
+  return *value;
 }
 
 Result<std::int64_t> SqlTx::AppendEvent(const EventRecord& event) {

@@ -68,9 +68,10 @@ class SqlTx final : public Tx {
 
  private:
   Status CheckWritable() const;
-  // `select` as a write transaction reads a row it may change: locked where the dialect locks.
-  std::string Locking(std::string_view select) const;
-  // The first column of a statement's one row (then runs it to completion).
+  // Prepares `select` as a write transaction reads a row it may change: locked where the
+  // dialect locks.
+  Result<sql::Statement*> PrepareLocked(const std::string& select);
+  // The first column of a statement's first row; kInternal when there is none.
   static Result<std::int64_t> OneInt(sql::Statement& q);
   // Runs a query of at most one parameter and collects its first column.
   Result<std::vector<std::string>> Strings(std::string_view sql,
