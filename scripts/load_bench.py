@@ -38,9 +38,9 @@ def start_listening(argv, name):
     raise RuntimeError(f"{name} did not start")
 
 
-def start_server(data_dir, extra=()):
+def start_server(data_dir, extra=(), bin_dir=BIN):
     return start_listening(
-        [os.path.join(BIN, "gatehouse"), "serve", "--listen", "127.0.0.1:0", "--data-dir",
+        [os.path.join(bin_dir, "gatehouse"), "serve", "--listen", "127.0.0.1:0", "--data-dir",
          data_dir, "--api-keys", KEY, "--log-level", "warn", *extra], "gatehouse")
 
 
@@ -164,31 +164,38 @@ def main():
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--identity", action="store_true", help="only sign-in and sign-up")
     ap.add_argument("--postgres", action="store_true", help="on PostgreSQL (scripts/with-postgres)")
+    ap.add_argument("--baseline", metavar="BIN_DIR",
+                    help="another build's bin directory, served beside this one and measured in "
+                         "alternating rounds (e.g. the commit before a change)")
     args = ap.parse_args()
     if args.identity:
         identity_bench(args.seconds)
         return
     sizes = [int(s) for s in args.sizes.split(",")]
+    builds = [("this", BIN)] + ([("baseline", args.baseline)] if args.baseline else [])
+    targets = [(build, size) for size in sizes for build, _ in builds]
     lua = os.path.join(ROOT, "bench", "load")
     servers, procs, tmps = {}, [], []
     try:
-        # Every size is seeded and served at once, and each operation runs on them in turn,
-        # round after round, so that all sizes see the same minutes of the machine.
-        for size in sizes:
+        # Every size (and build) is seeded and served at once, and each operation runs on them in
+        # turn, round after round, so that all of them see the same minutes of the machine.
+        for build, size in targets:
+            bin_dir = dict(builds)[build]
             tmp = tempfile.mkdtemp(prefix="gh-load-")
             tmps.append(tmp)
             t0 = time.time()
-            db = (postgres_database(f"bench_{size}") if args.postgres
+            db = (postgres_database(f"bench_{build}_{size}") if args.postgres
                   else os.path.join(tmp, "gatehouse.db"))
-            subprocess.run([os.path.join(BIN, "seed_store"), db, str(size)], check=True,
+            subprocess.run([os.path.join(bin_dir, "seed_store"), db, str(size)], check=True,
                            capture_output=True)
-            print(f"  {size:>9,} sessions seeded in {time.time() - t0:.1f}s", file=sys.stderr)
-            proc, port = start_server(tmp, ["--database", db] if args.postgres else [])
+            print(f"  {build}: {size:>9,} sessions seeded in {time.time() - t0:.1f}s",
+                  file=sys.stderr)
+            proc, port = start_server(tmp, ["--database", db] if args.postgres else [], bin_dir)
             procs.append(proc)
             access, _ = make_sessions(port, 1000)
             at_file, rt_file = os.path.join(tmp, "at.txt"), os.path.join(tmp, "rt.txt")
             open(at_file, "w").write("\n".join(access) + "\n")
-            servers[size] = (port, [
+            servers[(build, size)] = (port, [
                 ("verify (local)", os.path.join(lua, "tokens.lua"),
                  {"GH_TOKENS": at_file, "GH_PATH": "/v1/sessions/verify",
                   "GH_FIELD": "access_token", "GH_KEY": KEY}),
@@ -196,45 +203,48 @@ def main():
                  {"GH_TOKENS": rt_file, "GH_THREADS": "2", "GH_KEY": KEY}),
                 ("create", os.path.join(lua, "create.lua"), {"GH_KEY": KEY}),
             ])
-        results = {}  # (size, op) -> list of (rps, p50, p99, non-2xx), one per round
+        results = {}  # (build, size, op) -> list of (rps, p50, p99, non-2xx), one per round
         for r in range(args.rounds):
             for op in range(3):
-                for size in sizes:
-                    port, ops = servers[size]
+                for target in targets:
+                    port, ops = servers[target]
                     name, script, env = ops[op]
                     if name == "refresh":  # fresh sessions: a token of an earlier round is spent
                         _, refresh = make_sessions(port, 1000)
                         open(env["GH_TOKENS"], "w").write("\n".join(refresh) + "\n")
                     run = wrk(port, script, env, args.seconds, args.connections)
-                    results.setdefault((size, name), []).append(run)
-                    print(f"  round {r + 1}: {size:>9,} sessions  {name:<15} {run[0]:>10,.0f} "
-                          f"req/s  p50 {run[1]:>8}  p99 {run[2]:>8}  non-2xx {run[3]}",
-                          file=sys.stderr)
+                    results.setdefault((*target, name), []).append(run)
+                    print(f"  round {r + 1}: {target[0]:<8} {target[1]:>9,} sessions  {name:<15} "
+                          f"{run[0]:>10,.0f} req/s  p50 {run[1]:>8}  p99 {run[2]:>8}  "
+                          f"non-2xx {run[3]}", file=sys.stderr)
     finally:
         for proc in procs:
             proc.terminate()
             proc.wait()
         for tmp in tmps:
             shutil.rmtree(tmp, ignore_errors=True)
-    print(f"| stored sessions | operation | req/s (mean of {args.rounds} rounds) | p50 | p99 "
-          "(last round) | non-2xx |")
-    print("|---:|---|---:|---:|---:|---:|")
+    print(f"| build | stored sessions | operation | req/s (mean of {args.rounds} rounds) | p50 | "
+          "p99 (last round) | non-2xx |")
+    print("|---|---:|---|---:|---:|---:|---:|")
     mean = {}
-    for size in sizes:
-        for (s_, name), runs in results.items():
-            if s_ != size:
-                continue
-            mean[(size, name)] = sum(x[0] for x in runs) / len(runs)
-            print(f"| {size:,} | {name} | {mean[(size, name)]:,.0f} | {runs[-1][1]} | "
-                  f"{runs[-1][2]} | {sum(x[3] for x in runs)} |")
+    for key, runs in results.items():
+        mean[key] = sum(x[0] for x in runs) / len(runs)
+        build, size, name = key
+        print(f"| {build} | {size:,} | {name} | {mean[key]:,.0f} | {runs[-1][1]} | "
+              f"{runs[-1][2]} | {sum(x[3] for x in runs)} |")
     lo, hi = min(sizes), max(sizes)
     if lo != hi:
         for name, target in (("verify (local)", 0.9), ("refresh", None), ("create", None)):
-            ratio = mean[(hi, name)] / mean[(lo, name)]
+            ratio = mean[("this", hi, name)] / mean[("this", lo, name)]
             goal = f" (target >= {target})" if target else ""
             print(f"{name} at {hi:,} / at {lo:,} stored sessions: {ratio:.2f}{goal}")
+    if args.baseline:
+        for size in sizes:
+            for name in ("verify (local)", "refresh", "create"):
+                ratio = mean[("this", size, name)] / mean[("baseline", size, name)]
+                print(f"{name} at {size:,} stored sessions, this build / baseline: {ratio:.2f}")
     backend, target = ("PostgreSQL", "3,000") if args.postgres else ("SQLite", "5,000")
-    print(f"refresh at {hi:,} stored sessions on {backend}: {mean[(hi, 'refresh')]:,.0f}/s "
+    print(f"refresh at {hi:,} stored sessions on {backend}: {mean[('this', hi, 'refresh')]:,.0f}/s "
           f"(target >= {target}/s)")
 
 

@@ -105,11 +105,14 @@ Status App::Start() {
       [sessions, store, feed, clock, event_retention,
        throttles =
            std::vector<identity::SigninThrottle*>{s.throttle.get(), s.refresh_guard.get()}] {
-        feed->Prune(clock->Now());
+        // One instant for both: an entry ages out of the state no later than its event leaves the
+        // log, so a snapshot never holds what a reader of the log could no longer see.
+        const SystemTime now = clock->Now();
+        feed->Prune(now);
         for (identity::SigninThrottle* throttle : throttles) {
           if (Status p = throttle->Prune(); !p) spdlog::error("collector: {}", p.error().message());
         }
-        const std::int64_t horizon = ToUnixMillis(clock->Now()) - event_retention.count();
+        const std::int64_t horizon = ToUnixMillis(now) - event_retention.count();
         if (Result<int> pruned = store->PruneEvents(horizon, 5000); !pruned) {
           spdlog::error("collector: {}", pruned.error().message());
         }

@@ -18,9 +18,8 @@ Result<std::vector<std::string>> PermissionsOf(store::Tx& tx,
 }
 
 Result<UserClaims> StoreClaimsSource::Load(store::Tx& tx, std::string_view user_id) {
-  UserClaims claims;
-  GH_ASSIGN_OR_RETURN(claims.version, tx.ClaimsVersion(user_id));
-  GH_ASSIGN_OR_RETURN(claims.roles, tx.UserRoles(user_id));
+  GH_ASSIGN_OR_RETURN(store::ClaimsRecord stored, tx.GetClaims(user_id));
+  UserClaims claims{.version = stored.version, .roles = std::move(stored.roles)};
   if (include_permissions_) {
     GH_ASSIGN_OR_RETURN(claims.permissions, PermissionsOf(tx, claims.roles));
   }

@@ -260,19 +260,17 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
   bool theft = false;
   GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
     theft = false;
-    GH_ASSIGN_OR_RETURN(std::optional<RefreshTokenRecord> presented,
-                        tx.GetRefreshToken(presented_hash));
-    if (!presented) return Unauthorised("unknown refresh token");
-    GH_ASSIGN_OR_RETURN(std::optional<SessionRecord> found,
-                        tx.GetSession(presented->session_handle));
-    if (!found || !found->live(now)) return Unauthorised("session ended");
-    session = std::move(*found);
-    GH_ASSIGN_OR_RETURN(bool banned, tx.IsBanned(session.user_id));
-    if (banned) return Unauthorised("the user is banned");
+    GH_ASSIGN_OR_RETURN(std::optional<store::RefreshStart> start,
+                        tx.GetRefreshStart(presented_hash));
+    if (!start) return Unauthorised("unknown refresh token");
+    if (!start->session.live(now)) return Unauthorised("session ended");
+    if (start->banned) return Unauthorised("the user is banned");
+    RefreshTokenRecord presented = std::move(start->token);
+    session = std::move(start->session);
     GH_ASSIGN_OR_RETURN(std::optional<RefreshTokenRecord> committed,
                         tx.GetRefreshToken(session.refresh_hash));
 
-    Rotation rotation = DecideRotation(*presented, session, committed ? &*committed : nullptr, now,
+    Rotation rotation = DecideRotation(presented, session, committed ? &*committed : nullptr, now,
                                        policy_.refresh_grace);
     if (rotation == Rotation::kUseCommitted || rotation == Rotation::kSibling) {
       // One more child of the committed token: beyond the cap only a flood makes them.
@@ -297,10 +295,10 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
           committed->superseded_at = now;
           GH_RETURN_IF_ERROR(tx.UpdateRefreshToken(*committed));
         }
-        presented->state = RefreshState::kCommitted;
-        GH_RETURN_IF_ERROR(tx.UpdateRefreshToken(*presented));
-        committed_parent = presented->parent_hash;
-        session.refresh_hash = presented->hash;
+        presented.state = RefreshState::kCommitted;
+        GH_RETURN_IF_ERROR(tx.UpdateRefreshToken(presented));
+        committed_parent = presented.parent_hash;
+        session.refresh_hash = presented.hash;
         session.refresh_promoted_at = now;
         break;
       case Rotation::kUseCommitted:

@@ -91,6 +91,24 @@ struct RefreshTokenRecord {
   bool operator==(const RefreshTokenRecord&) const = default;
 };
 
+// What a refresh reads first (Tx::GetRefreshStart): the presented token, its session, and
+// whether the session's user is banned.
+struct RefreshStart {
+  RefreshTokenRecord token;
+  SessionRecord session;
+  bool banned = false;
+
+  bool operator==(const RefreshStart&) const = default;
+};
+
+// A user's claims as stored: the claims version (0 when never bumped) and the roles, sorted.
+struct ClaimsRecord {
+  std::int64_t version = 0;
+  std::vector<std::string> roles;
+
+  bool operator==(const ClaimsRecord&) const = default;
+};
+
 // An entry of the revocation feed (DESIGN.md item 9): `seq` is assigned by the store, gap-free.
 struct EventRecord {
   std::int64_t seq = 0;

@@ -23,6 +23,11 @@
 // re-run — assign their results, never accumulate them across runs, and do nothing outside the
 // Tx that a second run would repeat. After a Tx method fails, return its error: the transaction
 // is over on PostgreSQL.
+// The plain writes whose outcome a callback only passes on (InsertSession, UpdateSession, the
+// refresh-token writes, AppendAudit) may report their error late: PostgreSQL pipelines them,
+// so the error — kNotFound for an update that finds no row included — comes from the next Tx
+// method that reads, or from the Write itself at commit. Never branch on such a write's error
+// inside the callback; the Write's result is what counts.
 // Every method blocks: call them from worker threads, never from an io thread.
 //
 // Thread-safety: implementations are safe to call concurrently.
@@ -88,9 +93,29 @@ class Tx {
   // The user's claims version (0 when never bumped), and a bump that returns the new one.
   virtual Result<std::int64_t> ClaimsVersion(std::string_view user_id) = 0;
   virtual Result<std::int64_t> BumpClaimsVersion(std::string_view user_id) = 0;
+  // ClaimsVersion and UserRoles at once (one statement where the backend can).
+  virtual Result<ClaimsRecord> GetClaims(std::string_view user_id) {
+    ClaimsRecord claims;
+    GH_ASSIGN_OR_RETURN(claims.version, ClaimsVersion(user_id));
+    GH_ASSIGN_OR_RETURN(claims.roles, UserRoles(user_id));
+    return claims;
+  }
 
   // Refresh tokens.
   virtual Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) = 0;
+  // The token with this hash, its session — both read as GetRefreshToken and GetSession read
+  // them, so locked in a write — and whether the session's user is banned: what a refresh
+  // decides on, in one statement where the backend can. nullopt: no such token, or no session.
+  virtual Result<std::optional<RefreshStart>> GetRefreshStart(std::string_view hash) {
+    using Found = std::optional<RefreshStart>;
+    GH_ASSIGN_OR_RETURN(std::optional<RefreshTokenRecord> token, GetRefreshToken(hash));
+    if (!token) return Found();
+    GH_ASSIGN_OR_RETURN(std::optional<SessionRecord> session, GetSession(token->session_handle));
+    if (!session) return Found();
+    GH_ASSIGN_OR_RETURN(bool banned, IsBanned(session->user_id));
+    return Found(
+        RefreshStart{.token = std::move(*token), .session = std::move(*session), .banned = banned});
+  }
   virtual Status InsertRefreshToken(const RefreshTokenRecord& token) = 0;
   // Replaces the row with this hash; kNotFound when there is none.
   virtual Status UpdateRefreshToken(const RefreshTokenRecord& token) = 0;

@@ -201,6 +201,49 @@ TEST_P(StoreContract, FailedWriteLeavesNothing) {
   EXPECT_EQ(store_->LastEventSeq().value(), 0);
 }
 
+// The writes a backend may pipeline (store.h): a later read in the same transaction sees them;
+// their error, even one reported late, fails the whole Write; nothing of it is committed; and the
+// connection serves the next Write as if nothing had happened.
+TEST_P(StoreContract, LateWriteErrorsFailTheWholeWrite) {
+  std::optional<SessionRecord> seen;
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.InsertSession(Session("p", "u", 1)));
+                    GH_ASSIGN_OR_RETURN(seen, tx.GetSession("p"));
+                    return OkStatus();
+                  })
+                  .ok());
+  EXPECT_TRUE(seen.has_value());
+  for (int round = 0; round < 20; ++round) {
+    const std::string handle = "late" + std::to_string(round);
+    Status missing = store_->Write([&](Tx& tx) -> Status {
+      GH_RETURN_IF_ERROR(tx.InsertSession(Session(handle, "u", 1)));
+      GH_RETURN_IF_ERROR(tx.UpdateSession(Session("absent", "u", 1)));
+      GH_ASSIGN_OR_RETURN(seen, tx.GetSession(handle));  // reports the update's error here
+      return OkStatus();
+    });
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+    // A duplicate as the last statement: only the commit can report it.
+    Status dup = store_->Write([&](Tx& tx) -> Status {
+      GH_RETURN_IF_ERROR(tx.InsertSession(Session(handle, "u", 1)));
+      return tx.InsertSession(Session("p", "u", 1));
+    });
+    ASSERT_FALSE(dup.ok());
+    EXPECT_EQ(dup.error().code(), ErrorCode::kAlreadyExists);
+    ASSERT_TRUE(store_
+                    ->Read([&](Tx& tx) -> Status {
+                      GH_ASSIGN_OR_RETURN(seen, tx.GetSession(handle));
+                      return OkStatus();
+                    })
+                    .ok());
+    EXPECT_FALSE(seen.has_value()) << handle;
+    // The same connections, used again at once.
+    ASSERT_TRUE(
+        store_->Write([&](Tx& tx) { return tx.InsertSession(Session(handle, "u", 1)); }).ok());
+  }
+}
+
 TEST_P(StoreContract, ReadTransactionsRefuseWrites) {
   Status s = store_->Read([&](Tx& tx) { return tx.InsertSession(Session("x", "u", 1)); });
   EXPECT_EQ(s.error().code(), ErrorCode::kFailedPrecondition);
@@ -264,6 +307,42 @@ TEST_P(StoreContract, RefreshTokensAndTrim) {
 
 // Children of a protected parent (the committed token's pending children and its siblings)
 // survive any trim, however many newer tokens there are; the others are trimmed to `keep`.
+// A refresh's first read: the token with its session and the user's ban, or nothing when either
+// is missing; the same as reading them one by one.
+TEST_P(StoreContract, RefreshStartReadsTokenSessionAndBan) {
+  SessionRecord session = Session("s", "u", 1);
+  session.refresh_hash = std::string("c\0", 2);
+  const RefreshTokenRecord token{.hash = std::string("c\0", 2),
+                                 .session_handle = "s",
+                                 .parent_hash = "",
+                                 .state = RefreshState::kCommitted,
+                                 .created_at = 1,
+                                 .superseded_at = 7};
+  const RefreshTokenRecord orphan{.hash = "o", .session_handle = "gone", .created_at = 2};
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.InsertSession(session));
+                    GH_RETURN_IF_ERROR(tx.InsertRefreshToken(token));
+                    return tx.InsertRefreshToken(orphan);
+                  })
+                  .ok());
+  const auto start = [&](std::string_view hash) {
+    std::optional<RefreshStart> got;
+    EXPECT_TRUE(store_
+                    ->Write([&](Tx& tx) -> Status {
+                      GH_ASSIGN_OR_RETURN(got, tx.GetRefreshStart(hash));
+                      return OkStatus();
+                    })
+                    .ok());
+    return got;
+  };
+  EXPECT_EQ(start(token.hash), (RefreshStart{.token = token, .session = session, .banned = false}));
+  EXPECT_FALSE(start("unknown").has_value());
+  EXPECT_FALSE(start("o").has_value());  // its session is not there
+  ASSERT_TRUE(store_->Write([&](Tx& tx) { return tx.PutBan("u", "", 3); }).ok());
+  EXPECT_EQ(start(token.hash), (RefreshStart{.token = token, .session = session, .banned = true}));
+}
+
 TEST_P(StoreContract, TrimNeverDeletesChildrenOfProtectedParents) {
   ASSERT_TRUE(store_
                   ->Write([&](Tx& tx) -> Status {
@@ -705,6 +784,13 @@ TEST_P(StoreContract, RolesGrantsAndClaimsVersions) {
                     EXPECT_EQ(v, 2);
                     GH_ASSIGN_OR_RETURN(std::int64_t none, tx.ClaimsVersion("nobody"));
                     EXPECT_EQ(none, 0);
+                    // Both at once: a version with roles, roles without a version, neither.
+                    GH_ASSIGN_OR_RETURN(ClaimsRecord u1, tx.GetClaims("u1"));
+                    EXPECT_EQ(u1, (ClaimsRecord{2, {"editor", "viewer"}}));
+                    GH_ASSIGN_OR_RETURN(ClaimsRecord u2, tx.GetClaims("u2"));
+                    EXPECT_EQ(u2, (ClaimsRecord{0, {"viewer"}}));
+                    GH_ASSIGN_OR_RETURN(ClaimsRecord nobody, tx.GetClaims("nobody"));
+                    EXPECT_EQ(nobody, ClaimsRecord{});
                     return OkStatus();
                   })
                   .ok());

@@ -20,6 +20,32 @@ std::int64_t BigEndian(const char* p, int n) {
   return static_cast<std::int64_t>(v << shift) >> shift;
 }
 
+// libpq's parallel arrays for a statement's parameters.
+struct Wire {
+  explicit Wire(const std::vector<PgParam>& params)
+      : values(params.size()), lengths(params.size()), formats(params.size()) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      values[i] = params[i].value ? params[i].value->data() : nullptr;
+      lengths[i] = params[i].value ? static_cast<int>(params[i].value->size()) : 0;
+      formats[i] = params[i].format;
+    }
+  }
+  int size() const { return static_cast<int>(values.size()); }
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+};
+
+bool Succeeded(const PGresult* res) {
+  const ExecStatusType status = res != nullptr ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  return status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
+}
+
+std::int64_t ChangedRows(const PGresult* res) {
+  const char* affected = PQcmdTuples(const_cast<PGresult*>(res));
+  return (affected != nullptr && *affected != '\0') ? std::strtoll(affected, nullptr, 10) : 0;
+}
+
 }  // namespace
 
 PgStatement& PgStatement::Set(int index, std::optional<std::string> value, int format) {
@@ -45,25 +71,16 @@ PgStatement& PgStatement::BindNull(int index) { return Set(index, std::nullopt, 
 
 Result<bool> PgStatement::Step() {
   if (result_ == nullptr) {
-    std::vector<const char*> values(params_.size());
-    std::vector<int> lengths(params_.size());
-    std::vector<int> formats(params_.size());
-    for (std::size_t i = 0; i < params_.size(); ++i) {
-      values[i] = params_[i].value ? params_[i].value->data() : nullptr;
-      lengths[i] = params_[i].value ? static_cast<int>(params_[i].value->size()) : 0;
-      formats[i] = params_[i].format;
-    }
-    PgResult res(PQexecPrepared(db_.handle(), name_.c_str(), static_cast<int>(params_.size()),
-                                values.data(), lengths.data(), formats.data(), /*binary=*/1));
-    const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return db_.ErrorFrom(res.get());
-    const char* affected = PQcmdTuples(res.get());
-    changes_ = (affected != nullptr && *affected != '\0') ? std::strtoll(affected, nullptr, 10) : 0;
-    result_ = std::move(res);
+    GH_ASSIGN_OR_RETURN(result_, db_.Execute(name_, params_));
+    changes_ = ChangedRows(result_.get());
     row_ = -1;
   }
   ++row_;
   return row_ < PQntuples(result_.get());
+}
+
+Status PgStatement::RunLater(std::string_view unchanged) {
+  return db_.Send(name_, params_, unchanged);
 }
 
 void PgStatement::Reset() {
@@ -127,8 +144,18 @@ Result<sql::Statement*> PgConnection::Prepare(std::string_view sql) {
     return it->second.get();
   }
   std::string name = "gh" + std::to_string(statements_.size());
-  PgResult res(PQprepare(conn_.get(), name.c_str(), std::string(sql).c_str(), 0, nullptr));
-  if (res == nullptr || PQresultStatus(res.get()) != PGRES_COMMAND_OK) return ErrorFrom(res.get());
+  const std::string text(sql);
+  if (sent_.empty()) {
+    PgResult res(PQprepare(conn_.get(), name.c_str(), text.c_str(), 0, nullptr));
+    if (!Succeeded(res.get())) return ErrorFrom(res.get());
+  } else {
+    // Inside a pipeline the preparation goes along with the statements around it.
+    if (PQsendPrepare(conn_.get(), name.c_str(), text.c_str(), 0, nullptr) == 0) {
+      poisoned_ = true;
+      return ErrorFrom(nullptr);
+    }
+    sent_.emplace_back();
+  }
   auto stmt = std::make_unique<PgStatement>(*this, std::move(name));
   PgStatement* out = stmt.get();
   statements_.emplace(std::string(sql), std::move(stmt));
@@ -136,10 +163,98 @@ Result<sql::Statement*> PgConnection::Prepare(std::string_view sql) {
 }
 
 Status PgConnection::Exec(std::string_view sql) {
+  Status drained = Drain();  // a simple query cannot join a pipeline
   PgResult res(PQexec(conn_.get(), std::string(sql).c_str()));
-  const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return ErrorFrom(res.get());
+  if (!Succeeded(res.get())) return ErrorFrom(res.get());
+  return drained;
+}
+
+Status PgConnection::EnterPipeline() {
+  if (PQpipelineStatus(conn_.get()) == PQ_PIPELINE_ON) return OkStatus();
+  if (PQenterPipelineMode(conn_.get()) == 1) return OkStatus();
+  poisoned_ = true;
+  return ErrorFrom(nullptr);
+}
+
+Status PgConnection::Send(const std::string& name, const std::vector<PgParam>& params,
+                          std::string_view unchanged) {
+  GH_RETURN_IF_ERROR(EnterPipeline());
+  const Wire wire(params);
+  if (PQsendQueryPrepared(conn_.get(), name.c_str(), wire.size(), wire.values.data(),
+                          wire.lengths.data(), wire.formats.data(), /*binary=*/1) == 0) {
+    poisoned_ = true;
+    return ErrorFrom(nullptr);
+  }
+  sent_.emplace_back(unchanged);
   return OkStatus();
+}
+
+Result<PgResult> PgConnection::Execute(const std::string& name,
+                                       const std::vector<PgParam>& params) {
+  if (sent_.empty()) {
+    const Wire wire(params);
+    PgResult res(PQexecPrepared(conn_.get(), name.c_str(), wire.size(), wire.values.data(),
+                                wire.lengths.data(), wire.formats.data(), /*binary=*/1));
+    if (!Succeeded(res.get())) return ErrorFrom(res.get());
+    return res;
+  }
+  GH_RETURN_IF_ERROR(Send(name, params, {}));
+  PgResult last;
+  GH_RETURN_IF_ERROR(Collect(&last));
+  return last;
+}
+
+Status PgConnection::Drain() {
+  if (sent_.empty()) return OkStatus();
+  return Collect(nullptr);
+}
+
+Status PgConnection::Collect(PgResult* last) {
+  PGconn* conn = conn_.get();
+  std::vector<std::string> sent = std::move(sent_);
+  sent_.clear();
+  if (PQpipelineSync(conn) == 0) {
+    poisoned_ = true;
+    return ErrorFrom(nullptr);
+  }
+  Status first = OkStatus();
+  const auto fail = [&first](Error e) {
+    if (first) first = std::move(e);
+  };
+  // One result per statement, each followed by a null; then the sync's own result. Two nulls
+  // in a row mean the connection is gone.
+  std::size_t index = 0;
+  bool after_null = false;
+  while (true) {
+    PgResult res(PQgetResult(conn));
+    if (res == nullptr) {
+      if (after_null) {
+        poisoned_ = true;
+        fail(ErrorFrom(nullptr));
+        return first;
+      }
+      after_null = true;
+      continue;
+    }
+    after_null = false;
+    const ExecStatusType status = PQresultStatus(res.get());
+    if (status == PGRES_PIPELINE_SYNC) break;
+    const std::size_t at = index++;
+    if (status == PGRES_PIPELINE_ABORTED) {
+      fail(Unavailable("postgres: the pipeline was aborted"));  // after an earlier error
+    } else if (!Succeeded(res.get())) {
+      fail(ErrorFrom(res.get()));
+    } else if (at < sent.size() && !sent[at].empty() && ChangedRows(res.get()) == 0) {
+      fail(NotFound(sent[at]));
+    }
+    if (last != nullptr && at + 1 == sent.size()) *last = std::move(res);
+  }
+  if (index != sent.size()) fail(Unavailable("postgres: the pipeline lost results"));
+  if (PQexitPipelineMode(conn) == 0) {
+    poisoned_ = true;
+    fail(ErrorFrom(nullptr));
+  }
+  return first;
 }
 
 void PgConnection::ResetAll() {

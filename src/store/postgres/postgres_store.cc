@@ -135,6 +135,7 @@ Result<PostgresStore::Lease> PostgresStore::Borrow() {
 void PostgresStore::Return(std::unique_ptr<PgConnection> db) {
   {
     std::lock_guard lock(mu_);
+    (void)db->Drain();  // nothing is left unread in a pipeline, but be sure
     if (db->broken()) {
       --open_;  // dropped: the next Borrow connects again
     } else {
@@ -162,7 +163,8 @@ Status PostgresStore::Transact(const std::function<Status(PgConnection&, Tx&)>& 
     GH_ASSIGN_OR_RETURN(Lease lease, Borrow());
     PgConnection& db = *lease;
     SqlTx tx(db, /*writable=*/true);
-    Status s = sql::Run(db, db.dialect().begin_write);
+    // BEGIN goes out with the first read, the writes after the last read with COMMIT.
+    Status s = sql::RunLater(db, db.dialect().begin_write);
     if (s) {
       try {
         s = body(db, tx);
@@ -171,7 +173,7 @@ Status PostgresStore::Transact(const std::function<Status(PgConnection&, Tx&)>& 
       }
     }
     if (s && !tx.appended_events().empty()) {
-      s = sql::Run(db, "SELECT pg_notify('gatehouse_events', '')");
+      s = sql::RunLater(db, "SELECT pg_notify('gatehouse_events', '')");
     }
     db.ResetAll();
     if (s) s = sql::Run(db, "COMMIT");

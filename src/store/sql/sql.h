@@ -40,6 +40,11 @@ class Statement {
   virtual Result<bool> Step() = 0;
   // Runs to completion (for writes).
   Status Run();
+  // Runs a write whose outcome the transaction does not look at before it ends. Where the
+  // backend pipelines (PostgreSQL) the statement is only sent, and its error is reported by the
+  // transaction's next statement that returns rows or by its COMMIT; elsewhere it runs at once.
+  // With `unchanged` set, changing no row is an error too: kNotFound with that message.
+  virtual Status RunLater(std::string_view unchanged = {});
   // The first column of the first row (nullopt: no row), then rewinds.
   Result<std::optional<std::int64_t>> FirstInt();
   // Clears bindings and rewinds.
@@ -93,6 +98,8 @@ class Connection {
 
 // Prepares, runs and resets one statement that takes no parameters.
 Status Run(Connection& db, std::string_view sql);
+// The same, through RunLater.
+Status RunLater(Connection& db, std::string_view sql);
 
 // Runs `body` inside the dialect's write transaction, rolling back on any error.
 template <typename Fn>

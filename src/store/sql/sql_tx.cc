@@ -22,32 +22,49 @@ void BindSession(sql::Statement& q, const SessionRecord& s) {
       .Bind(15, s.expires_at());
 }
 
-RefreshTokenRecord ReadTokenRow(const sql::Statement& q) {
-  return {.hash = q.Blob(0),
-          .session_handle = q.Text(1),
-          .parent_hash = q.Blob(2),
-          .state = static_cast<RefreshState>(q.Int(3)),
-          .created_at = q.Int(4),
-          .superseded_at = q.OptionalInt(5)};
+constexpr std::string_view kTokenColumns =
+    "hash, session_handle, parent_hash, state, created_at, superseded_at";
+
+RefreshTokenRecord ReadTokenRow(const sql::Statement& q, int first = 0) {
+  return {.hash = q.Blob(first),
+          .session_handle = q.Text(first + 1),
+          .parent_hash = q.Blob(first + 2),
+          .state = static_cast<RefreshState>(q.Int(first + 3)),
+          .created_at = q.Int(first + 4),
+          .superseded_at = q.OptionalInt(first + 5)};
+}
+
+// `columns` (a comma-separated list) with each name qualified by `table`.
+std::string Qualified(std::string_view table, std::string_view columns) {
+  std::string out;
+  while (!columns.empty()) {
+    const std::size_t comma = columns.find(',');
+    std::string_view name = columns.substr(0, comma);
+    while (name.starts_with(' ')) name.remove_prefix(1);
+    if (!out.empty()) out += ", ";
+    out.append(table).append(".").append(name);
+    columns = comma == std::string_view::npos ? "" : columns.substr(comma + 1);
+  }
+  return out;
 }
 
 }  // namespace
 
-SessionRecord ReadSessionRow(const sql::Statement& q) {
-  return {.handle = q.Text(0),
-          .user_id = q.Text(1),
-          .created_at = q.Int(2),
-          .last_active_at = q.Int(3),
-          .idle_expires_at = q.Int(4),
-          .absolute_expires_at = q.Int(5),
-          .user_agent = q.Text(6),
-          .ip = q.Text(7),
-          .session_data = q.Text(8),
-          .access_payload = q.Text(9),
-          .refresh_hash = q.Blob(10),
-          .refresh_promoted_at = q.Int(11),
-          .revoked_at = q.OptionalInt(12),
-          .revoke_reason = q.Text(13)};
+SessionRecord ReadSessionRow(const sql::Statement& q, int first) {
+  return {.handle = q.Text(first),
+          .user_id = q.Text(first + 1),
+          .created_at = q.Int(first + 2),
+          .last_active_at = q.Int(first + 3),
+          .idle_expires_at = q.Int(first + 4),
+          .absolute_expires_at = q.Int(first + 5),
+          .user_agent = q.Text(first + 6),
+          .ip = q.Text(first + 7),
+          .session_data = q.Text(first + 8),
+          .access_payload = q.Text(first + 9),
+          .refresh_hash = q.Blob(first + 10),
+          .refresh_promoted_at = q.Int(first + 11),
+          .revoked_at = q.OptionalInt(first + 12),
+          .revoke_reason = q.Text(first + 13)};
 }
 
 Status SqlTx::CheckWritable() const {
@@ -72,7 +89,7 @@ Status SqlTx::InsertSession(const SessionRecord& session) {
       ", expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
   GH_ASSIGN_OR_RETURN(sql::Statement * q, db_.Prepare(kSql));
   BindSession(*q, session);
-  return q->Run();
+  return q->RunLater();
 }
 
 Status SqlTx::UpdateSession(const SessionRecord& session) {
@@ -87,9 +104,7 @@ Status SqlTx::UpdateSession(const SessionRecord& session) {
                   "refresh_promoted_at = $12, revoked_at = $13, revoke_reason = $14, "
                   "expires_at = $15 WHERE handle = $1 AND user_id = $2 AND created_at = $3"));
   BindSession(*q, session);
-  GH_RETURN_IF_ERROR(q->Run());
-  if (q->Changes() == 0) return NotFound("no such session");
-  return OkStatus();
+  return q->RunLater("no such session");
 }
 
 Result<std::vector<SessionRecord>> SqlTx::ListLiveSessions(std::string_view user_id,
@@ -342,10 +357,45 @@ Result<std::int64_t> SqlTx::BumpClaimsVersion(std::string_view user_id) {
   return OneInt(*q);
 }
 
+Result<ClaimsRecord> SqlTx::GetClaims(std::string_view user_id) {
+  // The version's row (part 0) first, then the roles (part 1) in order.
+  GH_ASSIGN_OR_RETURN(sql::Statement * q,
+                      db_.Prepare("SELECT 0 AS part, ver, NULL AS role FROM claims_versions "
+                                  "WHERE user_id = $1 UNION ALL SELECT 1, 0, role "
+                                  "FROM user_roles WHERE user_id = $1 ORDER BY 1, 3"));
+  q->Bind(1, user_id);
+  ClaimsRecord claims;
+  while (true) {
+    GH_ASSIGN_OR_RETURN(bool row, q->Step());
+    if (!row) break;
+    if (q->Int(0) == 0) {
+      claims.version = q->Int(1);
+    } else {
+      claims.roles.push_back(q->Text(2));
+    }
+  }
+  return claims;
+}
+
+Result<std::optional<RefreshStart>> SqlTx::GetRefreshStart(std::string_view hash) {
+  // An inner join: the token and its session are locked together. The ban is read in the same
+  // statement; a ban that commits while this waits for the lock also revoked the session, which
+  // the locked row then shows.
+  static const std::string kSql =
+      "SELECT " + Qualified("t", kTokenColumns) + ", " + Qualified("s", kSessionColumns) +
+      ", EXISTS (SELECT 1 FROM bans b WHERE b.user_id = s.user_id) "
+      "FROM refresh_tokens t JOIN sessions s ON s.handle = t.session_handle WHERE t.hash = $1";
+  GH_ASSIGN_OR_RETURN(sql::Statement * q, PrepareLocked(kSql));
+  q->BindBlob(1, hash);
+  GH_ASSIGN_OR_RETURN(bool row, q->Step());
+  if (!row) return std::optional<RefreshStart>();
+  return std::optional<RefreshStart>(RefreshStart{
+      .token = ReadTokenRow(*q), .session = ReadSessionRow(*q, 6), .banned = q->Int(20) != 0});
+}
+
 Result<std::optional<RefreshTokenRecord>> SqlTx::GetRefreshToken(std::string_view hash) {
   static const std::string kSql =
-      "SELECT hash, session_handle, parent_hash, state, created_at, superseded_at "
-      "FROM refresh_tokens WHERE hash = $1";
+      "SELECT " + std::string(kTokenColumns) + " FROM refresh_tokens WHERE hash = $1";
   GH_ASSIGN_OR_RETURN(sql::Statement * q, PrepareLocked(kSql));
   q->BindBlob(1, hash);
   GH_ASSIGN_OR_RETURN(bool row, q->Step());
@@ -373,7 +423,7 @@ Status SqlTx::InsertRefreshToken(const RefreshTokenRecord& t) {
                                   "parent_hash, state, created_at, superseded_at) "
                                   "VALUES ($1, $2, $3, $4, $5, $6)"));
   BindToken(*q, t);
-  return q->Run();
+  return q->RunLater();
 }
 
 Status SqlTx::UpdateRefreshToken(const RefreshTokenRecord& t) {
@@ -383,9 +433,7 @@ Status SqlTx::UpdateRefreshToken(const RefreshTokenRecord& t) {
                                   "parent_hash = $3, state = $4, created_at = $5, "
                                   "superseded_at = $6 WHERE hash = $1"));
   BindToken(*q, t);
-  GH_RETURN_IF_ERROR(q->Run());
-  if (q->Changes() == 0) return NotFound("no such refresh token");
-  return OkStatus();
+  return q->RunLater("no such refresh token");
 }
 
 Result<int> SqlTx::CountPendingChildren(std::string_view session_handle,
@@ -413,7 +461,11 @@ Status SqlTx::TrimRefreshTokens(std::string_view session_handle, int keep,
   const std::string none = "\x01";  // no token's parent hash (they are 32 bytes or empty)
   const std::string& a = protected_parents.size() > 0 ? protected_parents[0] : none;
   const std::string& b = protected_parents.size() > 1 ? protected_parents[1] : none;
-  return q->Bind(1, session_handle).Bind(2, std::int64_t{keep}).BindBlob(3, a).BindBlob(4, b).Run();
+  return q->Bind(1, session_handle)
+      .Bind(2, std::int64_t{keep})
+      .BindBlob(3, a)
+      .BindBlob(4, b)
+      .RunLater();
 }
 
 Result<std::optional<ThrottleRecord>> SqlTx::GetThrottle(std::string_view key) {
@@ -507,7 +559,7 @@ Status SqlTx::AppendAudit(const AuditRecord& a) {
       .Bind(5, a.actor)
       .Bind(6, a.ip)
       .Bind(7, a.detail)
-      .Run();
+      .RunLater();
 }
 
 Status SqlTx::PutSigningKey(const SigningKeyRecord& key) {

@@ -42,8 +42,10 @@ class SqlTx final : public Tx {
   Result<std::vector<std::string>> RoleUsers(std::string_view role) override;
   Result<std::int64_t> ClaimsVersion(std::string_view user_id) override;
   Result<std::int64_t> BumpClaimsVersion(std::string_view user_id) override;
+  Result<ClaimsRecord> GetClaims(std::string_view user_id) override;
 
   Result<std::optional<RefreshTokenRecord>> GetRefreshToken(std::string_view hash) override;
+  Result<std::optional<RefreshStart>> GetRefreshStart(std::string_view hash) override;
   Status InsertRefreshToken(const RefreshTokenRecord& token) override;
   Status UpdateRefreshToken(const RefreshTokenRecord& token) override;
   Result<int> CountPendingChildren(std::string_view session_handle,
@@ -89,6 +91,7 @@ inline constexpr std::string_view kSessionColumns =
     "handle, user_id, created_at, last_active_at, idle_expires_at, absolute_expires_at, "
     "user_agent, ip, session_data, access_payload, refresh_hash, refresh_promoted_at, "
     "revoked_at, revoke_reason";
-SessionRecord ReadSessionRow(const sql::Statement& row);
+// A session from the row's columns from `first` on, in kSessionColumns order.
+SessionRecord ReadSessionRow(const sql::Statement& row, int first = 0);
 
 }  // namespace gatehouse::store
