@@ -1,7 +1,8 @@
 # Gatehouse front door. Every target installs what is missing first (scripts/install-deps).
 #   make run    release build, then start the server on 127.0.0.1:3567 (SQLite in ./gatehouse-data)
 #   make test   debug build (ASan + UBSan), every test suite (the store's on SQLite and on a throwaway
-#               PostgreSQL server, scripts/with-postgres), the browser suites (Chromium), the client
+#               PostgreSQL server, scripts/with-postgres), the browser suites (Chromium), the
+#               SuperTokens face under the real supertokens-node SDK (tests/compat), the client
 #               library installed and used by examples/client-app, TSan suites, the clang
 #               thread-safety build, format and banned-call checks
 #   make bench  release build, benchmarks; see docs/benchmarks.md
@@ -15,7 +16,7 @@ FUZZ_SECONDS ?= 60
 # The suites labelled `concurrency`: they run again under ThreadSanitizer in `make test`.
 TSAN_TESTS := common_test runtime_test store_test tokens_test sessions_test revocation_test http_test http_server_test identity_test client_concurrency_test
 
-.PHONY: all deps build run test unit browser client-app tsan thread-safety bench fmt format-check lint banned openapi fuzz clean
+.PHONY: all deps build run test unit browser compat client-app tsan thread-safety bench fmt format-check lint banned openapi fuzz clean
 
 all: build
 
@@ -34,13 +35,19 @@ unit: deps
 	@cmake --build build/debug -j $(JOBS)
 	@scripts/with-postgres ctest --test-dir build/debug --output-on-failure -j $(JOBS)
 
-test: unit browser client-app tsan thread-safety format-check banned openapi
+test: unit browser compat client-app tsan thread-safety format-check banned openapi
 
 # The pages and the browser SDK in Debian's Chromium (playwright-core, tests/browser).
 browser: deps
 	@cmake --preset debug -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
 	@cmake --build build/debug -j $(JOBS) --target gatehouse
 	@scripts/run-browser-tests
+
+# The SuperTokens face driven by the real supertokens-node SDK (tests/compat).
+compat: deps
+	@cmake --preset debug -DGATEHOUSE_WERROR=$(WERROR) >/dev/null
+	@cmake --build build/debug -j $(JOBS) --target gatehouse
+	@scripts/run-compat-tests
 
 # The C++ client library installed (release build) and used by examples/client-app, built from
 # the installed package as an application's project would be, against the debug `gatehouse`.

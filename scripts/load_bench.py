@@ -44,13 +44,16 @@ def start_server(data_dir, extra=(), bin_dir=BIN):
          data_dir, "--api-keys", KEY, "--log-level", "warn", *extra], "gatehouse")
 
 
-def postgres_database(name):
-    """A new, empty database on the scripts/with-postgres server; returns its URL."""
+def postgres_database(name, unix_socket=False):
+    """A new, empty database on the scripts/with-postgres server; returns its URL (TCP, or the
+    server's Unix socket)."""
     server = os.environ.get("GATEHOUSE_TEST_POSTGRES")
     if not server:
         sys.exit("--postgres runs inside scripts/with-postgres")
     subprocess.run(["psql", "-q", server, "-c", f"DROP DATABASE IF EXISTS {name}",
                     "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    if unix_socket:
+        return os.environ["GATEHOUSE_TEST_POSTGRES_SOCKET"].replace("/gatehouse?", f"/{name}?", 1)
     return server.rsplit("/", 1)[0] + "/" + name
 
 
@@ -164,6 +167,8 @@ def main():
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--identity", action="store_true", help="only sign-in and sign-up")
     ap.add_argument("--postgres", action="store_true", help="on PostgreSQL (scripts/with-postgres)")
+    ap.add_argument("--unix-socket", action="store_true",
+                    help="with --postgres: connect through the server's Unix socket, not TCP")
     ap.add_argument("--baseline", metavar="BIN_DIR",
                     help="another build's bin directory, served beside this one and measured in "
                          "alternating rounds (e.g. the commit before a change)")
@@ -184,7 +189,7 @@ def main():
             tmp = tempfile.mkdtemp(prefix="gh-load-")
             tmps.append(tmp)
             t0 = time.time()
-            db = (postgres_database(f"bench_{build}_{size}") if args.postgres
+            db = (postgres_database(f"bench_{build}_{size}", args.unix_socket) if args.postgres
                   else os.path.join(tmp, "gatehouse.db"))
             subprocess.run([os.path.join(bin_dir, "seed_store"), db, str(size)], check=True,
                            capture_output=True)

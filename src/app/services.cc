@@ -2,6 +2,7 @@
 
 #include "app/store_factory.h"
 #include "authz/authz_service.h"
+#include "compat/compat.h"
 #include "http/handlers/answer.h"
 #include "http/handlers/api_auth.h"
 #include "http/handlers/browser.h"
@@ -241,6 +242,8 @@ void BuildRouter(Services& p) {
       p.router, *p.users, *p.sessions, *p.authz, *p.refresh_guard, p.browser,
       [feed] { return feed->position(); }, p.clock);
   http::AddPageRoutes(p.router);
+  // Last: a path the native API and the CDI face could both match is the native API's.
+  compat::AddCompatRoutes(p.router, {.authz = *p.authz, .auth = *p.auth});
 }
 
 }  // namespace

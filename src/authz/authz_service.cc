@@ -48,26 +48,76 @@ Status AuthzService::WriteAndBump(
   });
 }
 
-Result<store::RoleRecord> AuthzService::PutRole(std::string_view name,
-                                                std::vector<std::string> permissions) {
-  if (!IsValidName(name)) return BadName("a role name");
+namespace {
+
+// Sorted, without repeats, each a valid name, at most 1,000.
+Status Normalise(std::vector<std::string>& permissions) {
   if (permissions.size() > 1000) return InvalidArgument("at most 1,000 permissions per role");
   for (const auto& p : permissions) {
     if (!IsValidName(p)) return BadName("a permission");
   }
   std::sort(permissions.begin(), permissions.end());
   permissions.erase(std::unique(permissions.begin(), permissions.end()), permissions.end());
-  store::RoleRecord role{std::string(name), std::move(permissions)};
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<bool> AuthzService::EditPermissions(
+    std::string_view name, bool create,
+    const std::function<void(std::vector<std::string>&)>& edit) {
+  if (!IsValidName(name)) return BadName("a role name");
   const std::int64_t now = ToUnixMillis(clock_.Now());
+  bool created = false;
   GH_RETURN_IF_ERROR(WriteAndBump([&](store::Tx& tx, std::vector<std::string>& touched) -> Status {
     GH_ASSIGN_OR_RETURN(std::optional<store::RoleRecord> before, tx.GetRole(name));
+    if (!before && !create) return NotFound("no such role");
+    created = !before;
+    store::RoleRecord role{std::string(name),
+                           before ? before->permissions : std::vector<std::string>{}};
+    edit(role.permissions);
+    GH_RETURN_IF_ERROR(Normalise(role.permissions));
+    if (before && *before == role) return OkStatus();  // nothing changes: nothing to record
     GH_RETURN_IF_ERROR(tx.PutRole(role));
-    if (before && before->permissions != role.permissions) {
+    if (before) {
       GH_ASSIGN_OR_RETURN(touched, tx.RoleUsers(name));
     }
     return Audit(tx, "role_changed", "", name, now);
   }));
-  return role;
+  return created;
+}
+
+Result<store::RoleRecord> AuthzService::PutRole(std::string_view name,
+                                                std::vector<std::string> permissions) {
+  GH_RETURN_IF_ERROR(Normalise(permissions));
+  GH_RETURN_IF_ERROR(EditPermissions(name, /*create=*/true, [&](std::vector<std::string>& held) {
+                       held = permissions;
+                     }).status());
+  return store::RoleRecord{std::string(name), std::move(permissions)};
+}
+
+Result<bool> AuthzService::AddPermissions(std::string_view name,
+                                          std::vector<std::string> permissions) {
+  GH_RETURN_IF_ERROR(Normalise(permissions));
+  return EditPermissions(name, /*create=*/true, [&](std::vector<std::string>& held) {
+    held.insert(held.end(), permissions.begin(), permissions.end());
+  });
+}
+
+Status AuthzService::RemovePermissions(std::string_view name,
+                                       std::optional<std::vector<std::string>> permissions) {
+  return EditPermissions(name, /*create=*/false,
+                         [&](std::vector<std::string>& held) {
+                           if (!permissions) {
+                             held.clear();
+                             return;
+                           }
+                           std::erase_if(held, [&](const std::string& p) {
+                             return std::find(permissions->begin(), permissions->end(), p) !=
+                                    permissions->end();
+                           });
+                         })
+      .status();
 }
 
 Result<store::RoleRecord> AuthzService::GetRole(std::string_view name) {

@@ -11,6 +11,8 @@
 //
 // Ownership: borrows everything. Thread-safety: safe to call concurrently (blocks on the store).
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,12 @@ class AuthzService {
   // Creates or replaces a role. Names: 1-128 bytes of [A-Za-z0-9_.:-]; permissions likewise,
   // at most 1,000. Returns the role as stored.
   Result<store::RoleRecord> PutRole(std::string_view name, std::vector<std::string> permissions);
+  // Adds permissions to a role, creating it when it does not exist (true: created). One
+  // transaction, so two additions at once both land.
+  Result<bool> AddPermissions(std::string_view name, std::vector<std::string> permissions);
+  // Removes these permissions from a role (nullopt: all of them). kNotFound when there is no role.
+  Status RemovePermissions(std::string_view name,
+                           std::optional<std::vector<std::string>> permissions);
   Result<store::RoleRecord> GetRole(std::string_view name);
   Result<std::vector<store::RoleRecord>> ListRoles();
   Status DeleteRole(std::string_view name);
@@ -48,6 +56,11 @@ class AuthzService {
   // Runs `fn` in a write transaction; every user id it adds to `touched` gets its claims version
   // bumped (with its claims_changed event) in the same transaction.
   Status WriteAndBump(const std::function<Status(store::Tx&, std::vector<std::string>&)>& fn);
+  // Replaces the role's permissions by what `edit` makes of them (validated, sorted, unique), in
+  // one transaction; bumps the holders when they changed. `create`: a missing role starts empty
+  // (else kNotFound). True when the role was created.
+  Result<bool> EditPermissions(std::string_view name, bool create,
+                               const std::function<void(std::vector<std::string>&)>& edit);
 
   store::Store& store_;
   Clock& clock_;

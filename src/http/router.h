@@ -28,6 +28,9 @@ struct RouteOptions {
   bool blocking = false;  // runs on the worker pool
   // When set, decides per request (e.g. verify runs inline unless it asks for `strict`).
   std::function<bool(const Request&)> blocking_if;
+  // Part of the native API, so described in docs/openapi.json (the SuperTokens face's routes are
+  // described by SuperTokens' own specification instead).
+  bool native = true;
 };
 
 struct Route {

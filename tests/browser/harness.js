@@ -1,16 +1,16 @@
 // The browser suites' real parts: a Gatehouse process on a free port with its own data
 // directory, the first admin made by `gatehouse users create --admin`, Debian's Chromium driven
 // by playwright-core, and a second origin (another port) for cross-site attacks.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { BIN, serve } from '../support/serve.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = process.env.GATEHOUSE_BIN || path.join(root, 'build/debug/bin/gatehouse');
+export { BIN };
 export const SCREENSHOTS = path.join(root, 'build/screenshots');
 export const PASSWORD = 'a long enough secret 7';
 export const LIVE_MS = 1000;  // the issue's bound for a change to reach an open tab
@@ -42,49 +42,9 @@ export function createUser(dataDir, email, { admin = false, password = PASSWORD 
 
 // Starts `gatehouse serve` on 127.0.0.1:0; resolves once it prints its address.
 export async function startServer({ env = {}, admin = 'admin@example.com' } = {}) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'gh-browser-'));
-  if (admin) createUser(dataDir, admin, { admin: true });
-  const child = spawn(BIN, ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], {
-    // The API.md defaults (Secure, __Host- cookies: Chromium keeps them from http://127.0.0.1),
-    // with cheap password hashing.
-    env: { ...process.env, GATEHOUSE_ARGON2_MEMORY_KIB: '1024',
-      GATEHOUSE_ARGON2_ITERATIONS: '1', GATEHOUSE_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30000);
-    const onData = (chunk) => {
-      output += chunk;
-      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
-  });
-  const apiKey = readFileSync(path.join(dataDir, 'api-key'), 'utf8').trim();
-  const server = {
-    url,
-    dataDir,
-    output: () => output,
-    // The backend API with the API key: JSON in, {status, body} out.
-    async api(method, p, body) {
-      const res = await fetch(url + p, { method, headers: { Authorization: `Bearer ${apiKey}`,
-        'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
-    async stop() {
-      if (child.exitCode === null) {
-        const gone = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await gone;
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-  return server;
+  // The API.md defaults (Secure, __Host- cookies: Chromium keeps them from http://127.0.0.1).
+  return serve({ env, prefix: 'gh-browser-',
+    prepare: (dataDir) => { if (admin) createUser(dataDir, admin, { admin: true }); } });
 }
 
 export async function launch() {

@@ -22,11 +22,14 @@ std::optional<std::string_view> BearerToken(const Request& request) {
 
 bool ApiAuth::Allows(const Request& request) const {
   const auto token = BearerToken(request);
-  if (!token) return false;
+  return token && AllowsKey(*token);
+}
+
+bool ApiAuth::AllowsKey(std::string_view presented) const {
   bool allowed = false;
   for (const auto& key : keys_) {
     // Compare with every key (no early exit), each comparison in constant time.
-    allowed |= crypto::ConstantTimeEquals(*token, key);
+    allowed |= crypto::ConstantTimeEquals(presented, key);
   }
   return allowed;
 }

@@ -23,6 +23,8 @@ class ApiAuth {
 
   // True when the request carries one of the keys.
   bool Allows(const Request& request) const;
+  // True when `key` is one of the keys (for a face that reads the key from elsewhere).
+  bool AllowsKey(std::string_view key) const;
   enum class Admin { kNoSession, kAdmin, kNotAdmin };
   struct AdminCheck {
     Admin result = Admin::kNoSession;

@@ -1,0 +1,137 @@
+#include "compat/cdi.h"
+
+#include <algorithm>
+
+#include "http/response.h"
+
+namespace gatehouse::compat {
+namespace {
+
+namespace bj = boost::json;
+using http::Response;
+
+std::string_view Trimmed(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+// The API key as the core reads it: the api-key header, else the Authorization header with or
+// without its Bearer scheme.
+std::optional<std::string_view> PresentedKey(const http::Request& request) {
+  if (auto key = request.Header("api-key")) return key;
+  if (auto bearer = http::BearerToken(request)) return bearer;
+  return request.Header("authorization");
+}
+
+Response PlainText(int status, std::string_view text) {
+  return http::TextResponse(status, std::string(text) + "\n");
+}
+
+// Checks and answers one request; `first` and `second` are the segments before the CDI path.
+Response Serve(const http::ApiAuth& auth, const CdiHandler& handler, CdiRouteOptions options,
+               http::Request& request, std::string_view first, std::string_view second) {
+  CdiRequest cdi{.http = request};
+  // `/appid-<app>` first if there; then the tenant, where the route takes one.
+  if (first.starts_with("appid-")) {
+    cdi.app = first.substr(6);
+    first = second;
+    second = {};
+  }
+  if (!second.empty()) return PlainText(404, "Not found");  // two prefixes, no app among them
+  if (!first.empty()) {
+    if (!options.tenant_scoped) return PlainText(404, "Not found");
+    cdi.tenant = first;
+  }
+  if (cdi.app != "public" || cdi.tenant != "public") return PlainText(404, "Not found");
+  if (auto version = request.Header("cdi-version");
+      version && std::find(std::begin(kCdiVersions), std::end(kCdiVersions), *version) ==
+                     std::end(kCdiVersions)) {
+    return PlainText(400, "cdi-version " + std::string(*version) + " not supported");
+  }
+  if (options.needs_key) {
+    const auto key = PresentedKey(request);
+    if (!key || !auth.AllowsKey(*key)) return PlainText(401, "Invalid API key");
+  }
+  Response response = handler(cdi);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+}  // namespace
+
+void AddRoute(http::Router& router, const http::ApiAuth& auth, http::Method method,
+              std::string_view path, CdiHandler handler, CdiRouteOptions options) {
+  const http::RouteOptions blocking{.blocking = true, .native = false};
+  const std::string base(path);
+  auto shared = std::make_shared<CdiHandler>(std::move(handler));
+  router.Add(
+      method, base,
+      [&auth, shared, options](http::Request& r) {
+        return Serve(auth, *shared, options, r, {}, {});
+      },
+      blocking);
+  router.Add(
+      method, "/{cdi_first}" + base,
+      [&auth, shared, options](http::Request& r) {
+        return Serve(auth, *shared, options, r, *r.Param("cdi_first"), {});
+      },
+      blocking);
+  router.Add(
+      method, "/{cdi_first}/{cdi_second}" + base,
+      [&auth, shared, options](http::Request& r) {
+        return Serve(auth, *shared, options, r, *r.Param("cdi_first"), *r.Param("cdi_second"));
+      },
+      blocking);
+}
+
+Response Ok(bj::object members) {
+  bj::object body;
+  body["status"] = "OK";
+  for (auto& [key, value] : members) body[key] = std::move(value);
+  return http::JsonResponse(200, body);
+}
+
+Response Outcome(std::string_view status) {
+  return http::JsonResponse(200, bj::object{{"status", status}});
+}
+
+Response BadInput(std::string_view message) { return PlainText(400, message); }
+
+Response Failure(const Error& error) {
+  if (error.code() == ErrorCode::kInvalidArgument) return BadInput(error.message());
+  return http::ErrorResponse(error);
+}
+
+Result<http::JsonBody> Body(const CdiRequest& request) {
+  Result<http::JsonBody> body = http::JsonBody::ParseAnyObject(request.http);
+  if (!body) return InvalidArgument("Invalid Json Input");
+  return body;
+}
+
+Result<std::string> StringField(const http::JsonBody& body, std::string_view name, bool trim) {
+  const bj::value* v = body.object().if_contains(name);
+  if (v == nullptr || !v->is_string()) {
+    return InvalidArgument("Field name '" + std::string(name) + "' is invalid in JSON input");
+  }
+  std::string_view text = v->as_string();
+  if (trim) text = Trimmed(text);
+  if (trim && text.empty()) {
+    return InvalidArgument("Field name '" + std::string(name) + "' cannot be an empty String");
+  }
+  return std::string(text);
+}
+
+Result<std::string> QueryField(const CdiRequest& request, std::string_view name, bool trim) {
+  auto value = request.http.Query(name);
+  if (!value) {
+    return InvalidArgument("Field name '" + std::string(name) + "' is missing in GET request");
+  }
+  std::string_view text = trim ? Trimmed(*value) : *value;
+  if (trim && text.empty()) {
+    return InvalidArgument("Field name '" + std::string(name) + "' cannot be an empty String");
+  }
+  return std::string(text);
+}
+
+}  // namespace gatehouse::compat

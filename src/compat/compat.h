@@ -1,0 +1,23 @@
+#pragma once
+// The SuperTokens core-driver-interface face on the native API's port: the routes a
+// supertokens-node SDK pointed at Gatehouse calls, each a thin translation to the same services
+// the native API uses (no second implementation). So far: GET /apiversion, GET /hello and the
+// userroles recipe (all ten calls). docs/supertokens.md lists what is served.
+//
+// Ownership: borrows the services and the API-key check, which outlive the router.
+
+#include "authz/authz_service.h"
+#include "http/handlers/api_auth.h"
+#include "http/router.h"
+
+namespace gatehouse::compat {
+
+struct Services {
+  authz::AuthzService& authz;
+  const http::ApiAuth& auth;
+};
+
+// Adds the face's routes. Call after every native route: a path both could match is native.
+void AddCompatRoutes(http::Router& router, const Services& services);
+
+}  // namespace gatehouse::compat
