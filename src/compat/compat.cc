@@ -4,6 +4,7 @@
 
 #include "compat/cdi.h"
 #include "compat/roles_recipe.h"
+#include "compat/users_recipe.h"
 #include "http/response.h"
 
 namespace gatehouse::compat {
@@ -20,6 +21,7 @@ void AddCompatRoutes(http::Router& router, const Services& services) {
            [](const CdiRequest&) { return http::TextResponse(200, "Hello"); },
            {.needs_key = false});
   AddRolesRecipe(router, services.auth, services.authz);
+  AddUsersRecipe(router, services.auth, services.users);
 }
 
 }  // namespace gatehouse::compat

@@ -1,19 +1,22 @@
 #pragma once
 // The SuperTokens core-driver-interface face on the native API's port: the routes a
 // supertokens-node SDK pointed at Gatehouse calls, each a thin translation to the same services
-// the native API uses (no second implementation). So far: GET /apiversion, GET /hello and the
-// userroles recipe (all ten calls). docs/supertokens.md lists what is served.
+// the native API uses (no second implementation). So far: GET /apiversion, GET /hello, the
+// userroles recipe (all ten calls), and the emailpassword and user calls (users_recipe.h).
+// docs/supertokens.md lists what is served.
 //
 // Ownership: borrows the services and the API-key check, which outlive the router.
 
 #include "authz/authz_service.h"
 #include "http/handlers/api_auth.h"
 #include "http/router.h"
+#include "identity/user_service.h"
 
 namespace gatehouse::compat {
 
 struct Services {
   authz::AuthzService& authz;
+  identity::UserService& users;
   const http::ApiAuth& auth;
 };
 

@@ -155,8 +155,9 @@ std::function<Status(Tx&)> SetHash(const std::string& user_id, const std::string
 
 }  // namespace
 
-Result<SignedIn> UserService::SignUp(std::string_view email, std::string_view password,
-                                     const ClientInfo& client) {
+Result<UserRecord> UserService::Register(std::string_view email, std::string_view password,
+                                         const ClientInfo& client) {
+  if (client.ip.empty()) return Create(email, password, "user");  // no address to count against
   // Every sign-up counts against the address, as a failed sign-in does: finding out which
   // emails are registered (409) is no easier here than there, and the hashing work a flood
   // can queue is bounded.
@@ -168,20 +169,27 @@ Result<SignedIn> UserService::SignUp(std::string_view email, std::string_view pa
   }
   Result<UserRecord> created = Create(email, password, "user");
   throttle_.Finish(*slot, /*success=*/false);
-  GH_ASSIGN_OR_RETURN(UserRecord user, std::move(created));
+  return created;
+}
+
+Result<SignedIn> UserService::SignUp(std::string_view email, std::string_view password,
+                                     const ClientInfo& client) {
+  GH_ASSIGN_OR_RETURN(UserRecord user, Register(email, password, client));
   GH_ASSIGN_OR_RETURN(
       sessions::IssuedSession session,
       sessions_.Create({.user_id = user.id, .device = {client.user_agent, client.ip}}));
   return SignedIn{std::move(user), std::move(session)};
 }
 
-Result<SignedIn> UserService::SignIn(std::string_view email, std::string_view password,
-                                     const ClientInfo& client) {
+Result<UserRecord> UserService::Authenticate(std::string_view email, std::string_view password,
+                                             const ClientInfo& client) {
   // An address that cannot exist still takes the same path, so its answer costs the same.
   Result<std::string> valid = NormaliseEmail(email);
   const std::string normalised = valid ? *valid : std::string();
   const std::string account_key = "email:" + normalised;
-  Result<SigninThrottle::Slot> slot = throttle_.Acquire({account_key, "ip:" + client.ip});
+  std::vector<std::string> keys{account_key};
+  if (!client.ip.empty()) keys.push_back("ip:" + client.ip);
+  Result<SigninThrottle::Slot> slot = throttle_.Acquire(keys);
   if (!slot) {
     (void)Audit("signin_throttled", "", "", "user", client);
     return slot.error();
@@ -212,6 +220,20 @@ Result<SignedIn> UserService::SignIn(std::string_view email, std::string_view pa
       user->password_hash = std::move(*rehashed);
     }
   }
+  return std::move(*user);
+}
+
+Result<UserRecord> UserService::CheckCredentials(std::string_view email, std::string_view password,
+                                                 const ClientInfo& client) {
+  GH_ASSIGN_OR_RETURN(UserRecord user, Authenticate(email, password, client));
+  GH_RETURN_IF_ERROR(Audit("signin_succeeded", user.id, "", "user", client));
+  return user;
+}
+
+Result<SignedIn> UserService::SignIn(std::string_view email, std::string_view password,
+                                     const ClientInfo& client) {
+  GH_ASSIGN_OR_RETURN(UserRecord found, Authenticate(email, password, client));
+  std::optional<UserRecord> user(std::move(found));
   GH_ASSIGN_OR_RETURN(sessions::IssuedSession session,
                       sessions_.Create({.user_id = user->id,
                                         .device = {client.user_agent, client.ip},

@@ -67,6 +67,14 @@ class UserService {
                           const ClientInfo& client);
   Result<SignedIn> SignIn(std::string_view email, std::string_view password,
                           const ClientInfo& client);
+  // SignUp and SignIn without the session, for a face whose client creates the session with a
+  // call of its own (the SuperTokens face): the same checks, throttles, constant cost and audit.
+  // With an empty `client.ip` (that face's caller is the application's server, not the person)
+  // only the account is throttled, never the one address every request comes from.
+  Result<store::UserRecord> Register(std::string_view email, std::string_view password,
+                                     const ClientInfo& client);
+  Result<store::UserRecord> CheckCredentials(std::string_view email, std::string_view password,
+                                             const ClientInfo& client);
   // The user's own change: checks the current password, ends every other session.
   Status ChangePassword(std::string_view user_id, std::string_view session_handle,
                         std::string_view current, std::string_view next, const ClientInfo& client);
@@ -78,6 +86,9 @@ class UserService {
                std::string_view actor, const ClientInfo& client, std::string detail = "{}");
 
  private:
+  // SignIn up to the session: the user whose password this is.
+  Result<store::UserRecord> Authenticate(std::string_view email, std::string_view password,
+                                         const ClientInfo& client);
   Result<std::string> Hash(std::string_view password);
   // kUnavailable (with retry_after) when the hashing pool's queue is full.
   Result<bool> Verify(std::string_view phc, std::string_view password);

@@ -4,22 +4,13 @@
 // granted through the recipe outdates the user's live tokens at once.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import supertokens from 'supertokens-node';
 import Session from 'supertokens-node/recipe/session/index.js';
 import UserRoles from 'supertokens-node/recipe/userroles/index.js';
-import { startServer } from './harness.js';
+import { startWithSdk } from './harness.js';
 
 let server;
 
-before(async () => {
-  server = await startServer();
-  supertokens.init({
-    supertokens: { connectionURI: server.url, apiKey: server.apiKey },
-    appInfo: { appName: 'compat', apiDomain: 'http://localhost:3001',
-      websiteDomain: 'http://localhost:3000' },
-    recipeList: [UserRoles.init(), Session.init()],
-  });
-});
+before(async () => { server = await startWithSdk([UserRoles.init(), Session.init()]); });
 
 after(async () => { await server.stop(); });
 
