@@ -75,6 +75,14 @@ Status BuildServices(Services& p) {
   GH_ASSIGN_OR_RETURN(std::string master_key,
                       keys::LoadOrCreateMasterKey(config.MasterKeyPath(), p.random));
   GH_ASSIGN_OR_RETURN(crypto::SignatureAlg alg, crypto::ParseAlg(config.signing_alg));
+  p.face_keys = std::make_unique<keys::KeyManager>(
+      *p.store, master_key,
+      tokens::KeyRing::Options{.alg = crypto::SignatureAlg::kRS256,
+                               .rotation_interval = compat::kKeyRotationInterval,
+                               .verify_window = compat::kAccessTokenValidity + config.clock_leeway,
+                               .kid_prefix = std::string(compat::kKidPrefix)},
+      p.clock, p.random);
+  GH_RETURN_IF_ERROR(p.face_keys->Reload());
   p.keys = std::make_unique<keys::KeyManager>(
       *p.store, std::move(master_key),
       tokens::KeyRing::Options{.alg = alg,
@@ -87,8 +95,10 @@ Status BuildServices(Services& p) {
   auto ring = [key_manager] { return key_manager->SigningRing(); };
   // A key revoked anywhere (this instance or another on the same database) is never used to
   // sign again: the next signature reloads the keys first.
-  p.feed->OnApplied([key_manager](const revocation::Event& e) {
-    if (e.type == revocation::EventType::kKeyRevoked) key_manager->RequestReload();
+  p.feed->OnApplied([key_manager, face = p.face_keys.get()](const revocation::Event& e) {
+    if (e.type != revocation::EventType::kKeyRevoked) return;
+    key_manager->RequestReload();
+    face->RequestReload();
   });
   p.verifier = std::make_unique<tokens::TokenVerifier>(
       [key_manager] { return key_manager->VerifyKeys(); },
@@ -202,13 +212,17 @@ void BuildRouter(Services& p) {
   Clock& clock = p.clock;
   keys::KeyManager* key_manager = p.keys.get();
   store::Store* store = p.store.get();
-  http::AddOpsRoutes(
-      p.router,
-      {.jwks_json = [key_manager, &clock] { return key_manager->Ring()->JwksJson(clock.Now()); },
-       .store_ping = [store] { return store->Ping(); },
-       .metrics = &p.metrics,
-       .metrics_public = p.config.MetricsPublic(),
-       .auth = p.auth.get()});
+  http::AddOpsRoutes(p.router,
+                     {.jwks_json =
+                          [key_manager, face = p.face_keys.get(), &clock] {
+                            const auto native = key_manager->Ring();
+                            const auto faces = face->Ring();
+                            return tokens::JwksJson({native.get(), faces.get()}, clock.Now());
+                          },
+                      .store_ping = [store] { return store->Ping(); },
+                      .metrics = &p.metrics,
+                      .metrics_public = p.config.MetricsPublic(),
+                      .auth = p.auth.get()});
   http::AddSessionRoutes(p.router, *p.sessions, *p.auth);
   http::AddUserRoutes(
       p.router, {.users = *p.users, .sessions = *p.sessions, .authz = *p.authz, .store = *p.store},

@@ -68,6 +68,9 @@ struct Services {
   std::unique_ptr<revocation::RevocationState> revocations;
   std::unique_ptr<revocation::Feed> feed;  // the revocation state's only writer
   std::unique_ptr<keys::KeyManager> keys;
+  // The SuperTokens face's RS256 keys ("d-<ms>" kids), in the JWKS beside the native ones; none
+  // until the face first needs one, so a server that never serves the face makes no RSA key.
+  std::unique_ptr<keys::KeyManager> face_keys;
   std::unique_ptr<tokens::TokenVerifier> verifier;
   std::unique_ptr<sessions::StoreClaimsSource> claims;
   std::unique_ptr<sessions::SessionService> sessions;

@@ -7,12 +7,22 @@
 //
 // Ownership: borrows the services and the API-key check, which outlive the router.
 
+#include <chrono>
+#include <string_view>
+
 #include "authz/authz_service.h"
 #include "http/handlers/api_auth.h"
 #include "http/router.h"
 #include "identity/user_service.h"
 
 namespace gatehouse::compat {
+
+// SuperTokens' defaults for what the face signs: access tokens live an hour, signed by RS256
+// keys named "d-<created ms>" that rotate every 168 hours (its `access_token_validity` and
+// `access_token_dynamic_signing_key_update_interval`).
+inline constexpr std::chrono::seconds kAccessTokenValidity{3600};
+inline constexpr std::chrono::hours kKeyRotationInterval{168};
+inline constexpr std::string_view kKidPrefix = "d-";
 
 struct Services {
   authz::AuthzService& authz;

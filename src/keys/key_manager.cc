@@ -85,6 +85,9 @@ Status KeyManager::Reload() {
 
 Status KeyManager::ReloadLocked() {
   GH_ASSIGN_OR_RETURN(std::vector<store::SigningKeyRecord> records, store_.ListSigningKeys());
+  std::erase_if(records, [this](const store::SigningKeyRecord& r) {
+    return !tokens::KeyRing::Owns(options_.kid_prefix, r.kid);  // another family's key
+  });
   const std::shared_ptr<const tokens::KeyRing> held = Ring();
   // Unchanged when every key has the same kid, retirement and revocation (a write reseals
   // private keys, so the records themselves differ).

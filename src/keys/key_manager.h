@@ -8,6 +8,10 @@
 // entries and, for each revoked key, its `key_revoked` feed event. Readers take an immutable
 // snapshot with Ring().
 //
+// Several managers may share one store, each for a family of keys (KeyRing::Options::kid_prefix:
+// the native ring, the SuperTokens face's "d-" keys): each reads, rotates, revokes and prunes
+// only its own.
+//
 // Ownership: borrows the store, clock and random source (all must outlive it).
 // Thread-safety: all methods are safe to call concurrently; changes are serialised.
 

@@ -177,6 +177,62 @@ TEST_F(KeyManagerTest, InstancesSharingAStoreConverge) {
   EXPECT_TRUE(b->Ring()->Find(third)->revoked);
 }
 
+// Two families on one store (the native ring and the SuperTokens face's "d-" RS256 keys): each
+// manager sees, rotates, revokes and prunes only its own keys.
+TEST_F(KeyManagerTest, FamiliesSharingAStoreKeepToTheirOwnKeys) {
+  auto native = Open(master_);
+  tokens::KeyRing::Options dynamic_options{.alg = crypto::SignatureAlg::kRS256,
+                                           .rotation_interval = hours(168),
+                                           .verify_window = minutes(61),
+                                           .kid_prefix = "d-"};
+  KeyManager dynamic(store_, master_, dynamic_options, clock_, random_);
+  ASSERT_TRUE(dynamic.Load());
+  const tokens::SigningKey* d1 = dynamic.Ring()->Signer();
+  ASSERT_NE(d1, nullptr);
+  EXPECT_EQ(d1->kid, "d-" + std::to_string(ToUnixMillis(clock_.Now())));
+  EXPECT_EQ(d1->alg, crypto::SignatureAlg::kRS256);
+  const std::string n1 = native->Ring()->Signer()->kid;
+  EXPECT_FALSE(tokens::KeyRing::Owns("d-", n1));
+  EXPECT_EQ(store_.ListSigningKeys()->size(), 2u);
+  EXPECT_EQ(native->Ring()->keys().size(), 1u);
+  EXPECT_EQ(dynamic.Ring()->keys().size(), 1u);
+
+  // An emergency rotation of the native ring leaves the dynamic key signing, and the reverse.
+  const std::string d1_kid = d1->kid;
+  const std::string n2 = native->Rotate(/*revoke_previous=*/true).value();
+  ASSERT_TRUE(dynamic.Reload());
+  EXPECT_EQ(dynamic.Ring()->Signer()->kid, d1_kid);
+  EXPECT_FALSE(dynamic.Ring()->Find(d1_kid)->revoked);
+  clock_.Advance(std::chrono::milliseconds(1));
+  const std::string d2 = dynamic.Rotate(/*revoke_previous=*/true).value();
+  ASSERT_TRUE(native->Reload());
+  EXPECT_EQ(native->Ring()->Signer()->kid, n2);
+  EXPECT_EQ(native->Ring()->keys().size(), 2u);  // n1 (revoked) and n2: no "d-" key among them
+  EXPECT_EQ(dynamic.Ring()->Find(n2), nullptr);
+  EXPECT_TRUE(dynamic.Ring()->Find(d1_kid)->revoked);
+  EXPECT_EQ(dynamic.Ring()->Signer()->kid, d2);
+  // Each family's JWKS holds its own keys only.
+  const std::string jwks = dynamic.Ring()->JwksJson(clock_.Now());
+  EXPECT_NE(jwks.find(d2), std::string::npos);
+  EXPECT_EQ(jwks.find(n2), std::string::npos);
+  EXPECT_NE(jwks.find("\"RS256\""), std::string::npos);
+}
+
+// Native kids never look like a family's ("x-…"), whatever the random bytes.
+TEST(KeyRingKids, NativeKidsNeverHaveADashSecond) {
+  FakeClock clock;
+  SeededRandom random{7};
+  tokens::KeyRing ring({.alg = crypto::SignatureAlg::kEdDSA});
+  for (int i = 0; i < 3000; ++i) {
+    const std::string kid = ring.Rotate(clock.Now(), random).value().kid;
+    ASSERT_TRUE(tokens::KeyRing::Owns("", kid)) << kid;
+    ASSERT_FALSE(tokens::KeyRing::Owns("d-", kid)) << kid;
+  }
+  EXPECT_TRUE(tokens::KeyRing::Owns("d-", "d-1700000000000"));
+  EXPECT_FALSE(tokens::KeyRing::Owns("", "d-1700000000000"));
+  EXPECT_FALSE(tokens::KeyRing::Owns("", "s-abc"));
+}
+
 TEST(MasterKey, CreatedOnceWithOwnerOnlyMode) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("gh-master-" + std::to_string(::getpid()));

@@ -16,6 +16,11 @@ void KeyRing::Add(SigningKey key) {
   });
 }
 
+bool KeyRing::Owns(std::string_view kid_prefix, std::string_view kid) {
+  if (!kid_prefix.empty()) return kid.starts_with(kid_prefix);
+  return kid.size() < 2 || kid[1] != '-';  // a family's kids are "<letter>-…"
+}
+
 bool KeyRing::NeedsRotation(SystemTime now) const {
   const SigningKey* signer = Signer();
   return signer == nullptr || now - signer->created_at >= options_.rotation_interval;
@@ -29,7 +34,18 @@ Result<SigningKey> KeyRing::Rotate(SystemTime now, RandomSource& random) {
       key.private_key.reset();
     }
   }
-  SigningKey key{.kid = crypto::Base64UrlEncode(random.Bytes(16)),
+  std::string kid;
+  if (options_.kid_prefix.empty()) {
+    do {
+      kid = crypto::Base64UrlEncode(random.Bytes(16));
+    } while (!Owns("", kid));
+  } else {
+    // Unique in the ring even when two keys are made within one millisecond.
+    std::int64_t ms = ToUnixMillis(now);
+    while (Find(options_.kid_prefix + std::to_string(ms)) != nullptr) ++ms;
+    kid = options_.kid_prefix + std::to_string(ms);
+  }
+  SigningKey key{.kid = std::move(kid),
                  .alg = options_.alg,
                  .private_key = nullptr,
                  .public_key = fresh.Public(),
@@ -106,16 +122,20 @@ tokens::VerifyKeys KeyRing::VerifyKeys() const {
   return set;
 }
 
-std::string KeyRing::JwksJson(SystemTime now) const {
+std::string KeyRing::JwksJson(SystemTime now) const { return tokens::JwksJson({this}, now); }
+
+std::string JwksJson(std::initializer_list<const KeyRing*> rings, SystemTime now) {
   boost::json::array jwks;
-  for (const SigningKey& key : keys_) {
-    if (!CanVerify(key, now)) continue;
-    boost::json::object jwk;
-    for (const auto& [name, value] : key.public_key.JwkMembers()) jwk[name] = value;
-    jwk["kid"] = key.kid;
-    jwk["alg"] = crypto::AlgName(key.alg);
-    jwk["use"] = "sig";
-    jwks.push_back(std::move(jwk));
+  for (const KeyRing* ring : rings) {
+    for (const SigningKey& key : ring->keys()) {
+      if (!ring->CanVerify(key, now)) continue;
+      boost::json::object jwk;
+      for (const auto& [name, value] : key.public_key.JwkMembers()) jwk[name] = value;
+      jwk["kid"] = key.kid;
+      jwk["alg"] = crypto::AlgName(key.alg);
+      jwk["use"] = "sig";
+      jwks.push_back(std::move(jwk));
+    }
   }
   return boost::json::serialize(boost::json::object{{"keys", std::move(jwks)}});
 }

@@ -13,6 +13,7 @@
 // Ownership: the ring owns its keys; private keys are shared with snapshots (copies of the ring).
 // Thread-safety: not thread-safe; share immutable copies (shared_ptr<const KeyRing>).
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,7 +45,15 @@ class KeyRing {
     crypto::SignatureAlg alg = crypto::SignatureAlg::kEdDSA;  // Default: EdDSA
     Millis rotation_interval = std::chrono::hours(24 * 7);    // Default: 7d
     Millis verify_window = std::chrono::minutes(11);  // Default: max access-token TTL + leeway
+    // The ring's family. Empty (the native ring): kids are 16 random bytes, base64url, never with
+    // '-' as their second character. Else a family of its own, e.g. "d-" for the SuperTokens
+    // face's dynamic keys: kids are the prefix and the key's creation time in ms
+    // ("d-1700000000000"), as SuperTokens names them. Rings of different families share the
+    // store's key table; each holds only its own kids (Owns).
+    std::string kid_prefix;
   };
+  // True when `kid` belongs to the family of `kid_prefix`.
+  static bool Owns(std::string_view kid_prefix, std::string_view kid);
 
   explicit KeyRing(Options options) : options_(options) {}
 
@@ -88,5 +97,8 @@ class KeyRing {
   Options options_;
   std::vector<SigningKey> keys_;  // oldest first
 };
+
+// One JWK Set of the keys of several rings (each family's) that can verify at `now`.
+std::string JwksJson(std::initializer_list<const KeyRing*> rings, SystemTime now);
 
 }  // namespace gatehouse::tokens

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <map>
 
 #include "common/fake_clock.h"
 #include "tokens/access_token.h"
@@ -121,6 +122,35 @@ TEST_F(KeyRingTest, OtherAlgorithms) {
     EXPECT_EQ(jwk.at("alg").as_string(), crypto::AlgName(alg));
     EXPECT_EQ(jwk.at("kty").as_string(), alg == crypto::SignatureAlg::kES256 ? "EC" : "RSA");
   }
+}
+
+}  // namespace
+}  // namespace gatehouse::tokens
+
+namespace gatehouse::tokens {
+namespace {
+
+// The server's JWKS holds every family's keys that can verify: the native ring's and the
+// SuperTokens face's RS256 "d-" keys, each JWK with its own alg.
+TEST(JwksOfRings, HoldsTheKeysOfEveryRing) {
+  FakeClock clock;
+  SeededRandom random{3};
+  KeyRing native({.alg = crypto::SignatureAlg::kEdDSA});
+  KeyRing face({.alg = crypto::SignatureAlg::kRS256, .kid_prefix = "d-"});
+  const std::string n = native.Rotate(clock.Now(), random).value().kid;
+  const std::string d = face.Rotate(clock.Now(), random).value().kid;
+  EXPECT_EQ(d, "d-" + std::to_string(ToUnixMillis(clock.Now())));
+  // A second key within the same millisecond still gets a kid of its own.
+  const std::string d2 = face.Rotate(clock.Now(), random).value().kid;
+  EXPECT_EQ(d2, "d-" + std::to_string(ToUnixMillis(clock.Now()) + 1));
+  ASSERT_TRUE(face.Revoke(d).ok());
+  auto jwks = boost::json::parse(JwksJson({&native, &face}, clock.Now()));
+  std::map<std::string, std::string> algs;
+  for (const auto& jwk : jwks.at("keys").as_array()) {
+    algs[std::string(jwk.at("kid").as_string())] = std::string(jwk.at("alg").as_string());
+  }
+  EXPECT_EQ(algs, (std::map<std::string, std::string>{{n, "EdDSA"}, {d2, "RS256"}}));
+  EXPECT_EQ(JwksJson({&native}, clock.Now()), native.JwksJson(clock.Now()));
 }
 
 }  // namespace
