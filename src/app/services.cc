@@ -257,7 +257,12 @@ void BuildRouter(Services& p) {
       [feed] { return feed->position(); }, p.clock);
   http::AddPageRoutes(p.router);
   // Last: a path the native API and the CDI face could both match is the native API's.
-  compat::AddCompatRoutes(p.router, {.authz = *p.authz, .users = *p.users, .auth = *p.auth});
+  compat::AddCompatRoutes(p.router, {.authz = *p.authz,
+                                     .users = *p.users,
+                                     .sessions = *p.sessions,
+                                     .keys = *p.face_keys,
+                                     .clock = p.clock,
+                                     .auth = *p.auth});
 }
 
 }  // namespace

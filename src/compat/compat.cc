@@ -4,6 +4,7 @@
 
 #include "compat/cdi.h"
 #include "compat/roles_recipe.h"
+#include "compat/session_recipe.h"
 #include "compat/users_recipe.h"
 #include "http/response.h"
 
@@ -22,6 +23,7 @@ void AddCompatRoutes(http::Router& router, const Services& services) {
            {.needs_key = false});
   AddRolesRecipe(router, services.auth, services.authz);
   AddUsersRecipe(router, services.auth, services.users);
+  AddSessionRecipe(router, services.auth, services.sessions, services.keys, services.clock);
 }
 
 }  // namespace gatehouse::compat

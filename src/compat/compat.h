@@ -2,7 +2,8 @@
 // The SuperTokens core-driver-interface face on the native API's port: the routes a
 // supertokens-node SDK pointed at Gatehouse calls, each a thin translation to the same services
 // the native API uses (no second implementation). So far: GET /apiversion, GET /hello, the
-// userroles recipe (all ten calls), and the emailpassword and user calls (users_recipe.h).
+// userroles recipe (all ten calls), the emailpassword and user calls (users_recipe.h) and the
+// first calls of the session recipe (session_recipe.h).
 // docs/supertokens.md lists what is served.
 //
 // Ownership: borrows the services and the API-key check, which outlive the router.
@@ -14,6 +15,8 @@
 #include "http/handlers/api_auth.h"
 #include "http/router.h"
 #include "identity/user_service.h"
+#include "keys/key_manager.h"
+#include "sessions/session_service.h"
 
 namespace gatehouse::compat {
 
@@ -27,6 +30,9 @@ inline constexpr std::string_view kKidPrefix = "d-";
 struct Services {
   authz::AuthzService& authz;
   identity::UserService& users;
+  sessions::SessionService& sessions;
+  keys::KeyManager& keys;  // the face's RS256 "d-" family
+  Clock& clock;
   const http::ApiAuth& auth;
 };
 

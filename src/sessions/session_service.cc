@@ -127,24 +127,39 @@ SystemTime SessionService::AccessExpiry(SystemTime now) {
 }
 
 Result<IssuedSession> SessionService::Issue(const SessionRecord& session, const UserClaims& claims,
-                                            std::string refresh_token) {
-  const std::shared_ptr<const tokens::KeyRing> ring = ring_();
-  const tokens::SigningKey* signer = ring ? ring->Signer() : nullptr;
-  if (signer == nullptr) return Unavailable("no active signing key");
+                                            std::string refresh_token,
+                                            std::string_view parent_refresh_hash,
+                                            const TokenLayout& layout) {
   GH_ASSIGN_OR_RETURN(bj::object payload, StoredObject(session.access_payload));
   const SystemTime now = FromUnixMillis(session.last_active_at);
   // No access token outlives its session's absolute lifetime (ASVS 3.3.2).
-  const SystemTime expires =
-      std::min(AccessExpiry(now), FromUnixMillis(session.absolute_expires_at));
-  tokens::AccessTokenSpec spec{.user_id = session.user_id,
-                               .session_handle = session.handle,
-                               .version = claims.version,
-                               .roles = claims.roles,
-                               .permissions = claims.permissions,
-                               .custom = std::move(payload),
-                               .issued_at = now,
-                               .expires_at = expires};
-  GH_ASSIGN_OR_RETURN(std::string access, tokens::IssueAccessToken(spec, *signer, issuer_));
+  SystemTime expires = std::min(AccessExpiry(now), FromUnixMillis(session.absolute_expires_at));
+  std::string access;
+  if (layout) {
+    GH_ASSIGN_OR_RETURN(LaidOutToken laid,
+                        layout(TokenRequest{.session = session,
+                                            .claims = claims,
+                                            .payload = payload,
+                                            .issued_at = now,
+                                            .expires_at = expires,
+                                            .refresh_token = refresh_token,
+                                            .parent_refresh_hash = parent_refresh_hash}));
+    access = std::move(laid.token);
+    expires = laid.expires_at;
+  } else {
+    const std::shared_ptr<const tokens::KeyRing> ring = ring_();
+    const tokens::SigningKey* signer = ring ? ring->Signer() : nullptr;
+    if (signer == nullptr) return Unavailable("no active signing key");
+    tokens::AccessTokenSpec spec{.user_id = session.user_id,
+                                 .session_handle = session.handle,
+                                 .version = claims.version,
+                                 .roles = claims.roles,
+                                 .permissions = claims.permissions,
+                                 .custom = std::move(payload),
+                                 .issued_at = now,
+                                 .expires_at = expires};
+    GH_ASSIGN_OR_RETURN(access, tokens::IssueAccessToken(spec, *signer, issuer_));
+  }
   if (access.size() > tokens::kMaxTokenSize) {
     // Possible only with very many roles or permissions: never hand out a token verify refuses.
     return InvalidArgument("the access token would exceed " +
@@ -161,7 +176,9 @@ Result<IssuedSession> SessionService::Issue(const SessionRecord& session, const 
 
 Result<IssuedSession> SessionService::Create(const CreateParams& params) {
   GH_RETURN_IF_ERROR(CheckUserId(params.user_id));
-  GH_RETURN_IF_ERROR(CheckAccessPayload(params.access_payload));
+  if (!params.layout) {
+    GH_RETURN_IF_ERROR(CheckAccessPayload(params.access_payload));
+  }
   const std::int64_t now = ToUnixMillis(clock_.Now());
   std::string refresh_token = NewSecret(kRefreshTokenBytes);
   SessionRecord session{.handle = NewSecret(kHandleBytes),
@@ -211,7 +228,7 @@ Result<IssuedSession> SessionService::Create(const CreateParams& params) {
     return OkStatus();
   }));
   counters_.created.fetch_add(1, std::memory_order_relaxed);
-  return Issue(session, claims, std::move(refresh_token));
+  return Issue(session, claims, std::move(refresh_token), {}, params.layout);
 }
 
 Result<std::shared_ptr<const tokens::AccessClaims>> SessionService::Verify(

@@ -49,6 +49,23 @@ struct Device {
   std::string ip;
 };
 
+// A face's layout of the access token (DESIGN.md "compat": the claims codec). Given what the
+// native token would say, it signs a token of its own and says when that expires.
+struct TokenRequest {
+  const store::SessionRecord& session;
+  const UserClaims& claims;
+  const boost::json::object& payload;  // the session's access payload
+  SystemTime issued_at;
+  SystemTime expires_at;           // the native expiry (never past the session's absolute lifetime)
+  std::string_view refresh_token;  // issued together with this access token
+  std::string_view parent_refresh_hash;  // SHA-256 of the token it was refreshed from, or empty
+};
+struct LaidOutToken {
+  std::string token;
+  SystemTime expires_at;
+};
+using TokenLayout = std::function<Result<LaidOutToken>(const TokenRequest&)>;
+
 struct CreateParams {
   std::string user_id;
   boost::json::object access_payload;
@@ -62,6 +79,9 @@ struct CreateParams {
   // that commits while the sign-in hashed makes it fail (kUnauthenticated) instead of leaving a
   // session the change did not end.
   std::optional<std::string> credential;
+  // Empty: the native layout, whose reserved claims the payload may not use. Else the face's,
+  // which checks the payload against its own.
+  TokenLayout layout;
 };
 
 // A session with the tokens just issued for it.
@@ -149,7 +169,8 @@ class SessionService {
 
  private:
   Result<IssuedSession> Issue(const store::SessionRecord& session, const UserClaims& claims,
-                              std::string refresh_token);
+                              std::string refresh_token, std::string_view parent_refresh_hash = {},
+                              const TokenLayout& layout = {});
   std::string NewSecret(std::size_t bytes);
   // What EndUserSessions did: the sessions live at `now` that it ended, and the handles the
   // event must name (those that may have an unexpired access token).

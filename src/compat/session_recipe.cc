@@ -1,0 +1,220 @@
+#include "compat/session_recipe.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "compat/access_token.h"
+#include "compat/cdi.h"
+#include "compat/compat.h"
+#include "crypto/hash.h"
+
+namespace gatehouse::compat {
+namespace {
+
+namespace bj = boost::json;
+using http::Method;
+using http::Response;
+
+// The anti-CSRF token of a refresh token: a hash of it, so it needs no storage and tells nothing
+// of the refresh token (which stays in its HttpOnly cookie).
+std::string AntiCsrfOf(std::string_view refresh_token) {
+  return crypto::ToHex(crypto::Sha256Bytes("gatehouse anti-csrf " + std::string(refresh_token)))
+      .substr(0, 32);
+}
+
+bj::object SessionJson(std::string_view handle, std::string_view user, const bj::object& payload,
+                       std::string_view tenant) {
+  return bj::object{{"handle", handle},
+                    {"userId", user},
+                    {"recipeUserId", user},
+                    {"userDataInJWT", payload},
+                    {"tenantId", tenant}};
+}
+
+Result<bj::object> ObjectField(const http::JsonBody& body, std::string_view name) {
+  const bj::value* v = body.object().if_contains(name);
+  if (v == nullptr || v->is_null()) return bj::object{};
+  if (!v->is_object()) {
+    return InvalidArgument("Field name '" + std::string(name) + "' is invalid in JSON input");
+  }
+  return v->as_object();
+}
+
+bool BoolField(const http::JsonBody& body, std::string_view name) {
+  const bj::value* v = body.object().if_contains(name);
+  return v != nullptr && v->is_bool() && v->as_bool();
+}
+
+Response Unauthorised(std::string_view message) {
+  return http::JsonResponse(200, bj::object{{"status", "UNAUTHORISED"}, {"message", message}});
+}
+
+// The layout the face issues its sessions' access tokens in, signed by its own keys.
+sessions::TokenLayout Layout(keys::KeyManager& keys, std::string tenant, bool anti_csrf) {
+  return [&keys, tenant = std::move(tenant),
+          anti_csrf](const sessions::TokenRequest& r) -> Result<sessions::LaidOutToken> {
+    std::shared_ptr<const tokens::KeyRing> ring = keys.SigningRing();
+    if (ring->Signer() == nullptr) {  // the face's first session: its first key
+      GH_RETURN_IF_ERROR(keys.Rotate(/*revoke_previous=*/false).status());
+      ring = keys.Ring();
+    }
+    const SystemTime expires =
+        std::min(r.issued_at + kAccessTokenValidity, FromUnixMillis(r.session.absolute_expires_at));
+    StAccessToken token{
+        .user_id = r.session.user_id,
+        .tenant = tenant,
+        .session_handle = r.session.handle,
+        .refresh_hash1 = crypto::ToHex(crypto::Sha256Bytes(r.refresh_token)),
+        .anti_csrf = anti_csrf ? std::optional(AntiCsrfOf(r.refresh_token)) : std::nullopt,
+        .payload = r.payload,
+        .issued_at_s = ToUnixSeconds(r.issued_at),
+        .expires_at_s = ToUnixSeconds(expires)};
+    if (!r.parent_refresh_hash.empty()) {
+      token.parent_refresh_hash1 = crypto::ToHex(r.parent_refresh_hash);
+    }
+    GH_ASSIGN_OR_RETURN(std::string signed_token, IssueStAccessToken(token, *ring->Signer()));
+    return sessions::LaidOutToken{std::move(signed_token), FromUnixSeconds(token.expires_at_s)};
+  };
+}
+
+struct Ctx {
+  sessions::SessionService& sessions;
+  keys::KeyManager& keys;
+  Clock& clock;
+};
+
+Response Create(const Ctx& c, const CdiRequest& r) {
+  return Answer([&]() -> Result<Response> {
+    GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
+    GH_ASSIGN_OR_RETURN(std::string user, StringField(body, "userId"));
+    GH_ASSIGN_OR_RETURN(bj::object payload, ObjectField(body, "userDataInJWT"));
+    GH_ASSIGN_OR_RETURN(bj::object data, ObjectField(body, "userDataInDatabase"));
+    GH_RETURN_IF_ERROR(CheckUserPayload(payload));
+    const bool anti_csrf = BoolField(body, "enableAntiCsrf");
+    Result<sessions::IssuedSession> issued =
+        c.sessions.Create({.user_id = user,
+                           .access_payload = payload,
+                           .session_data = std::move(data),
+                           .layout = Layout(c.keys, r.tenant, anti_csrf)});
+    if (!issued) return issued.error();
+    const sessions::IssuedSession& s = *issued;
+    bj::object out{{"session", SessionJson(s.session.handle, s.session.user_id, payload, r.tenant)},
+                   {"accessToken", bj::object{{"token", s.access_token},
+                                              {"expiry", s.access_expires_at_ms},
+                                              {"createdTime", s.session.created_at}}},
+                   {"refreshToken", bj::object{{"token", s.refresh_token},
+                                               {"expiry", s.refresh_expires_at_ms},
+                                               {"createdTime", s.session.created_at}}}};
+    if (anti_csrf) out["antiCsrfToken"] = AntiCsrfOf(s.refresh_token);
+    return Ok(std::move(out));
+  });
+}
+
+Response Verify(const Ctx& c, const CdiRequest& r) {
+  return Answer([&]() -> Result<Response> {
+    GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
+    GH_ASSIGN_OR_RETURN(std::string token, StringField(body, "accessToken"));
+    const auto keys = c.keys.VerifyKeys();
+    Result<StAccessToken> read = ReadStAccessToken(token, *keys, c.clock.Now(), true);
+    if (!read) {
+      return http::JsonResponse(
+          200, bj::object{{"status", "TRY_REFRESH_TOKEN"}, {"message", read.error().message()}});
+    }
+    if (BoolField(body, "enableAntiCsrf") && BoolField(body, "doAntiCsrfCheck")) {
+      const bj::value* given = body.object().if_contains("antiCsrfToken");
+      if (!read->anti_csrf || given == nullptr || !given->is_string() ||
+          !crypto::ConstantTimeEquals(given->as_string(), *read->anti_csrf)) {
+        return http::JsonResponse(200, bj::object{{"status", "TRY_REFRESH_TOKEN"},
+                                                  {"message", "anti-csrf check failed"}});
+      }
+    }
+    if (BoolField(body, "checkDatabase")) {
+      Result<store::SessionRecord> live = c.sessions.Get(read->session_handle);
+      if (!live && live.error().code() == ErrorCode::kNotFound) {
+        return Unauthorised("Either the session has ended or has been blacklisted");
+      }
+      if (!live) return live.error();
+    }
+    return Ok({{"session",
+                SessionJson(read->session_handle, read->user_id, read->payload, read->tenant)}});
+  });
+}
+
+Response Remove(const Ctx& c, const CdiRequest& r) {
+  return Answer([&]() -> Result<Response> {
+    GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
+    bj::array revoked;
+    if (const bj::value* handles = body.object().if_contains("sessionHandles")) {
+      if (!handles->is_array()) {
+        return InvalidArgument("Field name 'sessionHandles' is invalid in JSON input");
+      }
+      for (const bj::value& h : handles->as_array()) {
+        if (!h.is_string()) {
+          return InvalidArgument("Field name 'sessionHandles' is invalid in JSON input");
+        }
+        Result<bool> ended = c.sessions.Revoke(h.as_string());
+        if (!ended && ended.error().code() != ErrorCode::kNotFound) return ended.error();
+        if (ended && *ended) revoked.emplace_back(h.as_string());
+      }
+      return Ok({{"sessionHandlesRevoked", std::move(revoked)}});
+    }
+    GH_ASSIGN_OR_RETURN(std::string user, StringField(body, "userId"));
+    GH_ASSIGN_OR_RETURN(std::vector<store::SessionRecord> live, c.sessions.ListLive(user));
+    for (const store::SessionRecord& s : live) {
+      Result<bool> ended = c.sessions.Revoke(s.handle);
+      if (!ended && ended.error().code() != ErrorCode::kNotFound) return ended.error();
+      if (ended && *ended) revoked.emplace_back(s.handle);
+    }
+    return Ok({{"sessionHandlesRevoked", std::move(revoked)}});
+  });
+}
+
+Response Get(const Ctx& c, const CdiRequest& r) {
+  return Answer([&]() -> Result<Response> {
+    GH_ASSIGN_OR_RETURN(std::string handle, QueryField(r, "sessionHandle"));
+    Result<store::SessionRecord> s = c.sessions.Get(handle);
+    if (!s && s.error().code() == ErrorCode::kNotFound) {
+      return Unauthorised("Session does not exist.");
+    }
+    if (!s) return s.error();
+    return Ok({{"sessionHandle", s->handle},
+               {"userId", s->user_id},
+               {"recipeUserId", s->user_id},
+               {"expiry", s->expires_at()},
+               {"timeCreated", s->created_at},
+               {"userDataInJWT", bj::parse(s->access_payload)},
+               {"userDataInDatabase", bj::parse(s->session_data)},
+               {"tenantId", r.tenant}});
+  });
+}
+
+Response HandlesOfUser(const Ctx& c, const CdiRequest& r) {
+  return Answer([&]() -> Result<Response> {
+    GH_ASSIGN_OR_RETURN(std::string user, QueryField(r, "userId"));
+    GH_ASSIGN_OR_RETURN(std::vector<store::SessionRecord> live, c.sessions.ListLive(user));
+    bj::array handles;
+    for (const store::SessionRecord& s : live) handles.emplace_back(s.handle);
+    return Ok({{"sessionHandles", std::move(handles)}});
+  });
+}
+
+}  // namespace
+
+void AddSessionRecipe(http::Router& router, const http::ApiAuth& auth,
+                      sessions::SessionService& sessions, keys::KeyManager& keys, Clock& clock) {
+  const auto ctx = std::make_shared<Ctx>(Ctx{sessions, keys, clock});
+  const CdiRouteOptions tenant{.tenant_scoped = true};
+  auto add = [&](Method m, std::string_view path, Response (*fn)(const Ctx&, const CdiRequest&),
+                 CdiRouteOptions options = {}) {
+    AddRoute(
+        router, auth, m, path, [ctx, fn](const CdiRequest& r) { return fn(*ctx, r); }, options);
+  };
+  add(Method::kPost, "/recipe/session", Create, tenant);
+  add(Method::kPost, "/recipe/session/verify", Verify);
+  add(Method::kPost, "/recipe/session/remove", Remove, tenant);
+  add(Method::kGet, "/recipe/session", Get);
+  add(Method::kGet, "/recipe/session/user", HandlesOfUser, tenant);
+}
+
+}  // namespace gatehouse::compat

@@ -1,0 +1,32 @@
+#pragma once
+// The session recipe of the CDI over SessionService: sessions made through the face are native
+// sessions (the same rows, rotation, revocation, bans, listing, events), with access tokens in
+// SuperTokens' layout (access_token.h) signed by the face's RS256 "d-" keys (made at the first
+// session the face creates).
+//
+//   POST /<t>/recipe/session        {userId, userDataInJWT, userDataInDatabase, enableAntiCsrf}
+//                                   → {session, accessToken, refreshToken, antiCsrfToken?}
+//   POST /recipe/session/verify     {accessToken, antiCsrfToken?, doAntiCsrfCheck, enableAntiCsrf,
+//                                    checkDatabase} → {session} | TRY_REFRESH_TOKEN | UNAUTHORISED
+//   POST /[<t>/]recipe/session/remove {sessionHandles} | {userId} → {sessionHandlesRevoked}
+//   GET  /recipe/session?sessionHandle=          → the session | UNAUTHORISED
+//   GET  /[<t>/]recipe/session/user?userId=      → {sessionHandles} (live ones)
+//
+// Verify with checkDatabase reads the session's row: a revoked session or a banned user is
+// refused at once (the core would still accept a token of a session it did not know was
+// revoked). The anti-CSRF token is derived from the refresh token (a hash of it), so nothing
+// more is stored; VIA_TOKEN checks compare it with the token's claim.
+//
+// Not yet: refresh, regenerate, session and JWT data, promotion of a refreshed token on verify.
+
+#include "http/handlers/api_auth.h"
+#include "http/router.h"
+#include "keys/key_manager.h"
+#include "sessions/session_service.h"
+
+namespace gatehouse::compat {
+
+void AddSessionRecipe(http::Router& router, const http::ApiAuth& auth,
+                      sessions::SessionService& sessions, keys::KeyManager& keys, Clock& clock);
+
+}  // namespace gatehouse::compat
