@@ -32,6 +32,23 @@ bj::object SessionJson(std::string_view handle, std::string_view user, const bj:
                     {"tenantId", tenant}};
 }
 
+// Tokens of a session as the core answers them (create and refresh).
+bj::object IssuedJson(const sessions::IssuedSession& s, std::string_view tenant, bool anti_csrf) {
+  boost::system::error_code ec;
+  bj::value stored = bj::parse(s.session.access_payload, ec);  // written by the service
+  const bj::object payload = !ec && stored.is_object() ? stored.as_object() : bj::object{};
+  const std::int64_t now = s.session.last_active_at;
+  bj::object out{{"session", SessionJson(s.session.handle, s.session.user_id, payload, tenant)},
+                 {"accessToken", bj::object{{"token", s.access_token},
+                                            {"expiry", s.access_expires_at_ms},
+                                            {"createdTime", now}}},
+                 {"refreshToken", bj::object{{"token", s.refresh_token},
+                                             {"expiry", s.refresh_expires_at_ms},
+                                             {"createdTime", now}}}};
+  if (anti_csrf) out["antiCsrfToken"] = AntiCsrfOf(s.refresh_token);
+  return out;
+}
+
 Result<bj::object> ObjectField(const http::JsonBody& body, std::string_view name) {
   const bj::value* v = body.object().if_contains(name);
   if (v == nullptr || v->is_null()) return bj::object{};
@@ -98,16 +115,7 @@ Response Create(const Ctx& c, const CdiRequest& r) {
                            .session_data = std::move(data),
                            .layout = Layout(c.keys, r.tenant, anti_csrf)});
     if (!issued) return issued.error();
-    const sessions::IssuedSession& s = *issued;
-    bj::object out{{"session", SessionJson(s.session.handle, s.session.user_id, payload, r.tenant)},
-                   {"accessToken", bj::object{{"token", s.access_token},
-                                              {"expiry", s.access_expires_at_ms},
-                                              {"createdTime", s.session.created_at}}},
-                   {"refreshToken", bj::object{{"token", s.refresh_token},
-                                               {"expiry", s.refresh_expires_at_ms},
-                                               {"createdTime", s.session.created_at}}}};
-    if (anti_csrf) out["antiCsrfToken"] = AntiCsrfOf(s.refresh_token);
-    return Ok(std::move(out));
+    return Ok(IssuedJson(*issued, r.tenant, anti_csrf));
   });
 }
 
@@ -138,6 +146,44 @@ Response Verify(const Ctx& c, const CdiRequest& r) {
     }
     return Ok({{"session",
                 SessionJson(read->session_handle, read->user_id, read->payload, read->tenant)}});
+  });
+}
+
+// The core's refresh: a rotation of the session's refresh token (committed token → a new
+// pending child; a pending child → promoted, and its own child issued), the reuse of a
+// superseded token is theft (here the session ends at once; the core leaves that to the SDK).
+// With anti-CSRF on, the token sent must be the one that came with the refresh token.
+Response Refresh(const Ctx& c, const CdiRequest& r) {
+  return Answer([&]() -> Result<Response> {
+    GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
+    GH_ASSIGN_OR_RETURN(std::string refresh_token, StringField(body, "refreshToken"));
+    const bool anti_csrf = BoolField(body, "enableAntiCsrf");
+    if (anti_csrf) {
+      const bj::value* given = body.object().if_contains("antiCsrfToken");
+      if (given == nullptr || !given->is_string() ||
+          !crypto::ConstantTimeEquals(given->as_string(), AntiCsrfOf(refresh_token))) {
+        return Unauthorised("anti-csrf check failed");
+      }
+    }
+    Result<sessions::IssuedSession> issued =
+        c.sessions.Refresh(refresh_token, Layout(c.keys, r.tenant, anti_csrf));
+    if (!issued && issued.error().reason() == reason::kTokenTheftDetected) {
+      std::string handle, user;
+      for (const auto& [name, value] : issued.error().fields()) {
+        if (name == "session_handle") handle = value;
+        if (name == "user_id") user = value;
+      }
+      return http::JsonResponse(
+          200,
+          bj::object{{"status", "TOKEN_THEFT_DETECTED"},
+                     {"session",
+                      bj::object{{"handle", handle}, {"userId", user}, {"recipeUserId", user}}}});
+    }
+    if (!issued && issued.error().code() == ErrorCode::kUnauthenticated) {
+      return Unauthorised(issued.error().message());
+    }
+    if (!issued) return issued.error();
+    return Ok(IssuedJson(*issued, r.tenant, anti_csrf));
   });
 }
 
@@ -212,6 +258,7 @@ void AddSessionRecipe(http::Router& router, const http::ApiAuth& auth,
   };
   add(Method::kPost, "/recipe/session", Create, tenant);
   add(Method::kPost, "/recipe/session/verify", Verify);
+  add(Method::kPost, "/recipe/session/refresh", Refresh);
   add(Method::kPost, "/recipe/session/remove", Remove, tenant);
   add(Method::kGet, "/recipe/session", Get);
   add(Method::kGet, "/recipe/session/user", HandlesOfUser, tenant);

@@ -8,6 +8,9 @@
 //                                   → {session, accessToken, refreshToken, antiCsrfToken?}
 //   POST /recipe/session/verify     {accessToken, antiCsrfToken?, doAntiCsrfCheck, enableAntiCsrf,
 //                                    checkDatabase} → {session} | TRY_REFRESH_TOKEN | UNAUTHORISED
+//   POST /recipe/session/refresh    {refreshToken, antiCsrfToken?, enableAntiCsrf}
+//                                   → {session, accessToken, refreshToken, antiCsrfToken?}
+//                                   | UNAUTHORISED | TOKEN_THEFT_DETECTED {session}
 //   POST /[<t>/]recipe/session/remove {sessionHandles} | {userId} → {sessionHandlesRevoked}
 //   GET  /recipe/session?sessionHandle=          → the session | UNAUTHORISED
 //   GET  /[<t>/]recipe/session/user?userId=      → {sessionHandles} (live ones)
@@ -17,7 +20,10 @@
 // revoked). The anti-CSRF token is derived from the refresh token (a hash of it), so nothing
 // more is stored; VIA_TOKEN checks compare it with the token's claim.
 //
-// Not yet: refresh, regenerate, session and JWT data, promotion of a refreshed token on verify.
+// Refresh is the native rotation (DESIGN.md item 3, which is SuperTokens' own); a reused
+// superseded token ends the session at once, before the SDK asks for it.
+//
+// Not yet: regenerate, session and JWT data, promotion of a refreshed token on verify.
 
 #include "http/handlers/api_auth.h"
 #include "http/router.h"

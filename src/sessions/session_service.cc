@@ -263,7 +263,8 @@ Result<std::shared_ptr<const tokens::AccessClaims>> SessionService::Verify(
   return claims;
 }
 
-Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
+Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token,
+                                              const TokenLayout& layout) {
   if (refresh_token.empty() || refresh_token.size() > 512) {
     return Unauthorised("invalid refresh token");
   }
@@ -351,7 +352,7 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token) {
     return error;
   }
   counters_.refreshed.fetch_add(1, std::memory_order_relaxed);
-  return Issue(session, claims, std::move(next_token));
+  return Issue(session, claims, std::move(next_token), presented_hash, layout);
 }
 
 Result<SessionService::SignedOut> SessionService::SignOut(std::string_view access_token) {

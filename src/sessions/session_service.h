@@ -126,7 +126,8 @@ class SessionService {
   Result<IssuedSession> Create(const CreateParams& params);
   Result<std::shared_ptr<const tokens::AccessClaims>> Verify(std::string_view access_token,
                                                              VerifyMode mode);
-  Result<IssuedSession> Refresh(std::string_view refresh_token);
+  // `layout`: a face's (the new access token names the presented refresh token as its parent).
+  Result<IssuedSession> Refresh(std::string_view refresh_token, const TokenLayout& layout = {});
   // Sign-out: ends the session a genuine access token of ours names, whatever state the token
   // is in (expired, outdated claims): ASVS 3.3.1. Returns the token's claims and whether this
   // call ended the session; kUnauthenticated for a token that is not ours.
