@@ -187,6 +187,69 @@ Response Refresh(const Ctx& c, const CdiRequest& r) {
   });
 }
 
+// Replaces a session's userDataInDatabase or userDataInJWT (`member`); UNAUTHORISED when the
+// session has ended.
+Result<Response> SetData(const Ctx& c, const CdiRequest& r, std::string_view member) {
+  GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
+  GH_ASSIGN_OR_RETURN(std::string handle, StringField(body, "sessionHandle"));
+  GH_ASSIGN_OR_RETURN(bj::object value, ObjectField(body, member));
+  sessions::SessionPatch patch{.replace = true, .face_claims = true};
+  if (member == "userDataInJWT") {
+    GH_RETURN_IF_ERROR(CheckUserPayload(value));
+    patch.access_payload = std::move(value);
+  } else {
+    patch.session_data = std::move(value);
+  }
+  Result<store::SessionRecord> updated = c.sessions.Update(handle, patch);
+  if (!updated && updated.error().code() == ErrorCode::kNotFound) {
+    return Unauthorised("Session does not exist.");
+  }
+  if (!updated) return updated.error();
+  return Ok();
+}
+
+Response SetSessionData(const Ctx& c, const CdiRequest& r) {
+  return Answer([&] { return SetData(c, r, "userDataInDatabase"); });
+}
+
+Response SetJwtData(const Ctx& c, const CdiRequest& r) {
+  return Answer([&] { return SetData(c, r, "userDataInJWT"); });
+}
+
+// A session's new userDataInJWT, and (while the given token has not expired) a token that says
+// it, with the same expiry, refresh-token hashes and anti-CSRF token. Unlike the core, the
+// token's signature is checked: a forged one changes nothing.
+Response Regenerate(const Ctx& c, const CdiRequest& r) {
+  return Answer([&]() -> Result<Response> {
+    GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
+    GH_ASSIGN_OR_RETURN(std::string token, StringField(body, "accessToken"));
+    GH_ASSIGN_OR_RETURN(bj::object payload, ObjectField(body, "userDataInJWT"));
+    GH_RETURN_IF_ERROR(CheckUserPayload(payload));
+    const SystemTime now = c.clock.Now();
+    Result<StAccessToken> read = ReadStAccessToken(token, *c.keys.VerifyKeys(), now, false);
+    if (!read) return Unauthorised(read.error().message());
+    Result<store::SessionRecord> updated = c.sessions.Update(
+        read->session_handle, {.access_payload = payload, .replace = true, .face_claims = true});
+    if (!updated && updated.error().code() == ErrorCode::kNotFound) {
+      return Unauthorised("Session does not exist.");
+    }
+    if (!updated) return updated.error();
+    bj::object out{
+        {"session", SessionJson(read->session_handle, read->user_id, payload, read->tenant)}};
+    if (ToUnixSeconds(now) < read->expires_at_s) {
+      StAccessToken next = *read;
+      next.payload = payload;
+      const std::shared_ptr<const tokens::KeyRing> ring = c.keys.SigningRing();
+      if (ring->Signer() == nullptr) return Unavailable("no active signing key");
+      GH_ASSIGN_OR_RETURN(std::string signed_token, IssueStAccessToken(next, *ring->Signer()));
+      out["accessToken"] = bj::object{{"token", signed_token},
+                                      {"expiry", next.expires_at_s * 1000},
+                                      {"createdTime", next.issued_at_s * 1000}};
+    }
+    return Ok(std::move(out));
+  });
+}
+
 Response Remove(const Ctx& c, const CdiRequest& r) {
   return Answer([&]() -> Result<Response> {
     GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
@@ -259,6 +322,9 @@ void AddSessionRecipe(http::Router& router, const http::ApiAuth& auth,
   add(Method::kPost, "/recipe/session", Create, tenant);
   add(Method::kPost, "/recipe/session/verify", Verify);
   add(Method::kPost, "/recipe/session/refresh", Refresh);
+  add(Method::kPost, "/recipe/session/regenerate", Regenerate);
+  add(Method::kPut, "/recipe/session/data", SetSessionData);
+  add(Method::kPut, "/recipe/jwt/data", SetJwtData);
   add(Method::kPost, "/recipe/session/remove", Remove, tenant);
   add(Method::kGet, "/recipe/session", Get);
   add(Method::kGet, "/recipe/session/user", HandlesOfUser, tenant);

@@ -12,6 +12,9 @@
 //                                   → {session, accessToken, refreshToken, antiCsrfToken?}
 //                                   | UNAUTHORISED | TOKEN_THEFT_DETECTED {session}
 //   POST /[<t>/]recipe/session/remove {sessionHandles} | {userId} → {sessionHandlesRevoked}
+//   POST /recipe/session/regenerate {accessToken, userDataInJWT} → {session, accessToken?}
+//   PUT  /recipe/session/data       {sessionHandle, userDataInDatabase} → {} | UNAUTHORISED
+//   PUT  /recipe/jwt/data           {sessionHandle, userDataInJWT} → {} | UNAUTHORISED
 //   GET  /recipe/session?sessionHandle=          → the session | UNAUTHORISED
 //   GET  /[<t>/]recipe/session/user?userId=      → {sessionHandles} (live ones)
 //
@@ -23,7 +26,8 @@
 // Refresh is the native rotation (DESIGN.md item 3, which is SuperTokens' own); a reused
 // superseded token ends the session at once, before the SDK asks for it.
 //
-// Not yet: regenerate, session and JWT data, promotion of a refreshed token on verify.
+// Not yet: promotion of a refreshed token on verify; roles changed through the recipe reaching
+// a session's st-role claim.
 
 #include "http/handlers/api_auth.h"
 #include "http/router.h"

@@ -400,12 +400,16 @@ Result<SessionRecord> SessionService::Update(std::string_view handle, const Sess
     if (!session || !session->live(now)) return NotFound("no such live session");
     if (patch.session_data) {
       GH_ASSIGN_OR_RETURN(bj::object data, StoredObject(session->session_data));
-      session->session_data = bj::serialize(MergePatch(data, *patch.session_data));
+      session->session_data = bj::serialize(patch.replace ? *patch.session_data
+                                                          : MergePatch(data, *patch.session_data));
     }
     if (patch.access_payload) {
       GH_ASSIGN_OR_RETURN(bj::object payload, StoredObject(session->access_payload));
-      const bj::object merged = MergePatch(payload, *patch.access_payload);
-      GH_RETURN_IF_ERROR(CheckAccessPayload(merged));
+      const bj::object merged =
+          patch.replace ? *patch.access_payload : MergePatch(payload, *patch.access_payload);
+      if (!patch.face_claims) {
+        GH_RETURN_IF_ERROR(CheckAccessPayload(merged));
+      }
       session->access_payload = bj::serialize(merged);
       GH_RETURN_IF_ERROR(BumpClaims(tx, session->user_id, now_time).status());
     }

@@ -98,6 +98,11 @@ struct IssuedSession {
 struct SessionPatch {
   std::optional<boost::json::object> session_data;
   std::optional<boost::json::object> access_payload;
+  // The objects replace the stored ones whole (a face's "set"), instead of merging into them.
+  bool replace = false;
+  // The payload is laid out by a face's TokenLayout, which checked it against its own reserved
+  // claims (the native ones, e.g. `iss`, are then allowed).
+  bool face_claims = false;
 };
 
 class SessionService {
