@@ -23,7 +23,8 @@ void AddCompatRoutes(http::Router& router, const Services& services) {
            {.needs_key = false});
   AddRolesRecipe(router, services.auth, services.authz);
   AddUsersRecipe(router, services.auth, services.users);
-  AddSessionRecipe(router, services.auth, services.sessions, services.keys, services.clock);
+  AddSessionRecipe(router, services.auth, services.sessions, services.authz, services.keys,
+                   services.clock);
 }
 
 }  // namespace gatehouse::compat

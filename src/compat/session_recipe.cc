@@ -67,15 +67,20 @@ Response Unauthorised(std::string_view message) {
   return http::JsonResponse(200, bj::object{{"status", "UNAUTHORISED"}, {"message", message}});
 }
 
+// Signs with the face's current key (its first one made if there is none yet).
+Result<std::string> SignWithFaceKey(keys::KeyManager& keys, const StAccessToken& token) {
+  std::shared_ptr<const tokens::KeyRing> ring = keys.SigningRing();
+  if (ring->Signer() == nullptr) {
+    GH_RETURN_IF_ERROR(keys.Rotate(/*revoke_previous=*/false).status());
+    ring = keys.Ring();
+  }
+  return IssueStAccessToken(token, *ring->Signer());
+}
+
 // The layout the face issues its sessions' access tokens in, signed by its own keys.
 sessions::TokenLayout Layout(keys::KeyManager& keys, std::string tenant, bool anti_csrf) {
   return [&keys, tenant = std::move(tenant),
           anti_csrf](const sessions::TokenRequest& r) -> Result<sessions::LaidOutToken> {
-    std::shared_ptr<const tokens::KeyRing> ring = keys.SigningRing();
-    if (ring->Signer() == nullptr) {  // the face's first session: its first key
-      GH_RETURN_IF_ERROR(keys.Rotate(/*revoke_previous=*/false).status());
-      ring = keys.Ring();
-    }
     const SystemTime expires =
         std::min(r.issued_at + kAccessTokenValidity, FromUnixMillis(r.session.absolute_expires_at));
     StAccessToken token{
@@ -90,16 +95,53 @@ sessions::TokenLayout Layout(keys::KeyManager& keys, std::string tenant, bool an
     if (!r.parent_refresh_hash.empty()) {
       token.parent_refresh_hash1 = crypto::ToHex(r.parent_refresh_hash);
     }
-    GH_ASSIGN_OR_RETURN(std::string signed_token, IssueStAccessToken(token, *ring->Signer()));
+    GH_ASSIGN_OR_RETURN(std::string signed_token, SignWithFaceKey(keys, token));
     return sessions::LaidOutToken{std::move(signed_token), FromUnixSeconds(token.expires_at_s)};
   };
 }
 
 struct Ctx {
   sessions::SessionService& sessions;
+  authz::AuthzService& authz;
   keys::KeyManager& keys;
   Clock& clock;
 };
+
+// The SDK's role claims (`st-role`, `st-perm`: {v: [...], t: ms}) a payload holds, set to the
+// user's current roles and permissions, when they differ from what it says; nullopt when the
+// payload holds none of them or they are current.
+Result<std::optional<bj::object>> FreshRoleClaims(const Ctx& c, const store::SessionRecord& s,
+                                                  const bj::object& payload) {
+  std::optional<bj::object> fresh;
+  const std::int64_t now = ToUnixMillis(c.clock.Now());
+  auto check = [&](std::string_view claim, const std::vector<std::string>& current) {
+    const bj::value* held = payload.if_contains(claim);
+    if (held == nullptr || !held->is_object()) return;
+    std::vector<std::string> said;
+    if (const bj::value* v = held->as_object().if_contains("v"); v != nullptr && v->is_array()) {
+      for (const bj::value& item : v->as_array()) {
+        if (item.is_string()) said.emplace_back(item.as_string());
+      }
+    }
+    std::sort(said.begin(), said.end());
+    if (said == current) return;
+    bj::array values;
+    for (const std::string& value : current) values.emplace_back(value);
+    if (!fresh) fresh.emplace();
+    (*fresh)[claim] = bj::object{{"v", std::move(values)}, {"t", now}};
+  };
+  if (payload.contains("st-role")) {
+    GH_ASSIGN_OR_RETURN(std::vector<std::string> roles, c.authz.UserRoles(s.user_id));
+    std::sort(roles.begin(), roles.end());
+    check("st-role", roles);
+  }
+  if (payload.contains("st-perm")) {
+    GH_ASSIGN_OR_RETURN(std::vector<std::string> permissions, c.authz.UserPermissions(s.user_id));
+    std::sort(permissions.begin(), permissions.end());
+    check("st-perm", permissions);
+  }
+  return fresh;
+}
 
 Response Create(const Ctx& c, const CdiRequest& r) {
   return Answer([&]() -> Result<Response> {
@@ -137,15 +179,66 @@ Response Verify(const Ctx& c, const CdiRequest& r) {
                                                   {"message", "anti-csrf check failed"}});
       }
     }
-    if (BoolField(body, "checkDatabase")) {
+    const bool check_database = BoolField(body, "checkDatabase");
+    // The session as stored, when this verify reads it: for the database check, and to promote
+    // the refresh token a refreshed access token came with (DESIGN.md item 3).
+    std::optional<store::SessionRecord> stored;
+    bool reissue = false;
+    if (read->parent_refresh_hash1) {
+      const std::optional<std::string> child = crypto::FromHex(read->refresh_hash1);
+      if (!child) return Unauthorised("Either the session has ended or has been blacklisted");
+      Result<std::optional<store::SessionRecord>> promoted =
+          c.sessions.PromoteChild(read->session_handle, *child);
+      if (!promoted && promoted.error().code() == ErrorCode::kNotFound) {
+        return Unauthorised("Either the session has ended or has been blacklisted");
+      }
+      if (!promoted) return promoted.error();
+      reissue = promoted->has_value();
+      if (reissue) stored = std::move(**promoted);
+    }
+    if (check_database && !stored) {
       Result<store::SessionRecord> live = c.sessions.Get(read->session_handle);
       if (!live && live.error().code() == ErrorCode::kNotFound) {
         return Unauthorised("Either the session has ended or has been blacklisted");
       }
       if (!live) return live.error();
+      stored = std::move(*live);
     }
-    return Ok({{"session",
-                SessionJson(read->session_handle, read->user_id, read->payload, read->tenant)}});
+    bj::object payload = read->payload;
+    if (stored) {
+      boost::system::error_code ec;
+      bj::value held = bj::parse(stored->access_payload, ec);
+      if (!ec && held.is_object()) payload = held.as_object();
+      if (check_database) {
+        // Roles changed since the token was made (through the userroles recipe or the native
+        // API) reach its claims now, not at the SDK's next claim refresh.
+        GH_ASSIGN_OR_RETURN(std::optional<bj::object> fresh, FreshRoleClaims(c, *stored, payload));
+        if (fresh) {
+          GH_ASSIGN_OR_RETURN(
+              store::SessionRecord updated,
+              c.sessions.Update(stored->handle, {.access_payload = *fresh, .face_claims = true}));
+          for (auto& [name, value] : *fresh) payload[name] = value;
+          stored = std::move(updated);
+          reissue = true;
+        }
+      }
+    }
+    bj::object out{
+        {"session", SessionJson(read->session_handle, read->user_id, payload, read->tenant)}};
+    if (reissue) {
+      StAccessToken next = *read;
+      next.parent_refresh_hash1.reset();
+      next.payload = payload;
+      const SystemTime now = c.clock.Now();
+      next.issued_at_s = ToUnixSeconds(now);
+      next.expires_at_s = ToUnixSeconds(
+          std::min(now + kAccessTokenValidity, FromUnixMillis(stored->absolute_expires_at)));
+      GH_ASSIGN_OR_RETURN(std::string signed_token, SignWithFaceKey(c.keys, next));
+      out["accessToken"] = bj::object{{"token", signed_token},
+                                      {"expiry", next.expires_at_s * 1000},
+                                      {"createdTime", next.issued_at_s * 1000}};
+    }
+    return Ok(std::move(out));
   });
 }
 
@@ -239,9 +332,7 @@ Response Regenerate(const Ctx& c, const CdiRequest& r) {
     if (ToUnixSeconds(now) < read->expires_at_s) {
       StAccessToken next = *read;
       next.payload = payload;
-      const std::shared_ptr<const tokens::KeyRing> ring = c.keys.SigningRing();
-      if (ring->Signer() == nullptr) return Unavailable("no active signing key");
-      GH_ASSIGN_OR_RETURN(std::string signed_token, IssueStAccessToken(next, *ring->Signer()));
+      GH_ASSIGN_OR_RETURN(std::string signed_token, SignWithFaceKey(c.keys, next));
       out["accessToken"] = bj::object{{"token", signed_token},
                                       {"expiry", next.expires_at_s * 1000},
                                       {"createdTime", next.issued_at_s * 1000}};
@@ -311,8 +402,9 @@ Response HandlesOfUser(const Ctx& c, const CdiRequest& r) {
 }  // namespace
 
 void AddSessionRecipe(http::Router& router, const http::ApiAuth& auth,
-                      sessions::SessionService& sessions, keys::KeyManager& keys, Clock& clock) {
-  const auto ctx = std::make_shared<Ctx>(Ctx{sessions, keys, clock});
+                      sessions::SessionService& sessions, authz::AuthzService& authz,
+                      keys::KeyManager& keys, Clock& clock) {
+  const auto ctx = std::make_shared<Ctx>(Ctx{sessions, authz, keys, clock});
   const CdiRouteOptions tenant{.tenant_scoped = true};
   auto add = [&](Method m, std::string_view path, Response (*fn)(const Ctx&, const CdiRequest&),
                  CdiRouteOptions options = {}) {

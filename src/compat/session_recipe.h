@@ -26,9 +26,13 @@
 // Refresh is the native rotation (DESIGN.md item 3, which is SuperTokens' own); a reused
 // superseded token ends the session at once, before the SDK asks for it.
 //
-// Not yet: promotion of a refreshed token on verify; roles changed through the recipe reaching
-// a session's st-role claim.
+// Verify promotes: an access token that names a parent refresh token (issued by a refresh) makes
+// its own refresh token the committed one and gets a token without a parent, so the SDK asks no
+// more. With checkDatabase, the SDK's role claims (st-role, st-perm) in the payload are compared
+// with the user's current roles and permissions; when they differ they are rewritten and a new
+// token goes back at once.
 
+#include "authz/authz_service.h"
 #include "http/handlers/api_auth.h"
 #include "http/router.h"
 #include "keys/key_manager.h"
@@ -37,6 +41,7 @@
 namespace gatehouse::compat {
 
 void AddSessionRecipe(http::Router& router, const http::ApiAuth& auth,
-                      sessions::SessionService& sessions, keys::KeyManager& keys, Clock& clock);
+                      sessions::SessionService& sessions, authz::AuthzService& authz,
+                      keys::KeyManager& keys, Clock& clock);
 
 }  // namespace gatehouse::compat

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,8 @@ std::string Sha256Bytes(std::string_view data);
 Digest HmacSha256(std::string_view key, std::string_view data);
 
 std::string ToHex(std::string_view bytes);
+// The bytes of lower- or upper-case hex; nullopt for an odd length or another character.
+std::optional<std::string> FromHex(std::string_view hex);
 
 // True when a and b are equal. Takes time that depends only on the lengths, never on where the
 // contents differ. Use for every comparison of a secret (API keys, token hashes, MACs).

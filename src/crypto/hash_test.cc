@@ -91,3 +91,19 @@ TEST(ConstantTimeEquals, ComparesContentsAndLength) {
 
 }  // namespace
 }  // namespace gatehouse::crypto
+
+namespace gatehouse::crypto {
+namespace {
+
+TEST(Hex, RoundTripsAndRefusesWhatIsNotHex) {
+  const std::string bytes("\x00\x01\xab\xff", 4);
+  EXPECT_EQ(crypto::FromHex(ToHex(bytes)), bytes);
+  EXPECT_EQ(crypto::FromHex("ABff"), std::string("\xab\xff", 2));
+  EXPECT_EQ(crypto::FromHex(""), std::string());
+  EXPECT_EQ(crypto::FromHex("abc"), std::nullopt);  // odd length
+  EXPECT_EQ(crypto::FromHex("zz"), std::nullopt);   // not a digit
+  EXPECT_EQ(crypto::FromHex("0g"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace gatehouse::crypto

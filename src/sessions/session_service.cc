@@ -52,6 +52,21 @@ Status EndSession(Tx& tx, SessionRecord& s, std::string_view reason, std::int64_
                      bj::serialize(bj::object{{"reason", std::string(reason)}}));
 }
 
+// Makes `child` the session's committed refresh token and supersedes `committed` (if any).
+Status PromoteIn(Tx& tx, SessionRecord& session, RefreshTokenRecord* committed,
+                 RefreshTokenRecord& child, std::int64_t now) {
+  if (committed != nullptr) {
+    committed->state = RefreshState::kSuperseded;
+    committed->superseded_at = now;
+    GH_RETURN_IF_ERROR(tx.UpdateRefreshToken(*committed));
+  }
+  child.state = RefreshState::kCommitted;
+  GH_RETURN_IF_ERROR(tx.UpdateRefreshToken(child));
+  session.refresh_hash = child.hash;
+  session.refresh_promoted_at = now;
+  return OkStatus();
+}
+
 }  // namespace
 
 Status CheckUserId(std::string_view user_id) {
@@ -308,16 +323,9 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token,
         }
         return OkStatus();
       case Rotation::kPromote:
-        if (committed) {
-          committed->state = RefreshState::kSuperseded;
-          committed->superseded_at = now;
-          GH_RETURN_IF_ERROR(tx.UpdateRefreshToken(*committed));
-        }
-        presented.state = RefreshState::kCommitted;
-        GH_RETURN_IF_ERROR(tx.UpdateRefreshToken(presented));
+        GH_RETURN_IF_ERROR(
+            PromoteIn(tx, session, committed ? &*committed : nullptr, presented, now));
         committed_parent = presented.parent_hash;
-        session.refresh_hash = presented.hash;
-        session.refresh_promoted_at = now;
         break;
       case Rotation::kUseCommitted:
       case Rotation::kSibling:
@@ -353,6 +361,33 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token,
   }
   counters_.refreshed.fetch_add(1, std::memory_order_relaxed);
   return Issue(session, claims, std::move(next_token), presented_hash, layout);
+}
+
+Result<std::optional<store::SessionRecord>> SessionService::PromoteChild(
+    std::string_view handle, std::string_view child_hash) {
+  const std::int64_t now = ToUnixMillis(clock_.Now());
+  std::optional<SessionRecord> promoted;
+  GH_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
+    promoted.reset();
+    GH_ASSIGN_OR_RETURN(std::optional<SessionRecord> session, tx.GetSession(handle));
+    if (!session || !session->live(now)) return NotFound("no such live session");
+    if (session->refresh_hash == child_hash) {  // promoted already (by a refresh, or a verify)
+      promoted = std::move(session);
+      return OkStatus();
+    }
+    GH_ASSIGN_OR_RETURN(std::optional<RefreshTokenRecord> child, tx.GetRefreshToken(child_hash));
+    if (!child || child->session_handle != session->handle ||
+        child->state != RefreshState::kPending || child->parent_hash != session->refresh_hash) {
+      return OkStatus();  // not a pending child of the committed token: nothing to promote
+    }
+    GH_ASSIGN_OR_RETURN(std::optional<RefreshTokenRecord> committed,
+                        tx.GetRefreshToken(session->refresh_hash));
+    GH_RETURN_IF_ERROR(PromoteIn(tx, *session, committed ? &*committed : nullptr, *child, now));
+    GH_RETURN_IF_ERROR(tx.UpdateSession(*session));
+    promoted = std::move(session);
+    return OkStatus();
+  }));
+  return promoted;
 }
 
 Result<SessionService::SignedOut> SessionService::SignOut(std::string_view access_token) {

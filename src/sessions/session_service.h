@@ -133,6 +133,12 @@ class SessionService {
                                                              VerifyMode mode);
   // `layout`: a face's (the new access token names the presented refresh token as its parent).
   Result<IssuedSession> Refresh(std::string_view refresh_token, const TokenLayout& layout = {});
+  // DESIGN.md item 3's promotion by an access token issued together with a pending child: makes
+  // `child_hash` (a refresh token's SHA-256) the session's committed token when it is a pending
+  // child of the committed one. Returns the session when that child is (now) committed, nullopt
+  // when it is not a child to promote; kNotFound when the session has ended.
+  Result<std::optional<store::SessionRecord>> PromoteChild(std::string_view handle,
+                                                           std::string_view child_hash);
   // Sign-out: ends the session a genuine access token of ours names, whatever state the token
   // is in (expired, outdated claims): ASVS 3.3.1. Returns the token's claims and whether this
   // call ended the session; kUnauthenticated for a token that is not ours.

@@ -39,6 +39,33 @@ describe('refresh', () => {
     assert.equal((await check(t2.accessToken)).getHandle(), s.getHandle());
   });
 
+  test('verifying a refreshed token promotes its refresh token and drops the parent', async () => {
+    const s = await create('r-6');
+    const rt0 = tokens(s).refreshToken;
+    const refreshed = tokens(await refresh(rt0));
+    assert.ok(claims(refreshed.accessToken).parentRefreshTokenHash1);
+    // The SDK asks the core (the token names a parent) and takes the new token it answers.
+    const seen = await Session.getSessionWithoutRequestResponse(refreshed.accessToken);
+    const after = seen.getAllSessionTokensDangerously();
+    assert.equal(after.accessAndFrontTokenUpdated, true);
+    const c = claims(after.accessToken);
+    assert.equal(c.parentRefreshTokenHash1, null);
+    assert.equal(c.refreshTokenHash1, claims(refreshed.accessToken).refreshTokenHash1);
+    // A token without a parent: the SDK verifies it alone from now on.
+    assert.equal((await Session.getSessionWithoutRequestResponse(after.accessToken))
+      .getAllSessionTokensDangerously().accessAndFrontTokenUpdated, false);
+    // The promoted token is the committed one: the old parent is superseded, its reuse theft.
+    await assert.rejects(refresh(rt0), (e) => e.type === 'TOKEN_THEFT_DETECTED');
+  });
+
+  test('promotion by verify and by refresh agree: the child refreshes after either', async () => {
+    const s = await create('r-7');
+    const child = tokens(await refresh(tokens(s).refreshToken));
+    await Session.getSessionWithoutRequestResponse(child.accessToken);  // promotes
+    const next = await refresh(child.refreshToken);  // the committed token: a new child
+    assert.equal(next.getHandle(), s.getHandle());
+  });
+
   test('two tabs refreshing with the same token both succeed', async () => {
     const s = await create('r-2');
     const rt = tokens(s).refreshToken;

@@ -4,6 +4,7 @@
 // granted through the recipe outdates the user's live tokens at once.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import supertokens from 'supertokens-node';
 import Session from 'supertokens-node/recipe/session/index.js';
 import UserRoles from 'supertokens-node/recipe/userroles/index.js';
 import { startWithSdk } from './harness.js';
@@ -98,6 +99,37 @@ describe('userroles recipe', () => {
       { access_token: refreshed.body.access_token.token, mode: 'local' });
     assert.equal(again.status, 200);
     assert.deepEqual(again.body.roles, ['auditor']);
+  });
+
+  test('a role granted through the recipe reaches a live SDK session at its next checked verify', async () => {
+    await UserRoles.createNewRoleOrAddPermissions('reader', ['book:read']);
+    await UserRoles.createNewRoleOrAddPermissions('writer', ['book:write']);
+    await UserRoles.addRoleToUser('public', 'user-9', 'reader');
+    const s = await Session.createNewSessionWithoutRequestResponse(
+      'public', supertokens.convertToRecipeUserId('user-9'));
+    const token = s.getAllSessionTokensDangerously().accessToken;
+    assert.deepEqual(s.getAccessTokenPayload()['st-role'].v, ['reader']);
+    await UserRoles.addRoleToUser('public', 'user-9', 'writer');
+    const seen = await Session.getSessionWithoutRequestResponse(token, undefined,
+      { checkDatabase: true });
+    assert.deepEqual([...seen.getAccessTokenPayload()['st-role'].v].sort(), ['reader', 'writer']);
+    assert.deepEqual([...seen.getAccessTokenPayload()['st-perm'].v].sort(),
+      ['book:read', 'book:write']);
+    const next = seen.getAllSessionTokensDangerously();
+    assert.equal(next.accessAndFrontTokenUpdated, true);
+    // The new token says so too, and the stored payload (a refresh carries it on).
+    const claims = JSON.parse(Buffer.from(next.accessToken.split('.')[1], 'base64url'));
+    assert.deepEqual([...claims['st-role'].v].sort(), ['reader', 'writer']);
+    // (A verified session holds no refresh token: the one the session was made with.)
+    const refreshed = await Session.refreshSessionWithoutRequestResponse(
+      s.getAllSessionTokensDangerously().refreshToken);
+    assert.deepEqual([...refreshed.getAccessTokenPayload()['st-role'].v].sort(),
+      ['reader', 'writer']);
+    // Removed: gone at the next checked verify.
+    await UserRoles.removeUserRole('public', 'user-9', 'writer');
+    const again = await Session.getSessionWithoutRequestResponse(
+      refreshed.getAllSessionTokensDangerously().accessToken, undefined, { checkDatabase: true });
+    assert.deepEqual(again.getAccessTokenPayload()['st-role'].v, ['reader']);
   });
 
   test('bad input: an empty name is the core\'s 400, a name Gatehouse refuses is 400', async () => {
