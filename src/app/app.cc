@@ -6,6 +6,7 @@
 
 #include "app/services.h"
 #include "authz/authz_service.h"
+#include "compat/apps.h"
 #include "http/server/server.h"
 #include "identity/signin_throttle.h"
 #include "keys/key_manager.h"
@@ -78,27 +79,31 @@ Status App::Start() {
   GH_RETURN_IF_ERROR(parts_->server->Start());
   Services& s = *parts_->services;
   keys::KeyManager* key_manager = s.keys.get();
-  keys::KeyManager* face_keys = s.face_keys.get();
-  parts_->key_rotation = std::make_unique<PeriodicTask>(
-      "key-rotation", std::chrono::minutes(1), [key_manager, face_keys] {
+  const compat::Apps* apps = s.face_apps.get();
+  parts_->key_rotation =
+      std::make_unique<PeriodicTask>("key-rotation", std::chrono::minutes(1), [key_manager, apps] {
         if (Status rotated = key_manager->RotateIfDue(); !rotated) {
           spdlog::error("key rotation failed: {}", rotated.error().message());
         }
-        // The face's family once it has a key (made when the face first needs one).
-        if (face_keys->Ring()->keys().empty()) return;
-        if (Status rotated = face_keys->RotateIfDue(); !rotated) {
-          spdlog::error("key rotation (SuperTokens keys) failed: {}", rotated.error().message());
-        }
+        // The face's apps that have a key (made when an app first signs).
+        apps->ForEachKeys([](keys::KeyManager& keys) {
+          if (keys.Ring()->keys().empty()) return;
+          if (Status rotated = keys.RotateIfDue(); !rotated) {
+            spdlog::error("key rotation (SuperTokens keys) failed: {}", rotated.error().message());
+          }
+        });
       });
   if (s.config.SharedDatabase()) {
     // Other instances rotate and prune keys too: every instance reads them again each second,
     // so a new key verifies everywhere (an unknown kid also loads at once) and a retired one
     // stops signing everywhere.
-    parts_->key_sync = std::make_unique<PeriodicTask>(
-        "key-sync", std::chrono::seconds(1), [key_manager, face_keys] {
-          for (keys::KeyManager* manager : {key_manager, face_keys}) {
-            if (Status r = manager->Reload(); !r) spdlog::warn("key sync: {}", r.error().message());
-          }
+    parts_->key_sync =
+        std::make_unique<PeriodicTask>("key-sync", std::chrono::seconds(1), [key_manager, apps] {
+          auto reload = [](keys::KeyManager& manager) {
+            if (Status r = manager.Reload(); !r) spdlog::warn("key sync: {}", r.error().message());
+          };
+          reload(*key_manager);
+          apps->ForEachKeys(reload);
         });
   }
   sessions::SessionService* sessions = s.sessions.get();

@@ -75,14 +75,23 @@ Status BuildServices(Services& p) {
   GH_ASSIGN_OR_RETURN(std::string master_key,
                       keys::LoadOrCreateMasterKey(config.MasterKeyPath(), p.random));
   GH_ASSIGN_OR_RETURN(crypto::SignatureAlg alg, crypto::ParseAlg(config.signing_alg));
-  p.face_keys = std::make_unique<keys::KeyManager>(
-      *p.store, master_key,
-      tokens::KeyRing::Options{.alg = crypto::SignatureAlg::kRS256,
-                               .rotation_interval = compat::kKeyRotationInterval,
-                               .verify_window = compat::kAccessTokenValidity + config.clock_leeway,
-                               .kid_prefix = std::string(compat::kKidPrefix)},
-      p.clock, p.random);
-  GH_RETURN_IF_ERROR(p.face_keys->Reload());
+  // Each app of the SuperTokens face signs with RS256 keys of its own family, made when the app
+  // first needs them; the public app's are loaded now, so the JWKS holds them from the start.
+  p.face_apps = std::make_unique<compat::Apps>(
+      [&p, master_key, leeway = config.clock_leeway](
+          const std::string& family,
+          const compat::AppConfig& app) -> Result<std::unique_ptr<keys::KeyManager>> {
+        auto manager = std::make_unique<keys::KeyManager>(
+            *p.store, master_key,
+            tokens::KeyRing::Options{.alg = crypto::SignatureAlg::kRS256,
+                                     .rotation_interval = app.key_interval,
+                                     .verify_window = app.access_token_validity + leeway,
+                                     .kid_prefix = family},
+            p.clock, p.random);
+        GH_RETURN_IF_ERROR(manager->Reload());
+        return manager;
+      });
+  GH_RETURN_IF_ERROR(p.face_apps->Public().Keys().status());
   p.keys = std::make_unique<keys::KeyManager>(
       *p.store, std::move(master_key),
       tokens::KeyRing::Options{.alg = alg,
@@ -95,10 +104,10 @@ Status BuildServices(Services& p) {
   auto ring = [key_manager] { return key_manager->SigningRing(); };
   // A key revoked anywhere (this instance or another on the same database) is never used to
   // sign again: the next signature reloads the keys first.
-  p.feed->OnApplied([key_manager, face = p.face_keys.get()](const revocation::Event& e) {
+  p.feed->OnApplied([key_manager, apps = p.face_apps.get()](const revocation::Event& e) {
     if (e.type != revocation::EventType::kKeyRevoked) return;
     key_manager->RequestReload();
-    face->RequestReload();
+    apps->ForEachKeys([](keys::KeyManager& keys) { keys.RequestReload(); });
   });
   p.verifier = std::make_unique<tokens::TokenVerifier>(
       [key_manager] { return key_manager->VerifyKeys(); },
@@ -214,7 +223,7 @@ void BuildRouter(Services& p) {
   store::Store* store = p.store.get();
   http::AddOpsRoutes(p.router,
                      {.jwks_json =
-                          [key_manager, face = p.face_keys.get(), &clock] {
+                          [key_manager, face = p.face_apps->Public().KeysIfMade(), &clock] {
                             const auto native = key_manager->Ring();
                             const auto faces = face->Ring();
                             return tokens::JwksJson({native.get(), faces.get()}, clock.Now());
@@ -260,9 +269,10 @@ void BuildRouter(Services& p) {
   compat::AddCompatRoutes(p.router, {.authz = *p.authz,
                                      .users = *p.users,
                                      .sessions = *p.sessions,
-                                     .keys = *p.face_keys,
+                                     .apps = *p.face_apps,
                                      .clock = p.clock,
-                                     .auth = *p.auth});
+                                     .auth = *p.auth,
+                                     .open = p.config.cdi_open});
 }
 
 }  // namespace

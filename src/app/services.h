@@ -50,6 +50,9 @@ class UserService;
 namespace http {
 class ApiAuth;
 }
+namespace compat {
+class Apps;
+}
 }  // namespace gatehouse
 
 namespace gatehouse::app {
@@ -68,9 +71,10 @@ struct Services {
   std::unique_ptr<revocation::RevocationState> revocations;
   std::unique_ptr<revocation::Feed> feed;  // the revocation state's only writer
   std::unique_ptr<keys::KeyManager> keys;
-  // The SuperTokens face's RS256 keys ("d-<ms>" kids), in the JWKS beside the native ones; none
-  // until the face first needs one, so a server that never serves the face makes no RSA key.
-  std::unique_ptr<keys::KeyManager> face_keys;
+  // The SuperTokens face's apps, each with its RS256 keys ("d-<ms>" kids for the public app's,
+  // in the JWKS beside the native ones); no key until an app first signs, so a server that never
+  // serves the face makes no RSA key.
+  std::unique_ptr<compat::Apps> face_apps;
   std::unique_ptr<tokens::TokenVerifier> verifier;
   std::unique_ptr<sessions::StoreClaimsSource> claims;
   std::unique_ptr<sessions::SessionService> sessions;

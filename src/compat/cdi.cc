@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "crypto/hash.h"
 #include "http/response.h"
 
 namespace gatehouse::compat {
@@ -29,58 +30,77 @@ Response PlainText(int status, std::string_view text) {
 }
 
 // Checks and answers one request; `first` and `second` are the segments before the CDI path.
-Response Serve(const http::ApiAuth& auth, const CdiHandler& handler, CdiRouteOptions options,
+// True when the request may use `app`: one of its own keys if it has any, else one of the
+// server's, or none at all on an open face.
+bool KeyAdmits(const Gate& gate, const App& app, const http::Request& request) {
+  const std::vector<std::string> own = app.config().api_keys;
+  if (own.empty() && gate.open) return true;
+  const auto key = PresentedKey(request);
+  if (!key) return false;
+  if (own.empty()) return gate.auth.AllowsKey(*key);
+  bool found = false;
+  for (const std::string& k : own) found |= crypto::ConstantTimeEquals(k, *key);
+  return found;
+}
+
+Response Serve(const Gate& gate, const CdiHandler& handler, CdiRouteOptions options,
                http::Request& request, std::string_view first, std::string_view second) {
-  CdiRequest cdi{.http = request};
+  std::string_view app_id = "public";
+  std::string_view tenant = "public";
   // `/appid-<app>` first if there; then the tenant, where the route takes one.
   if (first.starts_with("appid-")) {
-    cdi.app = first.substr(6);
+    app_id = first.substr(6);
     first = second;
     second = {};
+  } else if (options.prefixed_only) {
+    return PlainText(404, "Not found");
   }
   if (!second.empty()) return PlainText(404, "Not found");  // two prefixes, no app among them
   if (!first.empty()) {
     if (!options.tenant_scoped) return PlainText(404, "Not found");
-    cdi.tenant = first;
+    tenant = first;
   }
-  if (cdi.app != "public" || cdi.tenant != "public") return PlainText(404, "Not found");
+  const std::shared_ptr<App> app = gate.apps.Find(app_id);
+  if (app == nullptr || tenant != "public") return PlainText(404, "Not found");
   if (auto version = request.Header("cdi-version");
       version && std::find(std::begin(kCdiVersions), std::end(kCdiVersions), *version) ==
                      std::end(kCdiVersions)) {
     return PlainText(400, "cdi-version " + std::string(*version) + " not supported");
   }
-  if (options.needs_key) {
-    const auto key = PresentedKey(request);
-    if (!key || !auth.AllowsKey(*key)) return PlainText(401, "Invalid API key");
+  if (options.needs_key && !KeyAdmits(gate, *app, request)) {
+    return PlainText(401, "Invalid API key");
   }
-  Response response = handler(cdi);
+  Response response =
+      handler(CdiRequest{.http = request, .app = *app, .tenant = std::string(tenant)});
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;
 }
 
 }  // namespace
 
-void AddRoute(http::Router& router, const http::ApiAuth& auth, http::Method method,
-              std::string_view path, CdiHandler handler, CdiRouteOptions options) {
+void AddRoute(http::Router& router, const Gate& gate, http::Method method, std::string_view path,
+              CdiHandler handler, CdiRouteOptions options) {
   const http::RouteOptions blocking{.blocking = true, .native = false};
   const std::string base(path);
   auto shared = std::make_shared<CdiHandler>(std::move(handler));
-  router.Add(
-      method, base,
-      [&auth, shared, options](http::Request& r) {
-        return Serve(auth, *shared, options, r, {}, {});
-      },
-      blocking);
+  if (!options.prefixed_only) {
+    router.Add(
+        method, base,
+        [gate, shared, options](http::Request& r) {
+          return Serve(gate, *shared, options, r, {}, {});
+        },
+        blocking);
+  }
   router.Add(
       method, "/{cdi_first}" + base,
-      [&auth, shared, options](http::Request& r) {
-        return Serve(auth, *shared, options, r, *r.Param("cdi_first"), {});
+      [gate, shared, options](http::Request& r) {
+        return Serve(gate, *shared, options, r, *r.Param("cdi_first"), {});
       },
       blocking);
   router.Add(
       method, "/{cdi_first}/{cdi_second}" + base,
-      [&auth, shared, options](http::Request& r) {
-        return Serve(auth, *shared, options, r, *r.Param("cdi_first"), *r.Param("cdi_second"));
+      [gate, shared, options](http::Request& r) {
+        return Serve(gate, *shared, options, r, *r.Param("cdi_first"), *r.Param("cdi_second"));
       },
       blocking);
 }

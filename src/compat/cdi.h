@@ -3,25 +3,28 @@
 // forms of its routes, its API-key check, its answers. DESIGN.md "compat"; the wire protocol is
 // written up in ../shared/research/supertokens-cdi.md.
 //
-//   AddRoute(router, auth, Method::kGet, "/recipe/roles", [&](const CdiRequest& r) { ... });
+//   AddRoute(router, gate, Method::kGet, "/recipe/roles", [&](const CdiRequest& r) { ... });
 //
 // Paths: a CDI path may follow `/appid-<app>`, then `/<tenant>` (both optional; the defaults are
-// `public`). AddRoute registers the handler under every form. Only the public app and tenant
-// exist so far: another answers 404 `Not found`.
+// `public`). AddRoute registers the handler under every form. An app that does not exist
+// (apps.h), or a tenant other than `public`, answers 404 `Not found`.
 // Checks, in the core's order: the `cdi-version` header, when sent, names a version this face
 // speaks (else 400); the API key — `api-key: K`, `Authorization: Bearer K` or `Authorization: K`
-// — is one of the server's (else 401 `Invalid API key`).
+// — is one of the app's own `api_keys` when it has some, else one of the server's, unless the
+// server runs with CDI_OPEN (a core without api_keys; loopback only) (else 401 `Invalid API
+// key`).
 // Answers: every business outcome is HTTP 200 with a `status` string (Ok, Outcome); bad input
 // is 400 with plain text ending in a newline, as the core's are (BadInput); an error of the
 // store is the native JSON error (503 unavailable).
 //
-// Thread-safety: handlers run concurrently on the worker pool; nothing here holds state.
+// Thread-safety: handlers run concurrently on the worker pool; the apps are thread-safe.
 
 #include <boost/json/object.hpp>
 #include <functional>
 #include <string>
 #include <string_view>
 
+#include "compat/apps.h"
 #include "http/handlers/api_auth.h"
 #include "http/handlers/json_body.h"
 #include "http/router.h"
@@ -31,9 +34,16 @@ namespace gatehouse::compat {
 // The CDI versions this face speaks (GET /apiversion).
 inline constexpr std::string_view kCdiVersions[] = {"5.3", "5.4"};
 
+// What every route's checks read; copied into each route (the references outlive the router).
+struct Gate {
+  const http::ApiAuth& auth;
+  Apps& apps;
+  bool open = false;  // CDI_OPEN: no API key needed where the app has none of its own
+};
+
 struct CdiRequest {
   http::Request& http;
-  std::string app = "public";
+  App& app;
   std::string tenant = "public";
 };
 
@@ -42,10 +52,11 @@ using CdiHandler = std::function<http::Response(const CdiRequest&)>;
 struct CdiRouteOptions {
   bool tenant_scoped = false;  // the path may carry /<tenant>
   bool needs_key = true;       // /hello and the JWKS are public
+  bool prefixed_only = false;  // the bare path is the native API's (the JWKS)
 };
 
-void AddRoute(http::Router& router, const http::ApiAuth& auth, http::Method method,
-              std::string_view path, CdiHandler handler, CdiRouteOptions options = {});
+void AddRoute(http::Router& router, const Gate& gate, http::Method method, std::string_view path,
+              CdiHandler handler, CdiRouteOptions options = {});
 
 // A store error as the native API answers it; anything else the service refused as 400.
 http::Response Failure(const Error& error);

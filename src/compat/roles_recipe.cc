@@ -18,6 +18,25 @@ bj::array Strings(const std::vector<std::string>& values) {
   return out;
 }
 
+// The app's own names among `internal` (user ids or role names), as its callers know them.
+bj::array Externals(const App& app, const std::vector<std::string>& internal) {
+  bj::array out;
+  for (const std::string& name : internal) {
+    if (auto external = app.ExternalRole(name)) out.emplace_back(*external);
+  }
+  return out;
+}
+
+// A role (or user) field of the body or query, in the app's namespace.
+Result<std::string> RoleField(const CdiRequest& r, const http::JsonBody& body) {
+  GH_ASSIGN_OR_RETURN(std::string role, StringField(body, "role", /*trim=*/true));
+  return r.app.Role(role);
+}
+Result<std::string> UserField(const CdiRequest& r, const http::JsonBody& body) {
+  GH_ASSIGN_OR_RETURN(std::string user, StringField(body, "userId"));
+  return r.app.User(user);
+}
+
 // An optional array of strings, each trimmed (nullopt when the member is absent or null).
 Result<std::optional<std::vector<std::string>>> OptionalNames(const http::JsonBody& body,
                                                               std::string_view name) {
@@ -48,17 +67,17 @@ bool IsNotFound(const Error& e) { return e.code() == ErrorCode::kNotFound; }
 
 }  // namespace
 
-void AddRolesRecipe(http::Router& router, const http::ApiAuth& auth, authz::AuthzService& authz) {
+void AddRolesRecipe(http::Router& router, const Gate& gate, authz::AuthzService& authz) {
   const CdiRouteOptions tenant{.tenant_scoped = true};
   auto add = [&](Method method, std::string_view path, CdiHandler handler,
                  CdiRouteOptions options = {}) {
-    AddRoute(router, auth, method, path, std::move(handler), options);
+    AddRoute(router, gate, method, path, std::move(handler), options);
   };
 
   add(Method::kPut, "/recipe/role", [&authz](const CdiRequest& r) {
     return Answer([&]() -> Result<Response> {
       GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
-      GH_ASSIGN_OR_RETURN(std::string role, StringField(body, "role", /*trim=*/true));
+      GH_ASSIGN_OR_RETURN(std::string role, RoleField(r, body));
       GH_ASSIGN_OR_RETURN(auto permissions, OptionalNames(body, "permissions"));
       GH_ASSIGN_OR_RETURN(
           bool created,
@@ -70,7 +89,7 @@ void AddRolesRecipe(http::Router& router, const http::ApiAuth& auth, authz::Auth
   add(Method::kPost, "/recipe/role/remove", [&authz](const CdiRequest& r) {
     return Answer([&]() -> Result<Response> {
       GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
-      GH_ASSIGN_OR_RETURN(std::string role, StringField(body, "role", /*trim=*/true));
+      GH_ASSIGN_OR_RETURN(std::string role, RoleField(r, body));
       Status deleted = authz.DeleteRole(role);
       if (!deleted && !IsNotFound(deleted.error())) return deleted.error();
       return Ok({{"didRoleExist", deleted.ok()}});
@@ -82,8 +101,8 @@ void AddRolesRecipe(http::Router& router, const http::ApiAuth& auth, authz::Auth
       [&authz](const CdiRequest& r) {
         return Answer([&]() -> Result<Response> {
           GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
-          GH_ASSIGN_OR_RETURN(std::string user, StringField(body, "userId"));
-          GH_ASSIGN_OR_RETURN(std::string role, StringField(body, "role", /*trim=*/true));
+          GH_ASSIGN_OR_RETURN(std::string user, UserField(r, body));
+          GH_ASSIGN_OR_RETURN(std::string role, RoleField(r, body));
           Result<bool> added = authz.Grant(user, role);
           if (!added && IsNotFound(added.error())) return Outcome("UNKNOWN_ROLE_ERROR");
           if (!added) return added.error();
@@ -97,8 +116,8 @@ void AddRolesRecipe(http::Router& router, const http::ApiAuth& auth, authz::Auth
       [&authz](const CdiRequest& r) {
         return Answer([&]() -> Result<Response> {
           GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
-          GH_ASSIGN_OR_RETURN(std::string user, StringField(body, "userId"));
-          GH_ASSIGN_OR_RETURN(std::string role, StringField(body, "role", /*trim=*/true));
+          GH_ASSIGN_OR_RETURN(std::string user, UserField(r, body));
+          GH_ASSIGN_OR_RETURN(std::string role, RoleField(r, body));
           Result<store::RoleRecord> known = authz.GetRole(role);
           if (!known && IsNotFound(known.error())) return Outcome("UNKNOWN_ROLE_ERROR");
           if (!known) return known.error();
@@ -112,9 +131,10 @@ void AddRolesRecipe(http::Router& router, const http::ApiAuth& auth, authz::Auth
       Method::kGet, "/recipe/user/roles",
       [&authz](const CdiRequest& r) {
         return Answer([&]() -> Result<Response> {
-          GH_ASSIGN_OR_RETURN(std::string user, QueryField(r, "userId"));
+          GH_ASSIGN_OR_RETURN(std::string external, QueryField(r, "userId"));
+          GH_ASSIGN_OR_RETURN(std::string user, r.app.User(external));
           GH_ASSIGN_OR_RETURN(std::vector<std::string> roles, authz.UserRoles(user));
-          return Ok({{"roles", Strings(roles)}});
+          return Ok({{"roles", Externals(r.app, roles)}});
         });
       },
       tenant);
@@ -123,18 +143,20 @@ void AddRolesRecipe(http::Router& router, const http::ApiAuth& auth, authz::Auth
       Method::kGet, "/recipe/role/users",
       [&authz](const CdiRequest& r) {
         return Answer([&]() -> Result<Response> {
-          GH_ASSIGN_OR_RETURN(std::string role, QueryField(r, "role", /*trim=*/true));
+          GH_ASSIGN_OR_RETURN(std::string external, QueryField(r, "role", /*trim=*/true));
+          GH_ASSIGN_OR_RETURN(std::string role, r.app.Role(external));
           Result<std::vector<std::string>> users = authz.RoleUsers(role);
           if (!users && IsNotFound(users.error())) return Outcome("UNKNOWN_ROLE_ERROR");
           if (!users) return users.error();
-          return Ok({{"users", Strings(*users)}});
+          return Ok({{"users", Externals(r.app, *users)}});
         });
       },
       tenant);
 
   add(Method::kGet, "/recipe/role/permissions", [&authz](const CdiRequest& r) {
     return Answer([&]() -> Result<Response> {
-      GH_ASSIGN_OR_RETURN(std::string role, QueryField(r, "role", /*trim=*/true));
+      GH_ASSIGN_OR_RETURN(std::string external, QueryField(r, "role", /*trim=*/true));
+      GH_ASSIGN_OR_RETURN(std::string role, r.app.Role(external));
       Result<store::RoleRecord> found = authz.GetRole(role);
       if (!found && IsNotFound(found.error())) return Outcome("UNKNOWN_ROLE_ERROR");
       if (!found) return found.error();
@@ -145,7 +167,7 @@ void AddRolesRecipe(http::Router& router, const http::ApiAuth& auth, authz::Auth
   add(Method::kPost, "/recipe/role/permissions/remove", [&authz](const CdiRequest& r) {
     return Answer([&]() -> Result<Response> {
       GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
-      GH_ASSIGN_OR_RETURN(std::string role, StringField(body, "role", /*trim=*/true));
+      GH_ASSIGN_OR_RETURN(std::string role, RoleField(r, body));
       GH_ASSIGN_OR_RETURN(auto permissions, OptionalNames(body, "permissions"));
       Status removed = authz.RemovePermissions(role, std::move(permissions));
       if (!removed && IsNotFound(removed.error())) return Outcome("UNKNOWN_ROLE_ERROR");
@@ -163,16 +185,16 @@ void AddRolesRecipe(http::Router& router, const http::ApiAuth& auth, authz::Auth
         const auto& p = role.permissions;
         if (std::find(p.begin(), p.end(), permission) != p.end()) holding.push_back(role.name);
       }
-      return Ok({{"roles", Strings(holding)}});
+      return Ok({{"roles", Externals(r.app, holding)}});
     });
   });
 
-  add(Method::kGet, "/recipe/roles", [&authz](const CdiRequest&) {
+  add(Method::kGet, "/recipe/roles", [&authz](const CdiRequest& r) {
     return Answer([&]() -> Result<Response> {
       GH_ASSIGN_OR_RETURN(std::vector<store::RoleRecord> roles, authz.ListRoles());
       std::vector<std::string> names;
       for (const store::RoleRecord& role : roles) names.push_back(role.name);
-      return Ok({{"roles", Strings(names)}});
+      return Ok({{"roles", Externals(r.app, names)}});
     });
   });
 }

@@ -15,11 +15,11 @@
 //   /recipe/permission/roles?permission=                  → {roles} GET  /recipe/roles → {roles}
 
 #include "authz/authz_service.h"
-#include "http/handlers/api_auth.h"
+#include "compat/cdi.h"
 #include "http/router.h"
 
 namespace gatehouse::compat {
 
-void AddRolesRecipe(http::Router& router, const http::ApiAuth& auth, authz::AuthzService& authz);
+void AddRolesRecipe(http::Router& router, const Gate& gate, authz::AuthzService& authz);
 
 }  // namespace gatehouse::compat

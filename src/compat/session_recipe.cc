@@ -32,19 +32,26 @@ bj::object SessionJson(std::string_view handle, std::string_view user, const bj:
                     {"tenantId", tenant}};
 }
 
+// The app's id of a session's user (the services' id outside the app's namespace).
+std::string UserOf(const App& app, const store::SessionRecord& s) {
+  return app.ExternalUser(s.user_id).value_or(s.user_id);
+}
+
 // Tokens of a session as the core answers them (create and refresh).
-bj::object IssuedJson(const sessions::IssuedSession& s, std::string_view tenant, bool anti_csrf) {
+bj::object IssuedJson(const App& app, const sessions::IssuedSession& s, std::string_view tenant,
+                      bool anti_csrf) {
   boost::system::error_code ec;
   bj::value stored = bj::parse(s.session.access_payload, ec);  // written by the service
   const bj::object payload = !ec && stored.is_object() ? stored.as_object() : bj::object{};
   const std::int64_t now = s.session.last_active_at;
-  bj::object out{{"session", SessionJson(s.session.handle, s.session.user_id, payload, tenant)},
-                 {"accessToken", bj::object{{"token", s.access_token},
-                                            {"expiry", s.access_expires_at_ms},
-                                            {"createdTime", now}}},
-                 {"refreshToken", bj::object{{"token", s.refresh_token},
-                                             {"expiry", s.refresh_expires_at_ms},
-                                             {"createdTime", now}}}};
+  bj::object out{
+      {"session", SessionJson(s.session.handle, UserOf(app, s.session), payload, tenant)},
+      {"accessToken",
+       bj::object{
+           {"token", s.access_token}, {"expiry", s.access_expires_at_ms}, {"createdTime", now}}},
+      {"refreshToken",
+       bj::object{
+           {"token", s.refresh_token}, {"expiry", s.refresh_expires_at_ms}, {"createdTime", now}}}};
   if (anti_csrf) out["antiCsrfToken"] = AntiCsrfOf(s.refresh_token);
   return out;
 }
@@ -67,24 +74,31 @@ Response Unauthorised(std::string_view message) {
   return http::JsonResponse(200, bj::object{{"status", "UNAUTHORISED"}, {"message", message}});
 }
 
-// Signs with the face's current key (its first one made if there is none yet).
-Result<std::string> SignWithFaceKey(keys::KeyManager& keys, const StAccessToken& token) {
-  std::shared_ptr<const tokens::KeyRing> ring = keys.SigningRing();
-  if (ring->Signer() == nullptr) {
-    GH_RETURN_IF_ERROR(keys.Rotate(/*revoke_previous=*/false).status());
-    ring = keys.Ring();
+// Signs with the app's current key: its first one made if there is none yet, a new one when
+// the app's key interval has passed (as short as 3.6 s in the SDK's tests).
+Result<std::string> SignWithAppKey(App& app, SystemTime now, const StAccessToken& token) {
+  GH_ASSIGN_OR_RETURN(keys::KeyManager * keys, app.Keys());
+  std::shared_ptr<const tokens::KeyRing> ring = keys->SigningRing();
+  if (ring->Signer() == nullptr || ring->NeedsRotation(now)) {
+    GH_RETURN_IF_ERROR(keys->RotateIfDue());
+    ring = keys->Ring();
   }
+  if (ring->Signer() == nullptr) return Unavailable("no signing key");
   return IssueStAccessToken(token, *ring->Signer());
 }
 
-// The layout the face issues its sessions' access tokens in, signed by its own keys.
-sessions::TokenLayout Layout(keys::KeyManager& keys, std::string tenant, bool anti_csrf) {
-  return [&keys, tenant = std::move(tenant),
+// When a token the app issues at `now` for the session expires.
+SystemTime TokenExpiry(const App& app, const store::SessionRecord& s, SystemTime now) {
+  return std::min(now + app.config().access_token_validity, FromUnixMillis(s.absolute_expires_at));
+}
+
+// The layout the face issues its sessions' access tokens in, signed by the app's own keys.
+sessions::TokenLayout Layout(App& app, std::string tenant, bool anti_csrf) {
+  return [&app, tenant = std::move(tenant),
           anti_csrf](const sessions::TokenRequest& r) -> Result<sessions::LaidOutToken> {
-    const SystemTime expires =
-        std::min(r.issued_at + kAccessTokenValidity, FromUnixMillis(r.session.absolute_expires_at));
+    const SystemTime expires = TokenExpiry(app, r.session, r.issued_at);
     StAccessToken token{
-        .user_id = r.session.user_id,
+        .user_id = UserOf(app, r.session),
         .tenant = tenant,
         .session_handle = r.session.handle,
         .refresh_hash1 = crypto::ToHex(crypto::Sha256Bytes(r.refresh_token)),
@@ -95,22 +109,36 @@ sessions::TokenLayout Layout(keys::KeyManager& keys, std::string tenant, bool an
     if (!r.parent_refresh_hash.empty()) {
       token.parent_refresh_hash1 = crypto::ToHex(r.parent_refresh_hash);
     }
-    GH_ASSIGN_OR_RETURN(std::string signed_token, SignWithFaceKey(keys, token));
-    return sessions::LaidOutToken{std::move(signed_token), FromUnixSeconds(token.expires_at_s)};
+    GH_ASSIGN_OR_RETURN(std::string signed_token, SignWithAppKey(app, r.issued_at, token));
+    return sessions::LaidOutToken{std::move(signed_token), expires};
   };
 }
 
 struct Ctx {
   sessions::SessionService& sessions;
   authz::AuthzService& authz;
-  keys::KeyManager& keys;
   Clock& clock;
 };
+
+// The app's verification keys (its KeyManager made, without a key, if it had none).
+Result<std::shared_ptr<const tokens::VerifyKeys>> AppVerifyKeys(App& app) {
+  GH_ASSIGN_OR_RETURN(keys::KeyManager * keys, app.Keys());
+  return keys->VerifyKeys();
+}
+
+// The live session `handle` names, when it is the app's: kNotFound otherwise (another app's
+// session is unknown to this one).
+Result<store::SessionRecord> OwnSession(const Ctx& c, const App& app, std::string_view handle) {
+  GH_ASSIGN_OR_RETURN(store::SessionRecord s, c.sessions.Get(handle));
+  if (!app.ExternalUser(s.user_id)) return NotFound("no such session");
+  return s;
+}
 
 // The SDK's role claims (`st-role`, `st-perm`: {v: [...], t: ms}) a payload holds, set to the
 // user's current roles and permissions, when they differ from what it says; nullopt when the
 // payload holds none of them or they are current.
-Result<std::optional<bj::object>> FreshRoleClaims(const Ctx& c, const store::SessionRecord& s,
+Result<std::optional<bj::object>> FreshRoleClaims(const Ctx& c, const App& app,
+                                                  const store::SessionRecord& s,
                                                   const bj::object& payload) {
   std::optional<bj::object> fresh;
   const std::int64_t now = ToUnixMillis(c.clock.Now());
@@ -131,7 +159,11 @@ Result<std::optional<bj::object>> FreshRoleClaims(const Ctx& c, const store::Ses
     (*fresh)[claim] = bj::object{{"v", std::move(values)}, {"t", now}};
   };
   if (payload.contains("st-role")) {
-    GH_ASSIGN_OR_RETURN(std::vector<std::string> roles, c.authz.UserRoles(s.user_id));
+    GH_ASSIGN_OR_RETURN(std::vector<std::string> internal, c.authz.UserRoles(s.user_id));
+    std::vector<std::string> roles;
+    for (const std::string& role : internal) {
+      if (auto external = app.ExternalRole(role)) roles.push_back(std::move(*external));
+    }
     std::sort(roles.begin(), roles.end());
     check("st-role", roles);
   }
@@ -146,7 +178,8 @@ Result<std::optional<bj::object>> FreshRoleClaims(const Ctx& c, const store::Ses
 Response Create(const Ctx& c, const CdiRequest& r) {
   return Answer([&]() -> Result<Response> {
     GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
-    GH_ASSIGN_OR_RETURN(std::string user, StringField(body, "userId"));
+    GH_ASSIGN_OR_RETURN(std::string external, StringField(body, "userId"));
+    GH_ASSIGN_OR_RETURN(std::string user, r.app.User(external));
     GH_ASSIGN_OR_RETURN(bj::object payload, ObjectField(body, "userDataInJWT"));
     GH_ASSIGN_OR_RETURN(bj::object data, ObjectField(body, "userDataInDatabase"));
     GH_RETURN_IF_ERROR(CheckUserPayload(payload));
@@ -155,9 +188,9 @@ Response Create(const Ctx& c, const CdiRequest& r) {
         c.sessions.Create({.user_id = user,
                            .access_payload = payload,
                            .session_data = std::move(data),
-                           .layout = Layout(c.keys, r.tenant, anti_csrf)});
+                           .layout = Layout(r.app, r.tenant, anti_csrf)});
     if (!issued) return issued.error();
-    return Ok(IssuedJson(*issued, r.tenant, anti_csrf));
+    return Ok(IssuedJson(r.app, *issued, r.tenant, anti_csrf));
   });
 }
 
@@ -165,7 +198,7 @@ Response Verify(const Ctx& c, const CdiRequest& r) {
   return Answer([&]() -> Result<Response> {
     GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
     GH_ASSIGN_OR_RETURN(std::string token, StringField(body, "accessToken"));
-    const auto keys = c.keys.VerifyKeys();
+    GH_ASSIGN_OR_RETURN(auto keys, AppVerifyKeys(r.app));
     Result<StAccessToken> read = ReadStAccessToken(token, *keys, c.clock.Now(), true);
     if (!read) {
       return http::JsonResponse(
@@ -212,7 +245,8 @@ Response Verify(const Ctx& c, const CdiRequest& r) {
       if (check_database) {
         // Roles changed since the token was made (through the userroles recipe or the native
         // API) reach its claims now, not at the SDK's next claim refresh.
-        GH_ASSIGN_OR_RETURN(std::optional<bj::object> fresh, FreshRoleClaims(c, *stored, payload));
+        GH_ASSIGN_OR_RETURN(std::optional<bj::object> fresh,
+                            FreshRoleClaims(c, r.app, *stored, payload));
         if (fresh) {
           GH_ASSIGN_OR_RETURN(
               store::SessionRecord updated,
@@ -231,9 +265,8 @@ Response Verify(const Ctx& c, const CdiRequest& r) {
       next.payload = payload;
       const SystemTime now = c.clock.Now();
       next.issued_at_s = ToUnixSeconds(now);
-      next.expires_at_s = ToUnixSeconds(
-          std::min(now + kAccessTokenValidity, FromUnixMillis(stored->absolute_expires_at)));
-      GH_ASSIGN_OR_RETURN(std::string signed_token, SignWithFaceKey(c.keys, next));
+      next.expires_at_s = ToUnixSeconds(TokenExpiry(r.app, *stored, now));
+      GH_ASSIGN_OR_RETURN(std::string signed_token, SignWithAppKey(r.app, now, next));
       out["accessToken"] = bj::object{{"token", signed_token},
                                       {"expiry", next.expires_at_s * 1000},
                                       {"createdTime", next.issued_at_s * 1000}};
@@ -258,13 +291,16 @@ Response Refresh(const Ctx& c, const CdiRequest& r) {
         return Unauthorised("anti-csrf check failed");
       }
     }
-    Result<sessions::IssuedSession> issued =
-        c.sessions.Refresh(refresh_token, Layout(c.keys, r.tenant, anti_csrf));
+    const App& app = r.app;
+    Result<sessions::IssuedSession> issued = c.sessions.Refresh(
+        refresh_token,
+        {.layout = Layout(r.app, r.tenant, anti_csrf),
+         .owns = [&app](std::string_view user) { return app.ExternalUser(user).has_value(); }});
     if (!issued && issued.error().reason() == reason::kTokenTheftDetected) {
       std::string handle, user;
       for (const auto& [name, value] : issued.error().fields()) {
         if (name == "session_handle") handle = value;
-        if (name == "user_id") user = value;
+        if (name == "user_id") user = r.app.ExternalUser(value).value_or(value);
       }
       return http::JsonResponse(
           200,
@@ -276,7 +312,7 @@ Response Refresh(const Ctx& c, const CdiRequest& r) {
       return Unauthorised(issued.error().message());
     }
     if (!issued) return issued.error();
-    return Ok(IssuedJson(*issued, r.tenant, anti_csrf));
+    return Ok(IssuedJson(r.app, *issued, r.tenant, anti_csrf));
   });
 }
 
@@ -293,7 +329,8 @@ Result<Response> SetData(const Ctx& c, const CdiRequest& r, std::string_view mem
   } else {
     patch.session_data = std::move(value);
   }
-  Result<store::SessionRecord> updated = c.sessions.Update(handle, patch);
+  Result<store::SessionRecord> updated = OwnSession(c, r.app, handle);
+  if (updated) updated = c.sessions.Update(handle, patch);
   if (!updated && updated.error().code() == ErrorCode::kNotFound) {
     return Unauthorised("Session does not exist.");
   }
@@ -319,7 +356,8 @@ Response Regenerate(const Ctx& c, const CdiRequest& r) {
     GH_ASSIGN_OR_RETURN(bj::object payload, ObjectField(body, "userDataInJWT"));
     GH_RETURN_IF_ERROR(CheckUserPayload(payload));
     const SystemTime now = c.clock.Now();
-    Result<StAccessToken> read = ReadStAccessToken(token, *c.keys.VerifyKeys(), now, false);
+    GH_ASSIGN_OR_RETURN(auto keys, AppVerifyKeys(r.app));
+    Result<StAccessToken> read = ReadStAccessToken(token, *keys, now, false);
     if (!read) return Unauthorised(read.error().message());
     Result<store::SessionRecord> updated = c.sessions.Update(
         read->session_handle, {.access_payload = payload, .replace = true, .face_claims = true});
@@ -332,7 +370,7 @@ Response Regenerate(const Ctx& c, const CdiRequest& r) {
     if (ToUnixSeconds(now) < read->expires_at_s) {
       StAccessToken next = *read;
       next.payload = payload;
-      GH_ASSIGN_OR_RETURN(std::string signed_token, SignWithFaceKey(c.keys, next));
+      GH_ASSIGN_OR_RETURN(std::string signed_token, SignWithAppKey(r.app, now, next));
       out["accessToken"] = bj::object{{"token", signed_token},
                                       {"expiry", next.expires_at_s * 1000},
                                       {"createdTime", next.issued_at_s * 1000}};
@@ -353,13 +391,17 @@ Response Remove(const Ctx& c, const CdiRequest& r) {
         if (!h.is_string()) {
           return InvalidArgument("Field name 'sessionHandles' is invalid in JSON input");
         }
+        Result<store::SessionRecord> own = OwnSession(c, r.app, h.as_string());
+        if (!own && own.error().code() == ErrorCode::kNotFound) continue;
+        if (!own) return own.error();
         Result<bool> ended = c.sessions.Revoke(h.as_string());
         if (!ended && ended.error().code() != ErrorCode::kNotFound) return ended.error();
         if (ended && *ended) revoked.emplace_back(h.as_string());
       }
       return Ok({{"sessionHandlesRevoked", std::move(revoked)}});
     }
-    GH_ASSIGN_OR_RETURN(std::string user, StringField(body, "userId"));
+    GH_ASSIGN_OR_RETURN(std::string external, StringField(body, "userId"));
+    GH_ASSIGN_OR_RETURN(std::string user, r.app.User(external));
     GH_ASSIGN_OR_RETURN(std::vector<store::SessionRecord> live, c.sessions.ListLive(user));
     for (const store::SessionRecord& s : live) {
       Result<bool> ended = c.sessions.Revoke(s.handle);
@@ -373,14 +415,14 @@ Response Remove(const Ctx& c, const CdiRequest& r) {
 Response Get(const Ctx& c, const CdiRequest& r) {
   return Answer([&]() -> Result<Response> {
     GH_ASSIGN_OR_RETURN(std::string handle, QueryField(r, "sessionHandle"));
-    Result<store::SessionRecord> s = c.sessions.Get(handle);
+    Result<store::SessionRecord> s = OwnSession(c, r.app, handle);
     if (!s && s.error().code() == ErrorCode::kNotFound) {
       return Unauthorised("Session does not exist.");
     }
     if (!s) return s.error();
     return Ok({{"sessionHandle", s->handle},
-               {"userId", s->user_id},
-               {"recipeUserId", s->user_id},
+               {"userId", UserOf(r.app, *s)},
+               {"recipeUserId", UserOf(r.app, *s)},
                {"expiry", s->expires_at()},
                {"timeCreated", s->created_at},
                {"userDataInJWT", bj::parse(s->access_payload)},
@@ -391,7 +433,8 @@ Response Get(const Ctx& c, const CdiRequest& r) {
 
 Response HandlesOfUser(const Ctx& c, const CdiRequest& r) {
   return Answer([&]() -> Result<Response> {
-    GH_ASSIGN_OR_RETURN(std::string user, QueryField(r, "userId"));
+    GH_ASSIGN_OR_RETURN(std::string external, QueryField(r, "userId"));
+    GH_ASSIGN_OR_RETURN(std::string user, r.app.User(external));
     GH_ASSIGN_OR_RETURN(std::vector<store::SessionRecord> live, c.sessions.ListLive(user));
     bj::array handles;
     for (const store::SessionRecord& s : live) handles.emplace_back(s.handle);
@@ -401,15 +444,14 @@ Response HandlesOfUser(const Ctx& c, const CdiRequest& r) {
 
 }  // namespace
 
-void AddSessionRecipe(http::Router& router, const http::ApiAuth& auth,
-                      sessions::SessionService& sessions, authz::AuthzService& authz,
-                      keys::KeyManager& keys, Clock& clock) {
-  const auto ctx = std::make_shared<Ctx>(Ctx{sessions, authz, keys, clock});
+void AddSessionRecipe(http::Router& router, const Gate& gate, sessions::SessionService& sessions,
+                      authz::AuthzService& authz, Clock& clock) {
+  const auto ctx = std::make_shared<Ctx>(Ctx{sessions, authz, clock});
   const CdiRouteOptions tenant{.tenant_scoped = true};
   auto add = [&](Method m, std::string_view path, Response (*fn)(const Ctx&, const CdiRequest&),
                  CdiRouteOptions options = {}) {
     AddRoute(
-        router, auth, m, path, [ctx, fn](const CdiRequest& r) { return fn(*ctx, r); }, options);
+        router, gate, m, path, [ctx, fn](const CdiRequest& r) { return fn(*ctx, r); }, options);
   };
   add(Method::kPost, "/recipe/session", Create, tenant);
   add(Method::kPost, "/recipe/session/verify", Verify);

@@ -33,15 +33,13 @@
 // token goes back at once.
 
 #include "authz/authz_service.h"
-#include "http/handlers/api_auth.h"
+#include "compat/cdi.h"
 #include "http/router.h"
-#include "keys/key_manager.h"
 #include "sessions/session_service.h"
 
 namespace gatehouse::compat {
 
-void AddSessionRecipe(http::Router& router, const http::ApiAuth& auth,
-                      sessions::SessionService& sessions, authz::AuthzService& authz,
-                      keys::KeyManager& keys, Clock& clock);
+void AddSessionRecipe(http::Router& router, const Gate& gate, sessions::SessionService& sessions,
+                      authz::AuthzService& authz, Clock& clock);
 
 }  // namespace gatehouse::compat

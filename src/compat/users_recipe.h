@@ -15,12 +15,12 @@
 // from the application's server), Argon2id, and the ban — a banned user's right password answers
 // WRONG_CREDENTIALS_ERROR (the core knows no bans; the SDK shows a failed sign-in).
 
-#include "http/handlers/api_auth.h"
+#include "compat/cdi.h"
 #include "http/router.h"
 #include "identity/user_service.h"
 
 namespace gatehouse::compat {
 
-void AddUsersRecipe(http::Router& router, const http::ApiAuth& auth, identity::UserService& users);
+void AddUsersRecipe(http::Router& router, const Gate& gate, identity::UserService& users);
 
 }  // namespace gatehouse::compat

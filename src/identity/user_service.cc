@@ -68,11 +68,11 @@ Status UserService::Audit(std::string_view type, std::string_view user_id, std::
 }
 
 Result<UserRecord> UserService::Create(std::string_view email, std::string_view password,
-                                       std::string_view actor) {
+                                       std::string_view actor, std::string_view id_prefix) {
   GH_ASSIGN_OR_RETURN(std::string normalised, NormaliseEmail(email));
   GH_RETURN_IF_ERROR(CheckPasswordPolicy(password));
   GH_ASSIGN_OR_RETURN(std::string hash, Hash(password));
-  UserRecord user{.id = crypto::Base64UrlEncode(random_.Bytes(16)),
+  UserRecord user{.id = std::string(id_prefix) + crypto::Base64UrlEncode(random_.Bytes(16)),
                   .email = std::move(normalised),
                   .password_hash = std::move(hash),
                   .created_at = ToUnixMillis(clock_.Now())};
@@ -156,8 +156,9 @@ std::function<Status(Tx&)> SetHash(const std::string& user_id, const std::string
 }  // namespace
 
 Result<UserRecord> UserService::Register(std::string_view email, std::string_view password,
-                                         const ClientInfo& client) {
-  if (client.ip.empty()) return Create(email, password, "user");  // no address to count against
+                                         const ClientInfo& client, std::string_view id_prefix) {
+  if (client.ip.empty())
+    return Create(email, password, "user", id_prefix);  // no address to count against
   // Every sign-up counts against the address, as a failed sign-in does: finding out which
   // emails are registered (409) is no easier here than there, and the hashing work a flood
   // can queue is bounded.
@@ -167,7 +168,7 @@ Result<UserRecord> UserService::Register(std::string_view email, std::string_vie
     (void)Audit("signup_throttled", "", "", "user", client);
     return slot.error();
   }
-  Result<UserRecord> created = Create(email, password, "user");
+  Result<UserRecord> created = Create(email, password, "user", id_prefix);
   throttle_.Finish(*slot, /*success=*/false);
   return created;
 }

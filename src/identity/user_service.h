@@ -53,8 +53,9 @@ class UserService {
   };
   explicit UserService(Deps deps);
 
+  // `id_prefix`: the new id starts with it (a face's namespace, compat/apps.h).
   Result<store::UserRecord> Create(std::string_view email, std::string_view password,
-                                   std::string_view actor = "api");
+                                   std::string_view actor = "api", std::string_view id_prefix = {});
   Result<store::UserRecord> Get(std::string_view id);
   // By exact email when `email` is set; else those whose email starts with `prefix` (any case)
   // in email order, or every user by id when it is empty. `cursor`: from the previous page.
@@ -72,7 +73,7 @@ class UserService {
   // With an empty `client.ip` (that face's caller is the application's server, not the person)
   // only the account is throttled, never the one address every request comes from.
   Result<store::UserRecord> Register(std::string_view email, std::string_view password,
-                                     const ClientInfo& client);
+                                     const ClientInfo& client, std::string_view id_prefix = {});
   Result<store::UserRecord> CheckCredentials(std::string_view email, std::string_view password,
                                              const ClientInfo& client);
   // The user's own change: checks the current password, ends every other session.

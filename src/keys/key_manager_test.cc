@@ -231,6 +231,11 @@ TEST(KeyRingKids, NativeKidsNeverHaveADashSecond) {
   EXPECT_TRUE(tokens::KeyRing::Owns("d-", "d-1700000000000"));
   EXPECT_FALSE(tokens::KeyRing::Owns("", "d-1700000000000"));
   EXPECT_FALSE(tokens::KeyRing::Owns("", "s-abc"));
+  // An app's family is not the public one's, nor another app's whose id it starts with.
+  EXPECT_TRUE(tokens::KeyRing::Owns("d-a-b-", "d-a-b-1700000000000"));
+  EXPECT_FALSE(tokens::KeyRing::Owns("d-", "d-a-b-1700000000000"));
+  EXPECT_FALSE(tokens::KeyRing::Owns("d-a-", "d-a-b-1700000000000"));
+  EXPECT_FALSE(tokens::KeyRing::Owns("d-", "d-"));
 }
 
 TEST(MasterKey, CreatedOnceWithOwnerOnlyMode) {

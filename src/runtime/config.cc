@@ -112,6 +112,7 @@ const std::vector<KeyDef>& Keys() {
          c.metrics_public = b;
          return OkStatus();
        }},
+      BoolKey("CDI_OPEN", &Config::cdi_open),
       IntKey("IO_THREADS", &Config::io_threads, 0, 256),
       IntKey("VERIFIED_CACHE_ENTRIES", &Config::verified_cache_entries, 16, 1 << 28),
       IntKey("WORKER_THREADS", &Config::worker_threads, 0, 1024),
@@ -316,6 +317,10 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
   }
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
     return InvalidArgument("TLS_CERT_FILE and TLS_KEY_FILE must be set together");
+  }
+  if (config.cdi_open && !IsLoopbackListen(config.listen)) {
+    return InvalidArgument(
+        "CDI_OPEN needs a loopback LISTEN: it lets anyone who reaches the port in");
   }
   return config;
 }

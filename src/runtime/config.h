@@ -39,6 +39,10 @@ struct Config {
   int io_threads = 0;                            // IO_THREADS; default 0 = one per core
   int verified_cache_entries = 1 << 20;          // VERIFIED_CACHE_ENTRIES
   int worker_threads = 0;                        // WORKER_THREADS; default 0 = 16 per core
+  // CDI_OPEN: the SuperTokens face answers without an API key (an app with api_keys of its own
+  // still needs one), as a core without api_keys does; for development and the SDK's own tests,
+  // so only with a loopback LISTEN.
+  bool cdi_open = false;
 
   // Tokens and sessions.
   Millis access_token_ttl = std::chrono::minutes(10);         // ACCESS_TOKEN_TTL

@@ -95,6 +95,16 @@ TEST(LoadConfig, FileThenEnvironmentThenFlags) {
   EXPECT_EQ(c.signin_max_failures, 4);  // flag beats file
 }
 
+TEST(LoadConfig, CdiOpenOnlyOnLoopback) {
+  // An open SuperTokens face lets anyone who reaches the port in: never on a reachable address.
+  EXPECT_TRUE(LoadConfig({.env = {{"GATEHOUSE_CDI_OPEN", "true"}}})->cdi_open);
+  Result<Config> r =
+      LoadConfig({.env = {{"GATEHOUSE_CDI_OPEN", "true"}, {"GATEHOUSE_LISTEN", "0.0.0.0:3567"}}});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("CDI_OPEN"), std::string::npos);
+  EXPECT_FALSE(LoadConfig({})->cdi_open);
+}
+
 TEST(LoadConfig, BadValueNamesTheKey) {
   Result<Config> r = LoadConfig({.env = {{"GATEHOUSE_ACCESS_TOKEN_TTL", "ten"}}});
   ASSERT_FALSE(r);

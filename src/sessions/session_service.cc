@@ -181,12 +181,14 @@ Result<IssuedSession> SessionService::Issue(const SessionRecord& session, const 
                            std::to_string(tokens::kMaxTokenSize) +
                            " bytes (too many roles or permissions for one token)");
   }
-  return IssuedSession{.session = session,
-                       .roles = claims.roles,
-                       .access_token = std::move(access),
-                       .access_expires_at_ms = ToUnixSeconds(expires) * 1000,
-                       .refresh_token = std::move(refresh_token),
-                       .refresh_expires_at_ms = session.expires_at()};
+  return IssuedSession{
+      .session = session,
+      .roles = claims.roles,
+      .access_token = std::move(access),
+      // The native token's `exp` is in seconds; a face says its own expiry.
+      .access_expires_at_ms = layout ? ToUnixMillis(expires) : ToUnixSeconds(expires) * 1000,
+      .refresh_token = std::move(refresh_token),
+      .refresh_expires_at_ms = session.expires_at()};
 }
 
 Result<IssuedSession> SessionService::Create(const CreateParams& params) {
@@ -279,7 +281,7 @@ Result<std::shared_ptr<const tokens::AccessClaims>> SessionService::Verify(
 }
 
 Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token,
-                                              const TokenLayout& layout) {
+                                              const FaceRefresh& face) {
   if (refresh_token.empty() || refresh_token.size() > 512) {
     return Unauthorised("invalid refresh token");
   }
@@ -295,7 +297,9 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token,
     theft = false;
     GH_ASSIGN_OR_RETURN(std::optional<store::RefreshStart> start,
                         tx.GetRefreshStart(presented_hash));
-    if (!start) return Unauthorised("unknown refresh token");
+    if (!start || (face.owns && !face.owns(start->session.user_id))) {
+      return Unauthorised("unknown refresh token");
+    }
     if (!start->session.live(now)) return Unauthorised("session ended");
     if (start->banned) return Unauthorised("the user is banned");
     RefreshTokenRecord presented = std::move(start->token);
@@ -360,7 +364,7 @@ Result<IssuedSession> SessionService::Refresh(std::string_view refresh_token,
     return error;
   }
   counters_.refreshed.fetch_add(1, std::memory_order_relaxed);
-  return Issue(session, claims, std::move(next_token), presented_hash, layout);
+  return Issue(session, claims, std::move(next_token), presented_hash, face.layout);
 }
 
 Result<std::optional<store::SessionRecord>> SessionService::PromoteChild(

@@ -131,8 +131,14 @@ class SessionService {
   Result<IssuedSession> Create(const CreateParams& params);
   Result<std::shared_ptr<const tokens::AccessClaims>> Verify(std::string_view access_token,
                                                              VerifyMode mode);
-  // `layout`: a face's (the new access token names the presented refresh token as its parent).
-  Result<IssuedSession> Refresh(std::string_view refresh_token, const TokenLayout& layout = {});
+  // A face's refresh: its layout (the new access token names the presented refresh token as its
+  // parent), and the sessions it may refresh (`owns`, given the session's user id; another's
+  // token is unknown to it: kUnauthenticated, nothing rotated).
+  struct FaceRefresh {
+    TokenLayout layout;
+    std::function<bool(std::string_view user_id)> owns;
+  };
+  Result<IssuedSession> Refresh(std::string_view refresh_token, const FaceRefresh& face = {});
   // DESIGN.md item 3's promotion by an access token issued together with a pending child: makes
   // `child_hash` (a refresh token's SHA-256) the session's committed token when it is a pending
   // child of the committed one. Returns the session when that child is (now) committed, nullopt

@@ -17,7 +17,12 @@ void KeyRing::Add(SigningKey key) {
 }
 
 bool KeyRing::Owns(std::string_view kid_prefix, std::string_view kid) {
-  if (!kid_prefix.empty()) return kid.starts_with(kid_prefix);
+  if (!kid_prefix.empty()) {
+    // The prefix and digits only: "d-" does not own "d-app-1700000000000" (family "d-app-").
+    if (!kid.starts_with(kid_prefix) || kid.size() == kid_prefix.size()) return false;
+    const std::string_view rest = kid.substr(kid_prefix.size());
+    return std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; });
+  }
   return kid.size() < 2 || kid[1] != '-';  // a family's kids are "<letter>-…"
 }
 

@@ -48,8 +48,9 @@ class KeyRing {
     // The ring's family. Empty (the native ring): kids are 16 random bytes, base64url, never with
     // '-' as their second character. Else a family of its own, e.g. "d-" for the SuperTokens
     // face's dynamic keys: kids are the prefix and the key's creation time in ms
-    // ("d-1700000000000"), as SuperTokens names them. Rings of different families share the
-    // store's key table; each holds only its own kids (Owns).
+    // ("d-1700000000000"), as SuperTokens names them; a face's app has "d-<app>-". Rings of
+    // different families share the store's key table; each holds only its own kids (Owns: the
+    // prefix followed by digits only).
     std::string kid_prefix;
   };
   // True when `kid` belongs to the family of `kid_prefix`.

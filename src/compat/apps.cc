@@ -1,0 +1,205 @@
+#include "compat/apps.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace gatehouse::compat {
+namespace {
+
+namespace bj = boost::json;
+
+constexpr std::string_view kMark = "appid-";
+
+// The app a user id or role name of the form "appid-<app>:<name>" is in; nullopt for the
+// public app's.
+std::optional<std::string_view> AppOfName(std::string_view internal) {
+  if (!internal.starts_with(kMark)) return std::nullopt;
+  const std::size_t colon = internal.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  return internal.substr(kMark.size(), colon - kMark.size());
+}
+
+// The same for an email of the form "<email>#appid-<app>".
+std::optional<std::string_view> AppOfEmail(std::string_view internal) {
+  const std::size_t at = internal.rfind("#appid-");
+  if (at == std::string_view::npos) return std::nullopt;
+  return internal.substr(at + 1 + kMark.size());
+}
+
+bool IsValidAppId(std::string_view id) {
+  return !id.empty() && id.size() <= 63 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+// A number, or a string holding one (the core takes config values in either form).
+std::optional<double> Number(const bj::value& v) {
+  if (v.is_int64()) return static_cast<double>(v.as_int64());
+  if (v.is_uint64()) return static_cast<double>(v.as_uint64());
+  if (v.is_double()) return v.as_double();
+  if (v.is_string()) {
+    const std::string_view s = v.as_string();
+    double out = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    if (ec == std::errc() && end == s.data() + s.size()) return out;
+  }
+  return std::nullopt;
+}
+
+Error BadConfig(std::string_view key) {
+  return InvalidArgument("Invalid value for core config '" + std::string(key) + "'");
+}
+
+}  // namespace
+
+Result<AppConfig> ParseCoreConfig(const bj::object& core_config) {
+  AppConfig config;
+  if (const bj::value* v = core_config.if_contains("access_token_validity")) {
+    const std::optional<double> seconds = Number(*v);
+    // The core's bounds: at least a second, at most a day.
+    if (!seconds || *seconds < 1 || *seconds > 86400) return BadConfig("access_token_validity");
+    config.access_token_validity = std::chrono::seconds(static_cast<std::int64_t>(*seconds));
+  }
+  constexpr std::string_view kInterval = "access_token_dynamic_signing_key_update_interval";
+  if (const bj::value* v = core_config.if_contains(kInterval)) {
+    const std::optional<double> hours = Number(*v);
+    // At least 0.001 h (3.6 s, what the SDK's tests use), at most ten years.
+    if (!hours || !std::isfinite(*hours) || *hours < 0.001 || *hours > 87600) {
+      return BadConfig(kInterval);
+    }
+    config.key_interval = std::chrono::milliseconds(std::llround(*hours * 3600 * 1000));
+  }
+  if (const bj::value* v = core_config.if_contains("api_keys"); v != nullptr && !v->is_null()) {
+    if (!v->is_string()) return BadConfig("api_keys");
+    std::string_view rest = v->as_string();
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      std::string_view key = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
+      while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
+      // The core's rule: at least 20 characters of [A-Za-z0-9=-].
+      if (key.size() < 20 || !std::all_of(key.begin(), key.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '=' || c == '-';
+          })) {
+        return BadConfig("api_keys");
+      }
+      config.api_keys.emplace_back(key);
+    }
+  }
+  return config;
+}
+
+App::App(std::string id, AppConfig config, KeyFactory make_keys)
+    : id_(std::move(id)), make_keys_(std::move(make_keys)), config_(std::move(config)) {}
+
+AppConfig App::config() const {
+  MutexLock lock(mu_);
+  return config_;
+}
+
+void App::SetConfig(AppConfig config) {
+  MutexLock lock(mu_);
+  config_ = std::move(config);
+}
+
+Result<std::string> App::User(std::string_view external) const {
+  if (is_public()) {
+    if (AppOfName(external)) return InvalidArgument("names of the form appid-<app>:… are reserved");
+    return std::string(external);
+  }
+  return std::string(kMark) + id_ + ":" + std::string(external);
+}
+
+std::optional<std::string> App::ExternalUser(std::string_view internal) const {
+  const std::optional<std::string_view> app = AppOfName(internal);
+  if (is_public()) return app ? std::nullopt : std::optional<std::string>(internal);
+  if (!app || *app != id_) return std::nullopt;
+  return std::string(internal.substr(kMark.size() + id_.size() + 1));
+}
+
+Result<std::string> App::Email(std::string_view external) const {
+  if (is_public()) {
+    if (AppOfEmail(external)) return InvalidArgument("'email' is not a valid email address");
+    return std::string(external);
+  }
+  return std::string(external) + "#" + std::string(kMark) + id_;
+}
+
+std::optional<std::string> App::ExternalEmail(std::string_view internal) const {
+  const std::optional<std::string_view> app = AppOfEmail(internal);
+  if (is_public()) return app ? std::nullopt : std::optional<std::string>(internal);
+  if (!app || *app != id_) return std::nullopt;
+  return std::string(internal.substr(0, internal.size() - kMark.size() - id_.size() - 1));
+}
+
+std::string App::UserIdPrefix() const {
+  return is_public() ? std::string() : std::string(kMark) + id_ + ":";
+}
+
+Result<keys::KeyManager*> App::Keys() {
+  MutexLock lock(mu_);
+  if (!keys_) {
+    const std::string family = is_public() ? std::string(kKidPrefix) : "d-" + id_ + "-";
+    GH_ASSIGN_OR_RETURN(keys_, make_keys_(family, config_));
+  }
+  return keys_.get();
+}
+
+keys::KeyManager* App::KeysIfMade() const {
+  MutexLock lock(mu_);
+  return keys_.get();
+}
+
+Apps::Apps(App::KeyFactory make_keys)
+    : make_keys_(std::move(make_keys)),
+      public_(std::make_shared<App>("public", AppConfig{}, make_keys_)) {}
+
+std::shared_ptr<App> Apps::Find(std::string_view id) const {
+  if (id == "public") return public_;
+  MutexLock lock(mu_);
+  auto it = apps_.find(id);
+  return it == apps_.end() ? nullptr : it->second;
+}
+
+Result<bool> Apps::Put(std::string_view id, AppConfig config) {
+  if (id == "public") {
+    public_->SetConfig(std::move(config));
+    return false;
+  }
+  if (!IsValidAppId(id)) return InvalidArgument("Invalid app id");
+  MutexLock lock(mu_);
+  if (removed_.contains(id)) return InvalidArgument("The app was removed; its id is not reused");
+  auto it = apps_.find(id);
+  if (it != apps_.end()) {
+    it->second->SetConfig(std::move(config));
+    return false;
+  }
+  apps_.emplace(std::string(id),
+                std::make_shared<App>(std::string(id), std::move(config), make_keys_));
+  return true;
+}
+
+Result<bool> Apps::Remove(std::string_view id) {
+  if (id == "public") return InvalidArgument("The public app cannot be removed");
+  MutexLock lock(mu_);
+  auto it = apps_.find(id);
+  if (it == apps_.end()) return false;
+  removed_.emplace(id);
+  apps_.erase(it);
+  return true;
+}
+
+void Apps::ForEachKeys(const std::function<void(keys::KeyManager&)>& fn) const {
+  std::vector<std::shared_ptr<App>> apps{public_};
+  {
+    MutexLock lock(mu_);
+    for (const auto& [id, app] : apps_) apps.push_back(app);
+  }
+  for (const auto& app : apps) {
+    if (keys::KeyManager* keys = app->KeysIfMade()) fn(*keys);
+  }
+}
+
+}  // namespace gatehouse::compat
