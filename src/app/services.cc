@@ -16,6 +16,7 @@
 #include "http/handlers/roles.h"
 #include "http/handlers/sessions.h"
 #include "http/handlers/users.h"
+#include "identity/account_tokens.h"
 #include "identity/user_service.h"
 #include "keys/key_manager.h"
 #include "keys/master_key.h"
@@ -155,6 +156,8 @@ Status BuildServices(Services& p) {
       .random = p.random,
       .argon2 = {.memory_kib = static_cast<std::uint32_t>(config.argon2_memory_kib),
                  .iterations = static_cast<std::uint32_t>(config.argon2_iterations)}});
+  p.account_tokens = std::make_unique<identity::AccountTokens>(
+      identity::AccountTokens::Deps{.store = *p.store, .clock = p.clock, .random = p.random});
   p.browser = {.cookie_secure = config.cookie_secure,
                .cookie_domain = config.cookie_domain,
                .cors_origins = config.cors_origins};
@@ -268,6 +271,7 @@ void BuildRouter(Services& p) {
   // Last: a path the native API and the CDI face could both match is the native API's.
   compat::AddCompatRoutes(p.router, {.authz = *p.authz,
                                      .users = *p.users,
+                                     .tokens = *p.account_tokens,
                                      .sessions = *p.sessions,
                                      .apps = *p.face_apps,
                                      .clock = p.clock,

@@ -44,6 +44,7 @@ namespace authz {
 class AuthzService;
 }
 namespace identity {
+class AccountTokens;
 class SigninThrottle;
 class UserService;
 }  // namespace identity
@@ -82,6 +83,7 @@ struct Services {
   std::unique_ptr<identity::SigninThrottle> throttle;
   std::unique_ptr<identity::SigninThrottle> refresh_guard;  // unknown refresh tokens per IP
   std::unique_ptr<identity::UserService> users;
+  std::unique_ptr<identity::AccountTokens> account_tokens;  // reset and verification tokens
   http::BrowserOptions browser;
   ApiKeys api_keys;
   std::unique_ptr<http::ApiAuth> auth;

@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 
 #include "compat/cdi.h"
+#include "compat/email_tokens_recipe.h"
 #include "compat/roles_recipe.h"
 #include "compat/session_recipe.h"
 #include "compat/users_recipe.h"
@@ -71,7 +72,8 @@ void AddCompatRoutes(http::Router& router, const Services& services) {
            {.needs_key = false});
   AddAppRoutes(router, gate, services.clock);
   AddRolesRecipe(router, gate, services.authz);
-  AddUsersRecipe(router, gate, services.users);
+  AddUsersRecipe(router, gate, services.users, services.tokens);
+  AddEmailTokensRecipe(router, gate, services.users, services.tokens);
   AddSessionRecipe(router, gate, services.sessions, services.authz, services.clock);
 }
 

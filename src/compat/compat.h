@@ -13,6 +13,7 @@
 #include "compat/apps.h"
 #include "http/handlers/api_auth.h"
 #include "http/router.h"
+#include "identity/account_tokens.h"
 #include "identity/user_service.h"
 #include "sessions/session_service.h"
 
@@ -21,6 +22,7 @@ namespace gatehouse::compat {
 struct Services {
   authz::AuthzService& authz;
   identity::UserService& users;
+  identity::AccountTokens& tokens;
   sessions::SessionService& sessions;
   Apps& apps;  // the namespaces, each with its RS256 keys
   Clock& clock;

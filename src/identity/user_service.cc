@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "crypto/base64url.h"
+#include "identity/account_tokens.h"
 #include "identity/credentials.h"
 #include "runtime/log.h"
 
@@ -124,6 +125,45 @@ Result<UserPage> UserService::List(std::string_view email, std::string_view pref
   return page;
 }
 
+Result<std::vector<UserRecord>> UserService::ListByAge(std::string_view id_prefix,
+                                                       bool newest_first,
+                                                       const std::optional<Tx::UserCursor>& after,
+                                                       int limit) {
+  std::vector<UserRecord> users;
+  GH_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(users, tx.ListUsersByAge(id_prefix, newest_first, after, limit));
+    return OkStatus();
+  }));
+  return users;
+}
+
+Result<std::int64_t> UserService::Count(std::string_view id_prefix) {
+  std::int64_t count = 0;
+  GH_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(count, tx.CountUsers(id_prefix));
+    return OkStatus();
+  }));
+  return count;
+}
+
+Status UserService::UpdateEmail(std::string_view user_id, std::string_view email) {
+  GH_ASSIGN_OR_RETURN(std::string normalised, NormaliseEmail(email));
+  return store_.Write([&](Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(std::optional<UserRecord> user, tx.GetUser(user_id));
+    if (!user) return NotFound("no such user");
+    if (user->email == normalised) return OkStatus();
+    GH_ASSIGN_OR_RETURN(auto existing, tx.GetUserByEmail(normalised));
+    if (existing) return AlreadyExists("email already registered");
+    user->email = normalised;
+    GH_RETURN_IF_ERROR(tx.UpdateUser(*user));
+    return tx.AppendAudit({.at = ToUnixMillis(clock_.Now()),
+                           .type = "email_changed",
+                           .user_id = user->id,
+                           .actor = "api",
+                           .detail = "{}"});
+  });
+}
+
 Status UserService::Delete(std::string_view id) {
   // The user and every session go in one transaction: no crash in between leaves sessions of a
   // deleted user, and a sign-in racing the deletion fails its credential check.
@@ -149,6 +189,8 @@ std::function<Status(Tx&)> SetHash(const std::string& user_id, const std::string
       return FailedPrecondition("the password changed meanwhile");
     }
     current->password_hash = hash;
+    // A reset link sent before the change must not set the password after it.
+    GH_RETURN_IF_ERROR(tx.DeleteOneTimeTokens(user_id, kPasswordReset));
     return tx.UpdateUser(*current);
   };
 }

@@ -61,6 +61,14 @@ class UserService {
   // in email order, or every user by id when it is empty. `cursor`: from the previous page.
   Result<UserPage> List(std::string_view email, std::string_view prefix, std::string_view cursor,
                         int limit);
+  // Users in the order they joined, of ids starting with `id_prefix` (a face's namespace), and
+  // how many there are.
+  Result<std::vector<store::UserRecord>> ListByAge(
+      std::string_view id_prefix, bool newest_first,
+      const std::optional<store::Tx::UserCursor>& after, int limit);
+  Result<std::int64_t> Count(std::string_view id_prefix);
+  // A new email for the account (kAlreadyExists when another has it, kNotFound if unknown).
+  Status UpdateEmail(std::string_view user_id, std::string_view email);
   // Deletes the user and ends every session (kNotFound if unknown).
   Status Delete(std::string_view id);
 

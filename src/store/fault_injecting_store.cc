@@ -46,6 +46,39 @@ class FaultTx final : public Tx {
     if (store_.Trip()) return FaultInjectingStore::Injected();
     return inner_.ListUsers(email_prefix, after, limit);
   }
+  Result<std::vector<UserRecord>> ListUsersByAge(std::string_view id_prefix, bool newest_first,
+                                                 const std::optional<UserCursor>& after,
+                                                 int limit) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.ListUsersByAge(id_prefix, newest_first, after, limit);
+  }
+  Result<std::int64_t> CountUsers(std::string_view id_prefix) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.CountUsers(id_prefix);
+  }
+  Status PutOneTimeToken(const OneTimeTokenRecord& token) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.PutOneTimeToken(token);
+  }
+  Result<std::optional<OneTimeTokenRecord>> TakeOneTimeToken(std::string_view hash) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.TakeOneTimeToken(hash);
+  }
+  Status DeleteOneTimeTokens(std::string_view user_id, std::string_view kind) override {
+    return store_.Trip() ? FaultInjectingStore::Injected()
+                         : inner_.DeleteOneTimeTokens(user_id, kind);
+  }
+  Status PruneOneTimeTokens(std::int64_t now) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.PruneOneTimeTokens(now);
+  }
+  Status SetEmailVerified(std::string_view user_id, std::string_view email,
+                          bool verified) override {
+    return store_.Trip() ? FaultInjectingStore::Injected()
+                         : inner_.SetEmailVerified(user_id, email, verified);
+  }
+  Result<bool> IsEmailVerified(std::string_view user_id, std::string_view email) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.IsEmailVerified(user_id, email);
+  }
   Status PutBan(std::string_view user_id, std::string_view reason, std::int64_t at) override {
     return store_.Trip() ? FaultInjectingStore::Injected() : inner_.PutBan(user_id, reason, at);
   }

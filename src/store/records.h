@@ -47,6 +47,17 @@ struct UserRecord {
   bool operator==(const UserRecord&) const = default;
 };
 
+// A one-time token (a password reset, an email verification): stored only as its SHA-256.
+struct OneTimeTokenRecord {
+  std::string hash;
+  std::string kind;  // e.g. "password_reset", "email_verification"
+  std::string user_id;
+  std::string email;
+  std::int64_t expires_at = 0;  // ms
+
+  bool operator==(const OneTimeTokenRecord&) const = default;
+};
+
 // A role: a name and the permissions it grants.
 struct RoleRecord {
   std::string name;

@@ -128,6 +128,31 @@ class Tx {
   virtual Status TrimRefreshTokens(std::string_view session_handle, int keep,
                                    const std::vector<std::string>& protected_parents) = 0;
 
+  // Users in the order they joined (created_at, then id), oldest or newest first, of ids that
+  // start with `id_prefix`, after the user `after` (created_at, id) when set.
+  struct UserCursor {
+    std::int64_t created_at = 0;
+    std::string id;
+  };
+  virtual Result<std::vector<UserRecord>> ListUsersByAge(std::string_view id_prefix,
+                                                         bool newest_first,
+                                                         const std::optional<UserCursor>& after,
+                                                         int limit) = 0;
+  virtual Result<std::int64_t> CountUsers(std::string_view id_prefix) = 0;
+
+  // One-time tokens. TakeOneTimeToken deletes the token and returns it (nullopt when unknown),
+  // in one statement: of two takers, one gets it. DeleteOneTimeTokens removes the user's tokens
+  // of `kind`; PruneOneTimeTokens those expired by `now`. DeleteUser removes the user's too.
+  virtual Status PutOneTimeToken(const OneTimeTokenRecord& token) = 0;
+  virtual Result<std::optional<OneTimeTokenRecord>> TakeOneTimeToken(std::string_view hash) = 0;
+  virtual Status DeleteOneTimeTokens(std::string_view user_id, std::string_view kind) = 0;
+  virtual Status PruneOneTimeTokens(std::int64_t now) = 0;
+  // The emails a user id has verified (any user id: a face's email verification names them).
+  // DeleteUser forgets the user's.
+  virtual Status SetEmailVerified(std::string_view user_id, std::string_view email,
+                                  bool verified) = 0;
+  virtual Result<bool> IsEmailVerified(std::string_view user_id, std::string_view email) = 0;
+
   // Signing keys: inserts or replaces by kid; deleting an absent kid is not an error.
   virtual Status PutSigningKey(const SigningKeyRecord& key) = 0;
   virtual Status DeleteSigningKey(std::string_view kid) = 0;

@@ -893,6 +893,127 @@ std::vector<Backend> Backends() {
   return out;
 }
 
+TEST_P(StoreContract, UsersByAgeInJoinOrderWithinAPrefix) {
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    // Two join at one instant: the id breaks the tie.
+                    for (auto [id, at] : {std::pair{"app:b", 20},
+                                          {"app:a", 20},
+                                          {"app:c", 10},
+                                          {"other", 5},
+                                          {"app:d", 30}}) {
+                      UserRecord u =
+                          User(id, std::string(id).substr(id[0] == 'a' ? 4 : 0) + "@x.io");
+                      u.created_at = at;
+                      GH_RETURN_IF_ERROR(tx.InsertUser(u));
+                    }
+                    return OkStatus();
+                  })
+                  .ok());
+  auto ids = [](const std::vector<UserRecord>& users) {
+    std::vector<std::string> out;
+    for (const UserRecord& u : users) out.push_back(u.id);
+    return out;
+  };
+  ASSERT_TRUE(
+      store_
+          ->Read([&](Tx& tx) -> Status {
+            GH_ASSIGN_OR_RETURN(auto oldest, tx.ListUsersByAge("app:", false, {}, 10));
+            EXPECT_EQ(ids(oldest), (std::vector<std::string>{"app:c", "app:a", "app:b", "app:d"}));
+            GH_ASSIGN_OR_RETURN(auto page,
+                                tx.ListUsersByAge("app:", false, Tx::UserCursor{20, "app:a"}, 2));
+            EXPECT_EQ(ids(page), (std::vector<std::string>{"app:b", "app:d"}));
+            GH_ASSIGN_OR_RETURN(auto newest,
+                                tx.ListUsersByAge("app:", true, Tx::UserCursor{20, "app:b"}, 5));
+            EXPECT_EQ(ids(newest), (std::vector<std::string>{"app:a", "app:c"}));
+            GH_ASSIGN_OR_RETURN(auto all, tx.ListUsersByAge("", true, {}, 1));
+            EXPECT_EQ(ids(all), (std::vector<std::string>{"app:d"}));
+            GH_ASSIGN_OR_RETURN(std::int64_t in_app, tx.CountUsers("app:"));
+            EXPECT_EQ(in_app, 4);
+            GH_ASSIGN_OR_RETURN(std::int64_t everyone, tx.CountUsers(""));
+            EXPECT_EQ(everyone, 5);
+            return OkStatus();
+          })
+          .ok());
+}
+
+TEST_P(StoreContract, OneTimeTokensAreTakenOnce) {
+  const OneTimeTokenRecord reset{
+      .hash = "h1", .kind = "reset", .user_id = "u", .email = "u@x.io", .expires_at = 100};
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.PutOneTimeToken(reset));
+                    OneTimeTokenRecord other = reset;
+                    other.hash = "h2";
+                    GH_RETURN_IF_ERROR(tx.PutOneTimeToken(other));
+                    other.hash = "h3";
+                    other.kind = "verify";
+                    other.expires_at = 50;
+                    return tx.PutOneTimeToken(other);
+                  })
+                  .ok());
+  std::optional<OneTimeTokenRecord> first, second;
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(first, tx.TakeOneTimeToken("h1"));
+                    GH_ASSIGN_OR_RETURN(second, tx.TakeOneTimeToken("h1"));
+                    return OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(*first, reset);
+  EXPECT_FALSE(second.has_value());
+  std::optional<OneTimeTokenRecord> h2, h3;
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.DeleteOneTimeTokens("u", "reset"));
+                    GH_RETURN_IF_ERROR(tx.PruneOneTimeTokens(60));  // h3 expired at 50
+                    GH_ASSIGN_OR_RETURN(h2, tx.TakeOneTimeToken("h2"));
+                    GH_ASSIGN_OR_RETURN(h3, tx.TakeOneTimeToken("h3"));
+                    return OkStatus();
+                  })
+                  .ok());
+  EXPECT_FALSE(h2.has_value());
+  EXPECT_FALSE(h3.has_value());
+}
+
+TEST_P(StoreContract, VerifiedEmailsAreForgottenWithTheUser) {
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.InsertUser(User("u", "u@x.io")));
+                    GH_RETURN_IF_ERROR(tx.SetEmailVerified("u", "u@x.io", true));
+                    GH_RETURN_IF_ERROR(tx.SetEmailVerified("u", "u@x.io", true));  // idempotent
+                    GH_RETURN_IF_ERROR(tx.SetEmailVerified("external", "e@x.io", true));
+                    return tx.PutOneTimeToken({.hash = "h",
+                                               .kind = "verify",
+                                               .user_id = "u",
+                                               .email = "u@x.io",
+                                               .expires_at = 1});
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(bool verified, tx.IsEmailVerified("u", "u@x.io"));
+                    EXPECT_TRUE(verified);
+                    GH_ASSIGN_OR_RETURN(bool other, tx.IsEmailVerified("u", "v@x.io"));
+                    EXPECT_FALSE(other);
+                    GH_RETURN_IF_ERROR(tx.SetEmailVerified("external", "e@x.io", false));
+                    GH_ASSIGN_OR_RETURN(bool unverified, tx.IsEmailVerified("external", "e@x.io"));
+                    EXPECT_FALSE(unverified);
+                    return tx.DeleteUser("u").status();
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(bool verified, tx.IsEmailVerified("u", "u@x.io"));
+                    EXPECT_FALSE(verified);
+                    GH_ASSIGN_OR_RETURN(auto token, tx.TakeOneTimeToken("h"));
+                    EXPECT_FALSE(token.has_value());
+                    return OkStatus();
+                  })
+                  .ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),
                          [](const auto& test) { return test.param.name; });
 

@@ -76,8 +76,75 @@ class MemoryTx final : public Tx {
     GH_RETURN_IF_ERROR(CheckWritable());
     auto it = s_.users.find(id);
     if (it == s_.users.end()) return false;
+    std::erase_if(s_.one_time_tokens, [&](const auto& t) { return t.second.user_id == id; });
+    std::erase_if(s_.verified_emails, [&](const auto& v) { return v.first == id; });
     s_.users.erase(it);
     return true;
+  }
+  Result<std::vector<UserRecord>> ListUsersByAge(std::string_view id_prefix, bool newest_first,
+                                                 const std::optional<UserCursor>& after,
+                                                 int limit) override {
+    std::vector<UserRecord> out;
+    for (const auto& [id, user] : s_.users) {
+      if (!id.starts_with(id_prefix)) continue;
+      if (after) {
+        const auto key = std::tie(user.created_at, user.id);
+        const auto cursor = std::tie(after->created_at, after->id);
+        if (newest_first ? !(key < cursor) : !(cursor < key)) continue;
+      }
+      out.push_back(WithBan(user));
+    }
+    std::sort(out.begin(), out.end(), [newest_first](const auto& a, const auto& b) {
+      const auto ka = std::tie(a.created_at, a.id);
+      const auto kb = std::tie(b.created_at, b.id);
+      return newest_first ? kb < ka : ka < kb;
+    });
+    if (static_cast<int>(out.size()) > limit) out.resize(static_cast<std::size_t>(limit));
+    return out;
+  }
+  Result<std::int64_t> CountUsers(std::string_view id_prefix) override {
+    return static_cast<std::int64_t>(
+        std::count_if(s_.users.begin(), s_.users.end(),
+                      [&](const auto& u) { return u.first.starts_with(id_prefix); }));
+  }
+  Status PutOneTimeToken(const OneTimeTokenRecord& token) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    if (!s_.one_time_tokens.emplace(token.hash, token).second) return AlreadyExists("token exists");
+    return OkStatus();
+  }
+  Result<std::optional<OneTimeTokenRecord>> TakeOneTimeToken(std::string_view hash) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    auto it = s_.one_time_tokens.find(hash);
+    if (it == s_.one_time_tokens.end()) return std::optional<OneTimeTokenRecord>();
+    OneTimeTokenRecord token = std::move(it->second);
+    s_.one_time_tokens.erase(it);
+    return std::optional<OneTimeTokenRecord>(std::move(token));
+  }
+  Status DeleteOneTimeTokens(std::string_view user_id, std::string_view kind) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    std::erase_if(s_.one_time_tokens, [&](const auto& t) {
+      return t.second.user_id == user_id && t.second.kind == kind;
+    });
+    return OkStatus();
+  }
+  Status PruneOneTimeTokens(std::int64_t now) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    std::erase_if(s_.one_time_tokens, [&](const auto& t) { return t.second.expires_at <= now; });
+    return OkStatus();
+  }
+  Status SetEmailVerified(std::string_view user_id, std::string_view email,
+                          bool verified) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    std::pair<std::string, std::string> key{user_id, email};
+    if (verified) {
+      s_.verified_emails.insert(std::move(key));
+    } else {
+      s_.verified_emails.erase(key);
+    }
+    return OkStatus();
+  }
+  Result<bool> IsEmailVerified(std::string_view user_id, std::string_view email) override {
+    return s_.verified_emails.contains({std::string(user_id), std::string(email)});
   }
   Result<std::vector<UserRecord>> ListUsers(std::string_view email_prefix, std::string_view after,
                                             int limit) override {

@@ -28,6 +28,8 @@ class MemoryStore final : public Store {
     std::int64_t last_event_seq = 0;
     std::vector<AuditRecord> audit;
     std::map<std::string, ThrottleRecord, std::less<>> throttles;
+    std::map<std::string, OneTimeTokenRecord, std::less<>> one_time_tokens;
+    std::set<std::pair<std::string, std::string>> verified_emails;  // (user, email)
   };
 
   Status Ping() override { return OkStatus(); }

@@ -131,6 +131,26 @@ const std::vector<Migration>& Migrations() {
         CREATE INDEX throttles_updated ON throttles (updated_at);
       )sql",
        ""},
+      // The SuperTokens face's one-time tokens (password reset, email verification), verified
+      // emails, and users listed in the order they joined.
+      {8, R"sql(
+        CREATE TABLE one_time_tokens (
+          hash TEXT PRIMARY KEY,
+          kind TEXT NOT NULL,
+          user_id TEXT NOT NULL,
+          email TEXT NOT NULL,
+          expires_at INTEGER NOT NULL
+        );
+        CREATE INDEX one_time_tokens_user ON one_time_tokens (user_id, kind);
+        CREATE INDEX one_time_tokens_expiry ON one_time_tokens (expires_at);
+        CREATE TABLE verified_emails (
+          user_id TEXT NOT NULL,
+          email TEXT NOT NULL,
+          PRIMARY KEY (user_id, email)
+        );
+        CREATE INDEX users_joined ON users (created_at, id);
+      )sql",
+       ""},
   };
   return *migrations;
 }

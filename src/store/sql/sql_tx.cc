@@ -48,6 +48,18 @@ std::string Qualified(std::string_view table, std::string_view columns) {
   return out;
 }
 
+// Every row `q` steps to, each read by `read`.
+template <typename Read>
+auto AllRows(sql::Statement& q, Read read) -> Result<std::vector<decltype(read(q))>> {
+  std::vector<decltype(read(q))> out;
+  while (true) {
+    GH_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back(read(q));
+  }
+  return out;
+}
+
 }  // namespace
 
 SessionRecord ReadSessionRow(const sql::Statement& q, int first) {
@@ -114,13 +126,7 @@ Result<std::vector<SessionRecord>> SqlTx::ListLiveSessions(std::string_view user
                                   "expires_at > $2 ORDER BY created_at DESC, handle DESC";
   GH_ASSIGN_OR_RETURN(sql::Statement * q, PrepareLocked(kSql));
   q->Bind(1, user_id).Bind(2, now);
-  std::vector<SessionRecord> out;
-  while (true) {
-    GH_ASSIGN_OR_RETURN(bool row, q->Step());
-    if (!row) break;
-    out.push_back(ReadSessionRow(*q));
-  }
-  return out;
+  return AllRows(*q, [](const sql::Statement& row) { return ReadSessionRow(row); });
 }
 
 namespace {
@@ -199,7 +205,105 @@ Status SqlTx::UpdateUser(const UserRecord& user) {
 
 Result<bool> SqlTx::DeleteUser(std::string_view id) {
   GH_RETURN_IF_ERROR(CheckWritable());
+  GH_RETURN_IF_ERROR(Changed("DELETE FROM one_time_tokens WHERE user_id = $1", id).status());
+  GH_RETURN_IF_ERROR(Changed("DELETE FROM verified_emails WHERE user_id = $1", id).status());
   return Changed("DELETE FROM users WHERE id = $1", id);
+}
+
+Result<std::vector<UserRecord>> SqlTx::ListUsersByAge(std::string_view id_prefix, bool newest_first,
+                                                      const std::optional<UserCursor>& after,
+                                                      int limit) {
+  // The id prefix as a range (ids are ASCII); the cursor as a row comparison on the join order.
+  const std::string select =
+      "SELECT " + std::string(kUserColumns) + " FROM users WHERE id >= $1 AND id < $2";
+  static const std::string kOldest = select + " ORDER BY created_at, id LIMIT $3";
+  static const std::string kNewest = select + " ORDER BY created_at DESC, id DESC LIMIT $3";
+  static const std::string kOldestAfter =
+      select + " AND (created_at, id) > ($4, $5) ORDER BY created_at, id LIMIT $3";
+  static const std::string kNewestAfter =
+      select + " AND (created_at, id) < ($4, $5) ORDER BY created_at DESC, id DESC LIMIT $3";
+  const std::string& sql =
+      after ? (newest_first ? kNewestAfter : kOldestAfter) : (newest_first ? kNewest : kOldest);
+  GH_ASSIGN_OR_RETURN(sql::Statement * q, db_.Prepare(sql));
+  const std::string end = std::string(id_prefix) + "\xF4\x8F\xBF\xBF";  // as ListUsers bounds
+  q->Bind(1, id_prefix).Bind(2, end).Bind(3, std::int64_t{limit});
+  if (after) q->Bind(4, after->created_at).Bind(5, after->id);
+  return AllRows(*q, ReadUserRow);
+}
+
+Result<std::int64_t> SqlTx::CountUsers(std::string_view id_prefix) {
+  GH_ASSIGN_OR_RETURN(sql::Statement * q,
+                      db_.Prepare("SELECT COUNT(*) FROM users WHERE id >= $1 AND id < $2"));
+  const std::string end = std::string(id_prefix) + "\xF4\x8F\xBF\xBF";  // as ListUsers bounds
+  q->Bind(1, id_prefix).Bind(2, end);
+  GH_ASSIGN_OR_RETURN(bool row, q->Step());
+  return row ? q->Int(0) : 0;
+}
+
+Status SqlTx::PutOneTimeToken(const OneTimeTokenRecord& token) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(sql::Statement * q,
+                      db_.Prepare("INSERT INTO one_time_tokens (hash, kind, user_id, email, "
+                                  "expires_at) VALUES ($1, $2, $3, $4, $5)"));
+  return q->Bind(1, token.hash)
+      .Bind(2, token.kind)
+      .Bind(3, token.user_id)
+      .Bind(4, token.email)
+      .Bind(5, token.expires_at)
+      .Run();
+}
+
+Result<std::optional<OneTimeTokenRecord>> SqlTx::TakeOneTimeToken(std::string_view hash) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(sql::Statement * q,
+                      db_.Prepare("DELETE FROM one_time_tokens WHERE hash = $1 "
+                                  "RETURNING kind, user_id, email, expires_at"));
+  q->Bind(1, hash);
+  GH_ASSIGN_OR_RETURN(bool row, q->Step());
+  if (!row) return std::optional<OneTimeTokenRecord>();
+  OneTimeTokenRecord token{.hash = std::string(hash),
+                           .kind = q->Text(0),
+                           .user_id = q->Text(1),
+                           .email = q->Text(2),
+                           .expires_at = q->Int(3)};
+  q->Reset();
+  return std::optional<OneTimeTokenRecord>(std::move(token));
+}
+
+Status SqlTx::DeleteOneTimeTokens(std::string_view user_id, std::string_view kind) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  return Changed("DELETE FROM one_time_tokens WHERE user_id = $1 AND kind = $2", user_id, kind)
+      .status();
+}
+
+Status SqlTx::PruneOneTimeTokens(std::int64_t now) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(sql::Statement * q,
+                      db_.Prepare("DELETE FROM one_time_tokens WHERE expires_at <= $1"));
+  return q->Bind(1, now).Run();
+}
+
+Status SqlTx::SetEmailVerified(std::string_view user_id, std::string_view email, bool verified) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  if (!verified) {
+    return Changed("DELETE FROM verified_emails WHERE user_id = $1 AND email = $2", user_id, email)
+        .status();
+  }
+  return Changed(
+             "INSERT INTO verified_emails (user_id, email) VALUES ($1, $2) "
+             "ON CONFLICT DO NOTHING",
+             user_id, email)
+      .status();
+}
+
+Result<bool> SqlTx::IsEmailVerified(std::string_view user_id, std::string_view email) {
+  GH_ASSIGN_OR_RETURN(
+      sql::Statement * q,
+      db_.Prepare("SELECT 1 FROM verified_emails WHERE user_id = $1 AND email = $2"));
+  q->Bind(1, user_id).Bind(2, email);
+  GH_ASSIGN_OR_RETURN(bool row, q->Step());
+  q->Reset();
+  return row;
 }
 
 Result<std::vector<UserRecord>> SqlTx::ListUsers(std::string_view email_prefix,
@@ -228,13 +332,7 @@ Result<std::vector<UserRecord>> SqlTx::ListUsers(std::string_view email_prefix,
     GH_ASSIGN_OR_RETURN(q, db_.Prepare(past_prefix ? kAfter : kFrom));
     q->Bind(1, past_prefix ? after : email_prefix).Bind(2, end).Bind(3, std::int64_t{limit});
   }
-  std::vector<UserRecord> out;
-  while (true) {
-    GH_ASSIGN_OR_RETURN(bool row, q->Step());
-    if (!row) break;
-    out.push_back(ReadUserRow(*q));
-  }
-  return out;
+  return AllRows(*q, ReadUserRow);
 }
 
 Result<std::vector<std::string>> SqlTx::Strings(std::string_view sql,

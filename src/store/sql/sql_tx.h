@@ -29,6 +29,16 @@ class SqlTx final : public Tx {
   Result<std::vector<UserRecord>> ListUsers(std::string_view email_prefix, std::string_view after,
                                             int limit) override;
 
+  Result<std::vector<UserRecord>> ListUsersByAge(std::string_view id_prefix, bool newest_first,
+                                                 const std::optional<UserCursor>& after,
+                                                 int limit) override;
+  Result<std::int64_t> CountUsers(std::string_view id_prefix) override;
+  Status PutOneTimeToken(const OneTimeTokenRecord& token) override;
+  Result<std::optional<OneTimeTokenRecord>> TakeOneTimeToken(std::string_view hash) override;
+  Status DeleteOneTimeTokens(std::string_view user_id, std::string_view kind) override;
+  Status PruneOneTimeTokens(std::int64_t now) override;
+  Status SetEmailVerified(std::string_view user_id, std::string_view email, bool verified) override;
+  Result<bool> IsEmailVerified(std::string_view user_id, std::string_view email) override;
   Status PutBan(std::string_view user_id, std::string_view reason, std::int64_t at) override;
   Result<bool> DeleteBan(std::string_view user_id) override;
   Result<bool> IsBanned(std::string_view user_id) override;
