@@ -80,19 +80,23 @@ Status BuildServices(Services& p) {
   // first needs them; the public app's are loaded now, so the JWKS holds them from the start.
   p.face_apps = std::make_unique<compat::Apps>(
       [&p, master_key, leeway = config.clock_leeway](
-          const std::string& family,
-          const compat::AppConfig& app) -> Result<std::unique_ptr<keys::KeyManager>> {
+          const std::string& family, const compat::AppConfig& app,
+          bool static_key) -> Result<std::unique_ptr<keys::KeyManager>> {
+        // A static key never rotates (a hundred years), so what it signed verifies while it
+        // lives.
+        constexpr Millis kNever = std::chrono::hours(24 * 365 * 100);
         auto manager = std::make_unique<keys::KeyManager>(
             *p.store, master_key,
             tokens::KeyRing::Options{.alg = crypto::SignatureAlg::kRS256,
-                                     .rotation_interval = app.key_interval,
+                                     .rotation_interval = static_key ? kNever : app.key_interval,
                                      .verify_window = app.access_token_validity + leeway,
                                      .kid_prefix = family},
             p.clock, p.random);
         GH_RETURN_IF_ERROR(manager->Reload());
         return manager;
       });
-  GH_RETURN_IF_ERROR(p.face_apps->Public().Keys().status());
+  GH_RETURN_IF_ERROR(p.face_apps->Public().Keys(/*static_key=*/false).status());
+  GH_RETURN_IF_ERROR(p.face_apps->Public().Keys(/*static_key=*/true).status());
   p.keys = std::make_unique<keys::KeyManager>(
       *p.store, std::move(master_key),
       tokens::KeyRing::Options{.alg = alg,
@@ -224,17 +228,20 @@ void BuildRouter(Services& p) {
   Clock& clock = p.clock;
   keys::KeyManager* key_manager = p.keys.get();
   store::Store* store = p.store.get();
-  http::AddOpsRoutes(p.router,
-                     {.jwks_json =
-                          [key_manager, face = p.face_apps->Public().KeysIfMade(), &clock] {
-                            const auto native = key_manager->Ring();
-                            const auto faces = face->Ring();
-                            return tokens::JwksJson({native.get(), faces.get()}, clock.Now());
-                          },
-                      .store_ping = [store] { return store->Ping(); },
-                      .metrics = &p.metrics,
-                      .metrics_public = p.config.MetricsPublic(),
-                      .auth = p.auth.get()});
+  http::AddOpsRoutes(
+      p.router,
+      {.jwks_json =
+           [key_manager, face = p.face_apps->Public().KeysIfMade(false),
+            face_static = p.face_apps->Public().KeysIfMade(true), &clock] {
+             const auto native = key_manager->Ring();
+             const auto faces = face->Ring();
+             const auto statics = face_static->Ring();
+             return tokens::JwksJson({native.get(), faces.get(), statics.get()}, clock.Now());
+           },
+       .store_ping = [store] { return store->Ping(); },
+       .metrics = &p.metrics,
+       .metrics_public = p.config.MetricsPublic(),
+       .auth = p.auth.get()});
   http::AddSessionRoutes(p.router, *p.sessions, *p.auth);
   http::AddUserRoutes(
       p.router, {.users = *p.users, .sessions = *p.sessions, .authz = *p.authz, .store = *p.store},

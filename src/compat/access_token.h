@@ -15,6 +15,7 @@
 
 #include <array>
 #include <boost/json/object.hpp>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,9 @@ struct StAccessToken {
   boost::json::object payload;  // userDataInJWT
   std::int64_t issued_at_s = 0;
   std::int64_t expires_at_s = 0;
+  // Signed by the app's static key ("s-" kid, which never rotates) rather than a dynamic one:
+  // the SDK's useDynamicAccessTokenSigningKey = false. Not a claim: read from the kid.
+  bool static_key = false;
 
   bool operator==(const StAccessToken&) const = default;
 };
@@ -51,11 +55,12 @@ Status CheckUserPayload(const boost::json::object& payload);
 // Signs `token` with `key` (active, RS256).
 Result<std::string> IssueStAccessToken(const StAccessToken& token, const tokens::SigningKey& key);
 
-// Verifies the signature against `keys` (the kid must start "d-" and verify now, the alg must
-// be the key's) and the layout; with `check_expiry`, that exp has not passed. Every failure is
-// kUnauthenticated with reason try_refresh_token: what the core answers for a token it cannot
-// use, so that the client refreshes.
-Result<StAccessToken> ReadStAccessToken(std::string_view token, const tokens::VerifyKeys& keys,
+// Verifies the signature against one of `keys` (the kid must start "d-" or "s-" and verify now,
+// the alg must be the key's) and the layout; with `check_expiry`, that exp has not passed. Every
+// failure is kUnauthenticated with reason try_refresh_token: what the core answers for a token
+// it cannot use, so that the client refreshes.
+Result<StAccessToken> ReadStAccessToken(std::string_view token,
+                                        std::initializer_list<const tokens::VerifyKeys*> keys,
                                         SystemTime now, bool check_expiry);
 
 }  // namespace gatehouse::compat

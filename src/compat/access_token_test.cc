@@ -29,7 +29,11 @@ class StAccessTokenTest : public ::testing::Test {
               .issued_at_s = ToUnixSeconds(clock_.Now()),
               .expires_at_s = ToUnixSeconds(clock_.Now()) + 3600};
   }
-  tokens::VerifyKeys Keys() const { return ring_.VerifyKeys(); }
+  tokens::VerifyKeys keys_;
+  const tokens::VerifyKeys* Keys() {
+    keys_ = ring_.VerifyKeys();
+    return &keys_;
+  }
   std::string Issue(const StAccessToken& t) {
     return IssueStAccessToken(t, *ring_.Signer()).value();
   }
@@ -37,7 +41,7 @@ class StAccessTokenTest : public ::testing::Test {
 
 TEST_F(StAccessTokenTest, RoundTripsInTheCoresLayout) {
   const std::string jwt = Issue(token_);
-  Result<StAccessToken> read = ReadStAccessToken(jwt, Keys(), clock_.Now(), true);
+  Result<StAccessToken> read = ReadStAccessToken(jwt, {Keys()}, clock_.Now(), true);
   ASSERT_TRUE(read.has_value()) << read.error().message();
   EXPECT_EQ(*read, token_);
   // What the SDK checks: typ JWT, version "5", a d- kid; sub, rsub, sessionHandle and
@@ -60,7 +64,7 @@ TEST_F(StAccessTokenTest, RoundTripsInTheCoresLayout) {
   // With a parent and an anti-CSRF token.
   token_.parent_refresh_hash1 = std::string(64, 'b');
   token_.anti_csrf = "csrf-1";
-  EXPECT_EQ(ReadStAccessToken(Issue(token_), Keys(), clock_.Now(), true).value(), token_);
+  EXPECT_EQ(ReadStAccessToken(Issue(token_), {Keys()}, clock_.Now(), true).value(), token_);
 }
 
 TEST_F(StAccessTokenTest, AProtectedClaimInThePayloadIsRefused) {
@@ -78,7 +82,7 @@ TEST_F(StAccessTokenTest, AProtectedClaimInThePayloadIsRefused) {
 TEST_F(StAccessTokenTest, WhatCannotBeUsedAnswersTryRefreshToken) {
   const std::string jwt = Issue(token_);
   auto refused = [&](std::string_view text, SystemTime now, bool check_expiry = true) {
-    Result<StAccessToken> r = ReadStAccessToken(text, Keys(), now, check_expiry);
+    Result<StAccessToken> r = ReadStAccessToken(text, {Keys()}, now, check_expiry);
     return !r.has_value() && r.error().code() == ErrorCode::kUnauthenticated &&
            r.error().reason() == reason::kTryRefreshToken;
   };
@@ -94,12 +98,12 @@ TEST_F(StAccessTokenTest, WhatCannotBeUsedAnswersTryRefreshToken) {
   tokens::KeyRing native({.alg = crypto::SignatureAlg::kRS256});
   ASSERT_TRUE(native.Rotate(clock_.Now(), random_).has_value());
   const std::string other = IssueStAccessToken(token_, *native.Signer()).value();
-  tokens::VerifyKeys both = Keys();
+  tokens::VerifyKeys both = *Keys();
   for (const auto& kid : native.VerifyKeys().Kids()) both.Add(*native.VerifyKeys().Find(kid));
-  EXPECT_FALSE(ReadStAccessToken(other, both, clock_.Now(), true).has_value());
-  tokens::VerifyKeys revoked = Keys();
+  EXPECT_FALSE(ReadStAccessToken(other, {&both}, clock_.Now(), true).has_value());
+  tokens::VerifyKeys revoked = *Keys();
   revoked.Revoke(ring_.Signer()->kid);
-  EXPECT_FALSE(ReadStAccessToken(jwt, revoked, clock_.Now(), true).has_value());
+  EXPECT_FALSE(ReadStAccessToken(jwt, {&revoked}, clock_.Now(), true).has_value());
 }
 
 }  // namespace

@@ -138,18 +138,31 @@ std::string App::UserIdPrefix() const {
   return is_public() ? std::string() : std::string(kMark) + id_ + ":";
 }
 
-Result<keys::KeyManager*> App::Keys() {
+Result<keys::KeyManager*> App::Keys(bool static_key) {
   MutexLock lock(mu_);
-  if (!keys_) {
-    const std::string family = is_public() ? std::string(kKidPrefix) : "d-" + id_ + "-";
-    GH_ASSIGN_OR_RETURN(keys_, make_keys_(family, config_));
+  std::unique_ptr<keys::KeyManager>& keys = static_key ? static_keys_ : keys_;
+  if (!keys) {
+    const std::string prefix(static_key ? kStaticKidPrefix : kKidPrefix);
+    const std::string family = is_public() ? prefix : prefix + id_ + "-";
+    GH_ASSIGN_OR_RETURN(keys, make_keys_(family, config_, static_key));
   }
-  return keys_.get();
+  return keys.get();
 }
 
-keys::KeyManager* App::KeysIfMade() const {
+keys::KeyManager* App::KeysIfMade(bool static_key) const {
   MutexLock lock(mu_);
-  return keys_.get();
+  return static_key ? static_keys_.get() : keys_.get();
+}
+
+Result<std::shared_ptr<const tokens::KeyRing>> App::SigningRing(bool static_key, SystemTime now) {
+  GH_ASSIGN_OR_RETURN(keys::KeyManager * keys, Keys(static_key));
+  std::shared_ptr<const tokens::KeyRing> ring = keys->SigningRing();
+  if (ring->Signer() == nullptr || ring->NeedsRotation(now)) {
+    GH_RETURN_IF_ERROR(keys->RotateIfDue());
+    ring = keys->Ring();
+  }
+  if (ring->Signer() == nullptr) return Unavailable("no signing key");
+  return ring;
 }
 
 Apps::Apps(App::KeyFactory make_keys)
@@ -198,7 +211,9 @@ void Apps::ForEachKeys(const std::function<void(keys::KeyManager&)>& fn) const {
     for (const auto& [id, app] : apps_) apps.push_back(app);
   }
   for (const auto& app : apps) {
-    if (keys::KeyManager* keys = app->KeysIfMade()) fn(*keys);
+    for (bool static_key : {false, true}) {
+      if (keys::KeyManager* keys = app->KeysIfMade(static_key)) fn(*keys);
+    }
   }
 }
 

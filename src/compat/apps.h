@@ -15,10 +15,10 @@
 // A name of these forms belongs to that app (whether or not it exists); the public app's face
 // refuses them as input, so one app's callers can never address another's users or roles.
 //
-// An app costs a map entry until it is used: its signing keys (a KeyManager of the family
-// "d-<app>-", RS256) are made at its first session, so thousands of idle apps do no key work
-// and run no thread. Apps live in memory: after a restart an app is put again (as the SDK's test
-// harness does) and finds its users, sessions and keys where they were.
+// An app costs a map entry until it is used: its signing keys (KeyManagers of the families
+// "d-<app>-" and "s-<app>-", RS256) are made at its first session or JWKS, so thousands of idle
+// apps do no key work and run no thread. Apps live in memory: after a restart an app is put again
+// (as the SDK's test harness does) and finds its users, sessions and keys where they were.
 //
 // Thread-safety: all methods are safe to call concurrently.
 
@@ -44,6 +44,9 @@ namespace gatehouse::compat {
 inline constexpr std::chrono::seconds kAccessTokenValidity{3600};
 inline constexpr std::chrono::hours kKeyRotationInterval{168};
 inline constexpr std::string_view kKidPrefix = "d-";
+// Static keys ("s-<created ms>"): one per app, never rotated, for the SDK's
+// useDynamicAccessTokenSigningKey = false and the JWT recipe's useStaticSigningKey.
+inline constexpr std::string_view kStaticKidPrefix = "s-";
 
 // An app's settings: the core's config keys it honours.
 struct AppConfig {
@@ -60,8 +63,10 @@ Result<AppConfig> ParseCoreConfig(const boost::json::object& core_config);
 
 class App {
  public:
+  // Makes a KeyManager of the family `kid_prefix`: rotating at the app's interval, or (static)
+  // never.
   using KeyFactory = std::function<Result<std::unique_ptr<keys::KeyManager>>(
-      const std::string& kid_prefix, const AppConfig& config)>;
+      const std::string& kid_prefix, const AppConfig& config, bool static_key)>;
   App(std::string id, AppConfig config, KeyFactory make_keys);
 
   const std::string& id() const { return id_; }
@@ -83,10 +88,14 @@ class App {
   // The prefix of the ids of the accounts this app signs up ("" for public).
   std::string UserIdPrefix() const;
 
-  // The app's signing keys, made (and loaded from the store) at the first call.
-  Result<keys::KeyManager*> Keys();
+  // The app's dynamic ("d-") or static ("s-") signing keys, made (and loaded from the store) at
+  // the first call.
+  Result<keys::KeyManager*> Keys(bool static_key = false);
   // The keys if made already, else null.
-  keys::KeyManager* KeysIfMade() const;
+  keys::KeyManager* KeysIfMade(bool static_key = false) const;
+  // The ring to sign with at `now`: its first key made if there is none yet, a new one when the
+  // app's key interval has passed (as short as 3.6 s in the SDK's tests). Always has a Signer.
+  Result<std::shared_ptr<const tokens::KeyRing>> SigningRing(bool static_key, SystemTime now);
 
  private:
   const std::string id_;
@@ -94,6 +103,7 @@ class App {
   mutable Mutex mu_;
   AppConfig config_ GUARDED_BY(mu_);
   std::unique_ptr<keys::KeyManager> keys_ GUARDED_BY(mu_);
+  std::unique_ptr<keys::KeyManager> static_keys_ GUARDED_BY(mu_);
 };
 
 class Apps {

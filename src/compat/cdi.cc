@@ -61,7 +61,13 @@ Response Serve(const Gate& gate, const CdiHandler& handler, CdiRouteOptions opti
     tenant = first;
   }
   const std::shared_ptr<App> app = gate.apps.Find(app_id);
-  if (app == nullptr || tenant != "public") return PlainText(404, "Not found");
+  if (app == nullptr || tenant != "public") {
+    // The core's answer for an app or tenant it does not have.
+    return PlainText(400,
+                     "AppId or tenantId not found => Tenant with the following "
+                     "connectionURIDomain, appId and tenantId combination not found: (, " +
+                         std::string(app_id) + ", " + std::string(tenant) + ")");
+  }
   if (auto version = request.Header("cdi-version");
       version && std::find(std::begin(kCdiVersions), std::end(kCdiVersions), *version) ==
                      std::end(kCdiVersions)) {
@@ -72,7 +78,9 @@ Response Serve(const Gate& gate, const CdiHandler& handler, CdiRouteOptions opti
   }
   Response response =
       handler(CdiRequest{.http = request, .app = *app, .tenant = std::string(tenant)});
-  response.headers.emplace_back("Cache-Control", "no-store");
+  const bool cache_set = std::any_of(response.headers.begin(), response.headers.end(),
+                                     [](const auto& h) { return h.first == "Cache-Control"; });
+  if (!cache_set) response.headers.emplace_back("Cache-Control", "no-store");
   return response;
 }
 

@@ -7,7 +7,8 @@
 //
 // Paths: a CDI path may follow `/appid-<app>`, then `/<tenant>` (both optional; the defaults are
 // `public`). AddRoute registers the handler under every form. An app that does not exist
-// (apps.h), or a tenant other than `public`, answers 404 `Not found`.
+// (apps.h), or a tenant other than `public`, answers the core's 400 `AppId or tenantId not
+// found => …`; a tenant on an app-wide path, or two prefixes without an app, 404 `Not found`.
 // Checks, in the core's order: the `cdi-version` header, when sent, names a version this face
 // speaks (else 400); the API key — `api-key: K`, `Authorization: Bearer K` or `Authorization: K`
 // — is one of the app's own `api_keys` when it has some, else one of the server's, unless the

@@ -4,6 +4,7 @@
 
 #include "compat/cdi.h"
 #include "compat/email_tokens_recipe.h"
+#include "compat/jwt_recipe.h"
 #include "compat/roles_recipe.h"
 #include "compat/session_recipe.h"
 #include "compat/users_recipe.h"
@@ -17,7 +18,7 @@ using http::Method;
 using http::Response;
 
 // The apps of the multitenancy recipe (apps.h), as the SDK's test harness makes them.
-void AddAppRoutes(http::Router& router, const Gate& gate, Clock& clock) {
+void AddAppRoutes(http::Router& router, const Gate& gate) {
   Apps& apps = gate.apps;
   AddRoute(router, gate, Method::kPut, "/recipe/multitenancy/app/v2", [&apps](const CdiRequest& r) {
     return Answer([&]() -> Result<Response> {
@@ -45,15 +46,6 @@ void AddAppRoutes(http::Router& router, const Gate& gate, Clock& clock) {
                return Ok({{"didExist", existed}});
              });
            });
-  // An app's own keys (the bare path is the native JWKS, which holds the public app's).
-  AddRoute(router, gate, Method::kGet, "/.well-known/jwks.json",
-           [&clock](const CdiRequest& r) {
-             keys::KeyManager* keys = r.app.KeysIfMade();
-             const std::string jwks = keys == nullptr ? std::string(R"({"keys":[]})")
-                                                      : keys->Ring()->JwksJson(clock.Now());
-             return http::TextResponse(200, jwks, "application/json");
-           },
-           {.needs_key = false, .prefixed_only = true});
 }
 
 }  // namespace
@@ -70,7 +62,8 @@ void AddCompatRoutes(http::Router& router, const Services& services) {
   AddRoute(router, gate, Method::kGet, "/hello",
            [](const CdiRequest&) { return http::TextResponse(200, "Hello"); },
            {.needs_key = false});
-  AddAppRoutes(router, gate, services.clock);
+  AddAppRoutes(router, gate);
+  AddJwtRecipe(router, gate, services.clock);
   AddRolesRecipe(router, gate, services.authz);
   AddUsersRecipe(router, gate, services.users, services.tokens);
   AddEmailTokensRecipe(router, gate, services.users, services.tokens);

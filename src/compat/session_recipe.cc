@@ -74,16 +74,9 @@ Response Unauthorised(std::string_view message) {
   return http::JsonResponse(200, bj::object{{"status", "UNAUTHORISED"}, {"message", message}});
 }
 
-// Signs with the app's current key: its first one made if there is none yet, a new one when
-// the app's key interval has passed (as short as 3.6 s in the SDK's tests).
+// Signs with the app's current key of the token's family (dynamic or static).
 Result<std::string> SignWithAppKey(App& app, SystemTime now, const StAccessToken& token) {
-  GH_ASSIGN_OR_RETURN(keys::KeyManager * keys, app.Keys());
-  std::shared_ptr<const tokens::KeyRing> ring = keys->SigningRing();
-  if (ring->Signer() == nullptr || ring->NeedsRotation(now)) {
-    GH_RETURN_IF_ERROR(keys->RotateIfDue());
-    ring = keys->Ring();
-  }
-  if (ring->Signer() == nullptr) return Unavailable("no signing key");
+  GH_ASSIGN_OR_RETURN(auto ring, app.SigningRing(token.static_key, now));
   return IssueStAccessToken(token, *ring->Signer());
 }
 
@@ -93,9 +86,9 @@ SystemTime TokenExpiry(const App& app, const store::SessionRecord& s, SystemTime
 }
 
 // The layout the face issues its sessions' access tokens in, signed by the app's own keys.
-sessions::TokenLayout Layout(App& app, std::string tenant, bool anti_csrf) {
-  return [&app, tenant = std::move(tenant),
-          anti_csrf](const sessions::TokenRequest& r) -> Result<sessions::LaidOutToken> {
+sessions::TokenLayout Layout(App& app, std::string tenant, bool anti_csrf, bool static_key) {
+  return [&app, tenant = std::move(tenant), anti_csrf,
+          static_key](const sessions::TokenRequest& r) -> Result<sessions::LaidOutToken> {
     const SystemTime expires = TokenExpiry(app, r.session, r.issued_at);
     StAccessToken token{
         .user_id = UserOf(app, r.session),
@@ -105,7 +98,8 @@ sessions::TokenLayout Layout(App& app, std::string tenant, bool anti_csrf) {
         .anti_csrf = anti_csrf ? std::optional(AntiCsrfOf(r.refresh_token)) : std::nullopt,
         .payload = r.payload,
         .issued_at_s = ToUnixSeconds(r.issued_at),
-        .expires_at_s = ToUnixSeconds(expires)};
+        .expires_at_s = ToUnixSeconds(expires),
+        .static_key = static_key};
     if (!r.parent_refresh_hash.empty()) {
       token.parent_refresh_hash1 = crypto::ToHex(r.parent_refresh_hash);
     }
@@ -120,10 +114,27 @@ struct Ctx {
   Clock& clock;
 };
 
-// The app's verification keys (its KeyManager made, without a key, if it had none).
-Result<std::shared_ptr<const tokens::VerifyKeys>> AppVerifyKeys(App& app) {
-  GH_ASSIGN_OR_RETURN(keys::KeyManager * keys, app.Keys());
-  return keys->VerifyKeys();
+// The app's verification keys of both families (its KeyManagers made, without a key, if it
+// had none).
+struct AppKeys {
+  std::shared_ptr<const tokens::VerifyKeys> dynamic, fixed;
+};
+Result<AppKeys> AppVerifyKeys(App& app) {
+  GH_ASSIGN_OR_RETURN(keys::KeyManager * dynamic, app.Keys(/*static_key=*/false));
+  GH_ASSIGN_OR_RETURN(keys::KeyManager * fixed, app.Keys(/*static_key=*/true));
+  return AppKeys{dynamic->VerifyKeys(), fixed->VerifyKeys()};
+}
+
+Result<StAccessToken> ReadToken(App& app, std::string_view token, SystemTime now,
+                                bool check_expiry) {
+  GH_ASSIGN_OR_RETURN(AppKeys keys, AppVerifyKeys(app));
+  return ReadStAccessToken(token, {keys.dynamic.get(), keys.fixed.get()}, now, check_expiry);
+}
+
+// The SDK's useDynamicAccessTokenSigningKey (default true) as a create or refresh sends it.
+bool StaticKey(const http::JsonBody& body) {
+  const bj::value* v = body.object().if_contains("useDynamicSigningKey");
+  return v != nullptr && v->is_bool() && !v->as_bool();
 }
 
 // The live session `handle` names, when it is the app's: kNotFound otherwise (another app's
@@ -188,7 +199,7 @@ Response Create(const Ctx& c, const CdiRequest& r) {
         c.sessions.Create({.user_id = user,
                            .access_payload = payload,
                            .session_data = std::move(data),
-                           .layout = Layout(r.app, r.tenant, anti_csrf)});
+                           .layout = Layout(r.app, r.tenant, anti_csrf, StaticKey(body))});
     if (!issued) return issued.error();
     return Ok(IssuedJson(r.app, *issued, r.tenant, anti_csrf));
   });
@@ -198,8 +209,8 @@ Response Verify(const Ctx& c, const CdiRequest& r) {
   return Answer([&]() -> Result<Response> {
     GH_ASSIGN_OR_RETURN(http::JsonBody body, Body(r));
     GH_ASSIGN_OR_RETURN(std::string token, StringField(body, "accessToken"));
-    GH_ASSIGN_OR_RETURN(auto keys, AppVerifyKeys(r.app));
-    Result<StAccessToken> read = ReadStAccessToken(token, *keys, c.clock.Now(), true);
+    Result<StAccessToken> read = ReadToken(r.app, token, c.clock.Now(), true);
+    if (!read && read.error().code() != ErrorCode::kUnauthenticated) return read.error();
     if (!read) {
       return http::JsonResponse(
           200, bj::object{{"status", "TRY_REFRESH_TOKEN"}, {"message", read.error().message()}});
@@ -294,7 +305,7 @@ Response Refresh(const Ctx& c, const CdiRequest& r) {
     const App& app = r.app;
     Result<sessions::IssuedSession> issued = c.sessions.Refresh(
         refresh_token,
-        {.layout = Layout(r.app, r.tenant, anti_csrf),
+        {.layout = Layout(r.app, r.tenant, anti_csrf, StaticKey(body)),
          .owns = [&app](std::string_view user) { return app.ExternalUser(user).has_value(); }});
     if (!issued && issued.error().reason() == reason::kTokenTheftDetected) {
       std::string handle, user;
@@ -356,8 +367,8 @@ Response Regenerate(const Ctx& c, const CdiRequest& r) {
     GH_ASSIGN_OR_RETURN(bj::object payload, ObjectField(body, "userDataInJWT"));
     GH_RETURN_IF_ERROR(CheckUserPayload(payload));
     const SystemTime now = c.clock.Now();
-    GH_ASSIGN_OR_RETURN(auto keys, AppVerifyKeys(r.app));
-    Result<StAccessToken> read = ReadStAccessToken(token, *keys, now, false);
+    Result<StAccessToken> read = ReadToken(r.app, token, now, false);
+    if (!read && read.error().code() != ErrorCode::kUnauthenticated) return read.error();
     if (!read) return Unauthorised(read.error().message());
     Result<store::SessionRecord> updated = c.sessions.Update(
         read->session_handle, {.access_payload = payload, .replace = true, .face_claims = true});

@@ -181,14 +181,12 @@ Result<IssuedSession> SessionService::Issue(const SessionRecord& session, const 
                            std::to_string(tokens::kMaxTokenSize) +
                            " bytes (too many roles or permissions for one token)");
   }
-  return IssuedSession{
-      .session = session,
-      .roles = claims.roles,
-      .access_token = std::move(access),
-      // The native token's `exp` is in seconds; a face says its own expiry.
-      .access_expires_at_ms = layout ? ToUnixMillis(expires) : ToUnixSeconds(expires) * 1000,
-      .refresh_token = std::move(refresh_token),
-      .refresh_expires_at_ms = session.expires_at()};
+  return IssuedSession{.session = session,
+                       .roles = claims.roles,
+                       .access_token = std::move(access),
+                       .access_expires_at_ms = ToUnixSeconds(expires) * 1000,
+                       .refresh_token = std::move(refresh_token),
+                       .refresh_expires_at_ms = session.expires_at()};
 }
 
 Result<IssuedSession> SessionService::Create(const CreateParams& params) {

@@ -173,16 +173,19 @@ describe('the core\'s checks', () => {
     assert.equal(await res.text(), 'Invalid API key\n');
   });
 
-  test('path prefixes: the public app and tenant are served, others are not', async () => {
+  test('path prefixes: the public app and tenant are served, others are refused as the core does', async () => {
     const headers = { 'api-key': server.apiKey };
     for (const prefix of ['', '/appid-public', '/appid-public/public', '/public']) {
       const res = await fetch(`${server.url}${prefix}/recipe/user/roles?userId=u`, { headers });
       assert.equal(res.status, 200, prefix);
     }
-    for (const prefix of ['/appid-other', '/other', '/appid-public/other', '/a/b']) {
+    for (const prefix of ['/appid-other', '/other', '/appid-public/other']) {
       const res = await fetch(`${server.url}${prefix}/recipe/user/roles?userId=u`, { headers });
-      assert.equal(res.status, 404, prefix);
+      assert.equal(res.status, 400, prefix);
+      assert.match(await res.text(), /^AppId or tenantId not found => .*\n$/, prefix);
     }
+    const twoPrefixes = await fetch(`${server.url}/a/b/recipe/user/roles?userId=u`, { headers });
+    assert.equal(twoPrefixes.status, 404);
     // App-wide calls take no tenant.
     const res = await fetch(`${server.url}/public/recipe/roles`, { headers });
     assert.equal(res.status, 404);
