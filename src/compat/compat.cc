@@ -1,5 +1,7 @@
 #include "compat/compat.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json/array.hpp>
 
 #include "compat/cdi.h"
@@ -7,6 +9,7 @@
 #include "compat/jwt_recipe.h"
 #include "compat/roles_recipe.h"
 #include "compat/session_recipe.h"
+#include "compat/unknown_calls.h"
 #include "compat/users_recipe.h"
 #include "http/response.h"
 
@@ -68,6 +71,10 @@ void AddCompatRoutes(http::Router& router, const Services& services) {
   AddUsersRecipe(router, gate, services.users, services.tokens);
   AddEmailTokensRecipe(router, gate, services.users, services.tokens);
   AddSessionRecipe(router, gate, services.sessions, services.authz, services.clock);
+  router.OnUnmatched(
+      [calls = std::make_shared<UnknownCalls>(services.clock)](const http::Request& request) {
+        if (std::string line = calls->Note(request); !line.empty()) spdlog::warn("{}", line);
+      });
 }
 
 }  // namespace gatehouse::compat

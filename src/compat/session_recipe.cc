@@ -195,6 +195,9 @@ Response Create(const Ctx& c, const CdiRequest& r) {
     GH_ASSIGN_OR_RETURN(bj::object data, ObjectField(body, "userDataInDatabase"));
     GH_RETURN_IF_ERROR(CheckUserPayload(payload));
     const bool anti_csrf = BoolField(body, "enableAntiCsrf");
+    // A key the app must make or rotate to is made before the session's clock starts, so its
+    // cost (an RSA key) never eats into the token's validity.
+    GH_RETURN_IF_ERROR(r.app.SigningRing(StaticKey(body), c.clock.Now()).status());
     Result<sessions::IssuedSession> issued =
         c.sessions.Create({.user_id = user,
                            .access_payload = payload,
@@ -302,6 +305,7 @@ Response Refresh(const Ctx& c, const CdiRequest& r) {
         return Unauthorised("anti-csrf check failed");
       }
     }
+    GH_RETURN_IF_ERROR(r.app.SigningRing(StaticKey(body), c.clock.Now()).status());
     const App& app = r.app;
     Result<sessions::IssuedSession> issued = c.sessions.Refresh(
         refresh_token,

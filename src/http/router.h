@@ -54,6 +54,14 @@ class Router {
 
   const std::vector<Route>& routes() const { return routes_; }
 
+  // Told of every request no route matched, before its 404 or 405 goes back (e.g. to log the
+  // calls a face does not serve). Runs on an io thread: it must be cheap and never block.
+  using UnmatchedHook = std::function<void(const Request&)>;
+  void OnUnmatched(UnmatchedHook hook) { unmatched_ = std::move(hook); }
+  void Unmatched(const Request& request) const {
+    if (unmatched_) unmatched_(request);
+  }
+
  private:
   struct Segment {
     std::string text;  // the literal, or the placeholder's name
@@ -66,6 +74,7 @@ class Router {
 
   std::vector<Route> routes_;
   std::vector<Pattern> patterns_;  // parallel to routes_, split once in Add()
+  UnmatchedHook unmatched_;
 };
 
 }  // namespace gatehouse::http

@@ -167,6 +167,17 @@ describe('apps', () => {
     assert.equal(again.status, 400);
   });
 
+  test('a CDI call this face does not serve is 404 and logged, a flood of them once a second', async () => {
+    const res = await server.cdi('GET', '/recipe/accountlinking/user/primary/check?recipeUserId=u');
+    assert.equal(res.status, 404);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.match(server.output(), /no route for GET \/recipe\/accountlinking\/user\/primary\/check/);
+    const before = server.output().split('no route for').length;
+    await Promise.all(Array.from({ length: 50 }, () => server.cdi('POST', '/public/recipe/signinup', {})));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(server.output().split('no route for').length - before <= 2, server.output());
+  });
+
   test('CDI_OPEN: the face answers without a key, an app\'s own keys still hold, native never', async () => {
     const open = await serve({ prefix: 'gh-compat-open-', env: { GATEHOUSE_CDI_OPEN: 'true' } });
     try {

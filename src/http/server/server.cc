@@ -513,7 +513,10 @@ asio::awaitable<beast::error_code> Server::Impl::ReadRequest(Stream& stream,
 
 asio::awaitable<Response> Server::Impl::Dispatch(Request& request) {
   Router::Match match = router.Find(request);
-  if (match.route == nullptr) co_return NoRoute(match);
+  if (match.route == nullptr) {
+    router.Unmatched(request);
+    co_return NoRoute(match);
+  }
   const Route* route = match.route;
   if (!IsBlocking(*route, request)) co_return Invoke(*route, request);
   // The connection's coroutine waits here, its io thread free; it resumes on that thread.
