@@ -94,7 +94,9 @@ Status BuildServices(Services& p) {
             p.clock, p.random);
         GH_RETURN_IF_ERROR(manager->Reload());
         return manager;
-      });
+      },
+      p.store.get());
+  GH_RETURN_IF_ERROR(p.face_apps->Load());
   GH_RETURN_IF_ERROR(p.face_apps->Public().Keys(/*static_key=*/false).status());
   GH_RETURN_IF_ERROR(p.face_apps->Public().Keys(/*static_key=*/true).status());
   p.keys = std::make_unique<keys::KeyManager>(

@@ -1,8 +1,13 @@
 #include "compat/apps.h"
 
 #include <algorithm>
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <charconv>
 #include <cmath>
+
+#include "crypto/hash.h"
 
 namespace gatehouse::compat {
 namespace {
@@ -85,8 +90,45 @@ Result<AppConfig> ParseCoreConfig(const bj::object& core_config) {
           })) {
         return BadConfig("api_keys");
       }
-      config.api_keys.emplace_back(key);
+      config.api_key_hashes.push_back(crypto::ToHex(crypto::Sha256Bytes(key)));
     }
+  }
+  return config;
+}
+
+bool AppConfig::OwnKeyAdmits(std::string_view key) const {
+  const std::string hash = crypto::ToHex(crypto::Sha256Bytes(key));
+  bool found = false;
+  for (const std::string& k : api_key_hashes) found |= crypto::ConstantTimeEquals(k, hash);
+  return found;
+}
+
+std::string AppConfigJson(const AppConfig& config) {
+  bj::array hashes;
+  for (const std::string& h : config.api_key_hashes) hashes.emplace_back(h);
+  return bj::serialize(bj::object{{"access_token_validity_s", config.access_token_validity.count()},
+                                  {"key_interval_ms", config.key_interval.count()},
+                                  {"api_key_hashes", std::move(hashes)}});
+}
+
+Result<AppConfig> AppConfigFromJson(std::string_view json) {
+  boost::system::error_code ec;
+  const bj::value v = bj::parse(json, ec);
+  const Error bad = InvalidArgument("a stored app's settings are unreadable");
+  if (ec || !v.is_object()) return bad;
+  const bj::object& o = v.as_object();
+  const bj::value* validity = o.if_contains("access_token_validity_s");
+  const bj::value* interval = o.if_contains("key_interval_ms");
+  const bj::value* hashes = o.if_contains("api_key_hashes");
+  if (!validity || !validity->is_int64() || !interval || !interval->is_int64() || !hashes ||
+      !hashes->is_array()) {
+    return bad;
+  }
+  AppConfig config{.access_token_validity = std::chrono::seconds(validity->as_int64()),
+                   .key_interval = std::chrono::milliseconds(interval->as_int64())};
+  for (const bj::value& h : hashes->as_array()) {
+    if (!h.is_string()) return bad;
+    config.api_key_hashes.emplace_back(h.as_string());
   }
   return config;
 }
@@ -165,43 +207,107 @@ Result<std::shared_ptr<const tokens::KeyRing>> App::SigningRing(bool static_key,
   return ring;
 }
 
-Apps::Apps(App::KeyFactory make_keys)
+Apps::Apps(App::KeyFactory make_keys, store::Store* store)
     : make_keys_(std::move(make_keys)),
+      store_(store),
       public_(std::make_shared<App>("public", AppConfig{}, make_keys_)) {}
 
-std::shared_ptr<App> Apps::Find(std::string_view id) const {
+void Apps::Hold(const store::FaceAppRecord& record, AppConfig config) {
+  if (record.id == "public") {
+    public_->SetConfig(std::move(config));
+    return;
+  }
+  MutexLock lock(mu_);
+  if (record.removed) {
+    removed_.insert(record.id);
+    apps_.erase(record.id);
+    return;
+  }
+  auto it = apps_.find(record.id);
+  if (it != apps_.end()) {
+    it->second->SetConfig(std::move(config));
+  } else {
+    apps_.emplace(record.id, std::make_shared<App>(record.id, std::move(config), make_keys_));
+  }
+}
+
+Status Apps::Load() {
+  if (store_ == nullptr) return OkStatus();
+  std::vector<store::FaceAppRecord> records;
+  GH_RETURN_IF_ERROR(store_->Read([&](store::Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(records, tx.ListFaceApps());
+    return OkStatus();
+  }));
+  for (const store::FaceAppRecord& record : records) {
+    GH_ASSIGN_OR_RETURN(AppConfig config, AppConfigFromJson(record.config));
+    Hold(record, std::move(config));
+  }
+  return OkStatus();
+}
+
+std::shared_ptr<App> Apps::Find(std::string_view id) {
   if (id == "public") return public_;
+  {
+    MutexLock lock(mu_);
+    if (auto it = apps_.find(id); it != apps_.end()) return it->second;
+    if (removed_.contains(id)) return nullptr;
+  }
+  // Made by another instance, or not at all: a read of one row (ids that cannot be apps never
+  // reach the store).
+  if (store_ == nullptr || !IsValidAppId(id)) return nullptr;
+  std::optional<store::FaceAppRecord> record;
+  const Status read = store_->Read([&](store::Tx& tx) -> Status {
+    GH_ASSIGN_OR_RETURN(record, tx.GetFaceApp(id));
+    return OkStatus();
+  });
+  if (!read || !record || record->removed) return nullptr;
+  Result<AppConfig> config = AppConfigFromJson(record->config);
+  if (!config) return nullptr;
+  Hold(*record, std::move(*config));
   MutexLock lock(mu_);
   auto it = apps_.find(id);
   return it == apps_.end() ? nullptr : it->second;
 }
 
 Result<bool> Apps::Put(std::string_view id, AppConfig config) {
-  if (id == "public") {
-    public_->SetConfig(std::move(config));
-    return false;
+  if (id != "public" && !IsValidAppId(id)) return InvalidArgument("Invalid app id");
+  bool created = false;
+  const store::FaceAppRecord record{.id = std::string(id), .config = AppConfigJson(config)};
+  if (store_ != nullptr) {
+    GH_RETURN_IF_ERROR(store_->Write([&](store::Tx& tx) -> Status {
+      GH_ASSIGN_OR_RETURN(std::optional<store::FaceAppRecord> existing, tx.GetFaceApp(id));
+      if (existing && existing->removed) {
+        return InvalidArgument("The app was removed; its id is not reused");
+      }
+      created = !existing && id != "public";
+      return tx.PutFaceApp(record);
+    }));
+  } else {
+    MutexLock lock(mu_);
+    if (removed_.contains(id)) return InvalidArgument("The app was removed; its id is not reused");
+    created = id != "public" && !apps_.contains(id);
   }
-  if (!IsValidAppId(id)) return InvalidArgument("Invalid app id");
-  MutexLock lock(mu_);
-  if (removed_.contains(id)) return InvalidArgument("The app was removed; its id is not reused");
-  auto it = apps_.find(id);
-  if (it != apps_.end()) {
-    it->second->SetConfig(std::move(config));
-    return false;
-  }
-  apps_.emplace(std::string(id),
-                std::make_shared<App>(std::string(id), std::move(config), make_keys_));
-  return true;
+  Hold(record, std::move(config));
+  return created;
 }
 
 Result<bool> Apps::Remove(std::string_view id) {
   if (id == "public") return InvalidArgument("The public app cannot be removed");
-  MutexLock lock(mu_);
-  auto it = apps_.find(id);
-  if (it == apps_.end()) return false;
-  removed_.emplace(id);
-  apps_.erase(it);
-  return true;
+  bool existed = false;
+  if (store_ != nullptr) {
+    GH_RETURN_IF_ERROR(store_->Write([&](store::Tx& tx) -> Status {
+      GH_ASSIGN_OR_RETURN(std::optional<store::FaceAppRecord> existing, tx.GetFaceApp(id));
+      existed = existing && !existing->removed;
+      if (!existed) return OkStatus();
+      existing->removed = true;
+      return tx.PutFaceApp(*existing);
+    }));
+  } else {
+    MutexLock lock(mu_);
+    existed = apps_.contains(id);
+  }
+  if (existed) Hold({.id = std::string(id), .removed = true}, {});
+  return existed;
 }
 
 void Apps::ForEachKeys(const std::function<void(keys::KeyManager&)>& fn) const {

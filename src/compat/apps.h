@@ -17,8 +17,10 @@
 //
 // An app costs a map entry until it is used: its signing keys (KeyManagers of the families
 // "d-<app>-" and "s-<app>-", RS256) are made at its first session or JWKS, so thousands of idle
-// apps do no key work and run no thread. Apps live in memory: after a restart an app is put again
-// (as the SDK's test harness does) and finds its users, sessions and keys where they were.
+// apps do no key work and run no thread. Apps are kept in the store (their settings; API keys as
+// hashes) and read when an instance first needs one, so they outlive a restart and every
+// instance on a shared database serves them. A changed setting reaches another instance when it
+// restarts.
 //
 // Thread-safety: all methods are safe to call concurrently.
 
@@ -35,6 +37,7 @@
 #include "common/mutex.h"
 #include "common/result.h"
 #include "keys/key_manager.h"
+#include "store/store.h"
 
 namespace gatehouse::compat {
 
@@ -52,13 +55,22 @@ inline constexpr std::string_view kStaticKidPrefix = "s-";
 struct AppConfig {
   std::chrono::seconds access_token_validity = kAccessTokenValidity;
   std::chrono::milliseconds key_interval = kKeyRotationInterval;
-  // Empty: the server's API keys (none with CDI_OPEN). Else only these open the app.
-  std::vector<std::string> api_keys;
+  // Empty: the server's API keys (none with CDI_OPEN). Else only these open the app: the
+  // lower-case hex SHA-256 of each (the keys themselves are never stored).
+  std::vector<std::string> api_key_hashes;
+
+  // True when `key` is one of the app's own (constant time in each comparison).
+  bool OwnKeyAdmits(std::string_view key) const;
+  bool operator==(const AppConfig&) const = default;
 };
+// The settings as the store keeps them, and back.
+std::string AppConfigJson(const AppConfig& config);
+Result<AppConfig> AppConfigFromJson(std::string_view json);
 
 // The `coreConfig` of PUT /recipe/multitenancy/app/v2: access_token_validity (seconds),
 // access_token_dynamic_signing_key_update_interval (hours, fractions allowed), api_keys
-// (comma-separated). Other keys are accepted and have no effect here (docs/supertokens.md).
+// (comma-separated; kept as hashes). Other keys are accepted and have no effect here
+// (docs/supertokens.md).
 Result<AppConfig> ParseCoreConfig(const boost::json::object& core_config);
 
 class App {
@@ -109,10 +121,13 @@ class App {
 class Apps {
  public:
   // `make_keys` makes an app's KeyManager for its kid family (called at most once per app).
-  explicit Apps(App::KeyFactory make_keys);
+  // `store` (null: in memory only) keeps the apps: Put and Remove write it before they answer,
+  // Load reads them all, and Find reads an app it does not hold (made by another instance).
+  explicit Apps(App::KeyFactory make_keys, store::Store* store = nullptr);
+  Status Load();
 
   // Null when unknown or removed. The public app always exists.
-  std::shared_ptr<App> Find(std::string_view id) const;
+  std::shared_ptr<App> Find(std::string_view id);
   App& Public() { return *public_; }
   // Creates the app (true) or replaces its settings (false). kInvalidArgument for an id that is
   // not 1-63 of [a-z0-9-], or one that was removed (its names are still in the store).
@@ -123,11 +138,15 @@ class Apps {
   void ForEachKeys(const std::function<void(keys::KeyManager&)>& fn) const;
 
  private:
+  // Holds the app as `record` says (its settings `config`; removed: no longer).
+  void Hold(const store::FaceAppRecord& record, AppConfig config);
+
   const App::KeyFactory make_keys_;
+  store::Store* const store_;
   const std::shared_ptr<App> public_;
   mutable Mutex mu_;
   std::map<std::string, std::shared_ptr<App>, std::less<>> apps_ GUARDED_BY(mu_);
-  std::set<std::string, std::less<>> removed_ GUARDED_BY(mu_);
+  std::set<std::string, std::less<>> removed_ GUARDED_BY(mu_);  // known removed
 };
 
 }  // namespace gatehouse::compat

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "store/memory/memory_store.h"
+
 namespace gatehouse::compat {
 namespace {
 
@@ -49,6 +51,29 @@ TEST(Apps, PutRemoveAndIds) {
   EXPECT_NE(apps.Find("public"), nullptr);
 }
 
+TEST(Apps, KeptInTheStoreAndReadByAnotherInstance) {
+  store::MemoryStore store;
+  auto no_keys = [](const std::string&, const AppConfig&,
+                    bool) -> Result<std::unique_ptr<keys::KeyManager>> {
+    return Unavailable("no keys here");
+  };
+  Apps one(no_keys, &store);
+  ASSERT_TRUE(*one.Put("shop", {.access_token_validity = std::chrono::seconds(7)}));
+  ASSERT_TRUE(*one.Put("gone", {}));
+  ASSERT_TRUE(*one.Remove("gone"));
+  // Another instance (or this one after a restart) finds it without a Put, and not the removed.
+  Apps two(no_keys, &store);
+  const std::shared_ptr<App> shop = two.Find("shop");
+  ASSERT_NE(shop, nullptr);
+  EXPECT_EQ(shop->config().access_token_validity, std::chrono::seconds(7));
+  EXPECT_EQ(two.Find("gone"), nullptr);
+  EXPECT_FALSE(two.Put("gone", {}));
+  EXPECT_EQ(two.Find("never"), nullptr);
+  Apps three(no_keys, &store);
+  ASSERT_TRUE(three.Load().ok());
+  EXPECT_FALSE(*three.Put("shop", {}));  // not new
+}
+
 TEST(Apps, CoreConfigKeys) {
   AppConfig c = *ParseCoreConfig(
       boost::json::object{{"access_token_validity", 2},
@@ -57,8 +82,14 @@ TEST(Apps, CoreConfigKeys) {
                           {"unrelated_setting", true}});
   EXPECT_EQ(c.access_token_validity, std::chrono::seconds(2));
   EXPECT_EQ(c.key_interval, std::chrono::milliseconds(3600));
-  EXPECT_EQ(c.api_keys,
-            (std::vector<std::string>{"key-one-0123456789abc", "key-two-0123456789abc"}));
+  // Kept as hashes only; each key admits, nothing else does.
+  EXPECT_EQ(c.api_key_hashes.size(), 2u);
+  for (const std::string& h : c.api_key_hashes) EXPECT_EQ(h.find("key-"), std::string::npos);
+  EXPECT_TRUE(c.OwnKeyAdmits("key-one-0123456789abc"));
+  EXPECT_TRUE(c.OwnKeyAdmits("key-two-0123456789abc"));
+  EXPECT_FALSE(c.OwnKeyAdmits("key-one-0123456789ab"));
+  EXPECT_EQ(*AppConfigFromJson(AppConfigJson(c)), c);
+  EXPECT_FALSE(AppConfigFromJson("{\"access_token_validity_s\": \"x\"}"));
   EXPECT_FALSE(ParseCoreConfig(boost::json::object{{"access_token_validity", 0}}));
   EXPECT_FALSE(ParseCoreConfig(boost::json::object{{"access_token_validity", "soon"}}));
   EXPECT_FALSE(ParseCoreConfig(

@@ -29,19 +29,18 @@ Response PlainText(int status, std::string_view text) {
   return http::TextResponse(status, std::string(text) + "\n");
 }
 
-// Checks and answers one request; `first` and `second` are the segments before the CDI path.
 // True when the request may use `app`: one of its own keys if it has any, else one of the
 // server's, or none at all on an open face.
 bool KeyAdmits(const Gate& gate, const App& app, const http::Request& request) {
-  const std::vector<std::string> own = app.config().api_keys;
-  if (own.empty() && gate.open) return true;
+  const AppConfig config = app.config();
+  if (config.api_key_hashes.empty() && gate.open) return true;
   const auto key = PresentedKey(request);
   if (!key) return false;
-  if (own.empty()) return gate.auth.AllowsKey(*key);
-  bool found = false;
-  for (const std::string& k : own) found |= crypto::ConstantTimeEquals(k, *key);
-  return found;
+  if (config.api_key_hashes.empty()) return gate.auth.AllowsKey(*key);
+  return config.OwnKeyAdmits(*key);
 }
+
+// Checks and answers one request; `first` and `second` are the segments before the CDI path.
 
 Response Serve(const Gate& gate, const CdiHandler& handler, CdiRouteOptions options,
                http::Request& request, std::string_view first, std::string_view second) {

@@ -79,6 +79,17 @@ class FaultTx final : public Tx {
     if (store_.Trip()) return FaultInjectingStore::Injected();
     return inner_.IsEmailVerified(user_id, email);
   }
+  Status PutFaceApp(const FaceAppRecord& app) override {
+    return store_.Trip() ? FaultInjectingStore::Injected() : inner_.PutFaceApp(app);
+  }
+  Result<std::optional<FaceAppRecord>> GetFaceApp(std::string_view id) override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.GetFaceApp(id);
+  }
+  Result<std::vector<FaceAppRecord>> ListFaceApps() override {
+    if (store_.Trip()) return FaultInjectingStore::Injected();
+    return inner_.ListFaceApps();
+  }
   Status PutBan(std::string_view user_id, std::string_view reason, std::int64_t at) override {
     return store_.Trip() ? FaultInjectingStore::Injected() : inner_.PutBan(user_id, reason, at);
   }

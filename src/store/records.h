@@ -58,6 +58,16 @@ struct OneTimeTokenRecord {
   bool operator==(const OneTimeTokenRecord&) const = default;
 };
 
+// An app of the SuperTokens face (compat/apps.h): its settings as JSON (API keys only as their
+// hashes); a removed app keeps its row, so its id is never taken again.
+struct FaceAppRecord {
+  std::string id;
+  std::string config;  // JSON
+  bool removed = false;
+
+  bool operator==(const FaceAppRecord&) const = default;
+};
+
 // A role: a name and the permissions it grants.
 struct RoleRecord {
   std::string name;

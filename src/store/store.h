@@ -153,6 +153,11 @@ class Tx {
                                   bool verified) = 0;
   virtual Result<bool> IsEmailVerified(std::string_view user_id, std::string_view email) = 0;
 
+  // The SuperTokens face's apps: inserted or replaced by id.
+  virtual Status PutFaceApp(const FaceAppRecord& app) = 0;
+  virtual Result<std::optional<FaceAppRecord>> GetFaceApp(std::string_view id) = 0;
+  virtual Result<std::vector<FaceAppRecord>> ListFaceApps() = 0;
+
   // Signing keys: inserts or replaces by kid; deleting an absent kid is not an error.
   virtual Status PutSigningKey(const SigningKeyRecord& key) = 0;
   virtual Status DeleteSigningKey(std::string_view kid) = 0;

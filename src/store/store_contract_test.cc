@@ -822,7 +822,7 @@ TEST_P(StoreContract, BansShowOnUsers) {
   ASSERT_TRUE(store_
                   ->Read([&](Tx& tx) -> Status {
                     GH_ASSIGN_OR_RETURN(auto user, tx.GetUser("u"));
-                    EXPECT_TRUE(user->banned);
+                    EXPECT_TRUE(user.has_value() && user->banned);
                     GH_ASSIGN_OR_RETURN(bool external, tx.IsBanned("external-id"));
                     EXPECT_FALSE(external);
                     return OkStatus();
@@ -839,7 +839,7 @@ TEST_P(StoreContract, BansShowOnUsers) {
   ASSERT_TRUE(store_
                   ->Read([&](Tx& tx) -> Status {
                     GH_ASSIGN_OR_RETURN(auto user, tx.GetUserByEmail("u@x.io"));
-                    EXPECT_FALSE(user->banned);
+                    EXPECT_TRUE(user.has_value() && !user->banned);
                     GH_ASSIGN_OR_RETURN(bool external, tx.IsBanned("external-id"));
                     EXPECT_TRUE(external);
                     return OkStatus();
@@ -1009,6 +1009,29 @@ TEST_P(StoreContract, VerifiedEmailsAreForgottenWithTheUser) {
                     EXPECT_FALSE(verified);
                     GH_ASSIGN_OR_RETURN(auto token, tx.TakeOneTimeToken("h"));
                     EXPECT_FALSE(token.has_value());
+                    return OkStatus();
+                  })
+                  .ok());
+}
+
+TEST_P(StoreContract, FaceAppsUpsertAndList) {
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) -> Status {
+                    GH_RETURN_IF_ERROR(tx.PutFaceApp({.id = "b", .config = "{}"}));
+                    GH_RETURN_IF_ERROR(tx.PutFaceApp({.id = "a", .config = R"({"x":1})"}));
+                    return tx.PutFaceApp({.id = "b", .config = R"({"y":2})", .removed = true});
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) -> Status {
+                    GH_ASSIGN_OR_RETURN(auto apps, tx.ListFaceApps());
+                    EXPECT_EQ(apps, (std::vector<FaceAppRecord>{
+                                        {.id = "a", .config = R"({"x":1})"},
+                                        {.id = "b", .config = R"({"y":2})", .removed = true}}));
+                    GH_ASSIGN_OR_RETURN(auto missing, tx.GetFaceApp("c"));
+                    EXPECT_FALSE(missing.has_value());
+                    GH_ASSIGN_OR_RETURN(auto b, tx.GetFaceApp("b"));
+                    EXPECT_TRUE(b.has_value() && b->removed);
                     return OkStatus();
                   })
                   .ok());

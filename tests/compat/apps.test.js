@@ -7,6 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import supertokens from 'supertokens-node';
 import Session from 'supertokens-node/recipe/session/index.js';
 import { cdi, startWithSdk } from './harness.js';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { serve } from '../support/serve.js';
 
 let server;
@@ -176,6 +178,45 @@ describe('apps', () => {
     await Promise.all(Array.from({ length: 50 }, () => server.cdi('POST', '/public/recipe/signinup', {})));
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.ok(server.output().split('no route for').length - before <= 2, server.output());
+  });
+
+  test('apps outlive a restart: settings, users and keys where they were, api_keys as hashes', async () => {
+    const first = await serve({ prefix: 'gh-compat-restart-' });
+    const call = (s, method, path, body, key = s.apiKey) => cdi(s.url, method, path, body, key);
+    const key = 'restart-app-own-key-0123456789';
+    let second;
+    try {
+      await call(first, 'PUT', '/recipe/multitenancy/app/v2', { appId: 'kept',
+        coreConfig: { access_token_validity: 7, api_keys: key } });
+      const up = await call(first, 'POST', '/appid-kept/public/recipe/signup',
+        { email: 'kept@example.com', password: 'kept-password-1' }, key);
+      assert.equal(up.body.status, 'OK');
+      const s = await call(first, 'POST', '/appid-kept/public/recipe/session',
+        { userId: up.body.user.id, userDataInJWT: {}, userDataInDatabase: {} }, key);
+      await first.stop({ keep: true });
+      second = await serve({ dataDir: first.dataDir });
+      // No PUT: the app, its own key, its validity and its signing key came back.
+      assert.equal((await call(second, 'GET', '/appid-kept/recipe/roles')).status, 401);
+      const again = await call(second, 'POST', '/appid-kept/public/recipe/signin',
+        { email: 'kept@example.com', password: 'kept-password-1' }, key);
+      assert.equal(again.body.user.id, up.body.user.id);
+      const v = await call(second, 'POST', '/appid-kept/recipe/session/verify', {
+        accessToken: s.body.accessToken.token, enableAntiCsrf: false, doAntiCsrfCheck: false,
+        checkDatabase: true }, key);
+      assert.equal(v.body.status, 'OK');
+      const made = await call(second, 'POST', '/appid-kept/public/recipe/session',
+        { userId: 'u2', userDataInJWT: {}, userDataInDatabase: {} }, key);
+      const c = JSON.parse(Buffer.from(made.body.accessToken.token.split('.')[1], 'base64url'));
+      assert.equal(c.exp - c.iat, 7);
+      // The key itself is nowhere in the database files; its hash is.
+      const files = ['gatehouse.db', 'gatehouse.db-wal'].map((f) => `${second.dataDir}/${f}`)
+        .filter((f) => existsSync(f));
+      const db = Buffer.concat(files.map((f) => readFileSync(f)));
+      assert.equal(db.indexOf(key), -1);
+      assert.notEqual(db.indexOf(createHash('sha256').update(key).digest('hex')), -1);
+    } finally {
+      if (second) await second.stop(); else await first.stop();
+    }
   });
 
   test('CDI_OPEN: the face answers without a key, an app\'s own keys still hold, native never', async () => {

@@ -10,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = process.env.GATEHOUSE_BIN || path.join(root, 'build/debug/bin/gatehouse');
 
-// A new data directory; `prepare(dataDir)` runs before the server starts (e.g. `users create`).
-// Resolves once the server prints its address.
-export async function serve({ env = {}, prefix = 'gh-js-', prepare = () => {} } = {}) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), prefix));
+// A new data directory (or `dataDir`, a stopped server's, kept: `stop({ keep: true })`);
+// `prepare(dataDir)` runs before the server starts (e.g. `users create`). Resolves once the
+// server prints its address.
+export async function serve({ env = {}, prefix = 'gh-js-', prepare = () => {}, dataDir: reuse } = {}) {
+  const dataDir = reuse || mkdtempSync(path.join(tmpdir(), prefix));
   prepare(dataDir);
   const child = spawn(BIN, ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], {
     env: { ...process.env, GATEHOUSE_ARGON2_MEMORY_KIB: '1024',
@@ -45,13 +46,13 @@ export async function serve({ env = {}, prefix = 'gh-js-', prepare = () => {} } 
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : null };
     },
-    async stop() {
+    async stop({ keep = false } = {}) {
       if (child.exitCode === null) {
         const gone = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await gone;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keep) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -143,6 +143,21 @@ class MemoryTx final : public Tx {
     }
     return OkStatus();
   }
+  Status PutFaceApp(const FaceAppRecord& app) override {
+    GH_RETURN_IF_ERROR(CheckWritable());
+    s_.face_apps[app.id] = app;
+    return OkStatus();
+  }
+  Result<std::optional<FaceAppRecord>> GetFaceApp(std::string_view id) override {
+    auto it = s_.face_apps.find(id);
+    if (it == s_.face_apps.end()) return std::optional<FaceAppRecord>();
+    return std::optional<FaceAppRecord>(it->second);
+  }
+  Result<std::vector<FaceAppRecord>> ListFaceApps() override {
+    std::vector<FaceAppRecord> out;
+    for (const auto& [id, app] : s_.face_apps) out.push_back(app);
+    return out;
+  }
   Result<bool> IsEmailVerified(std::string_view user_id, std::string_view email) override {
     return s_.verified_emails.contains({std::string(user_id), std::string(email)});
   }

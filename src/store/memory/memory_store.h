@@ -30,6 +30,7 @@ class MemoryStore final : public Store {
     std::map<std::string, ThrottleRecord, std::less<>> throttles;
     std::map<std::string, OneTimeTokenRecord, std::less<>> one_time_tokens;
     std::set<std::pair<std::string, std::string>> verified_emails;  // (user, email)
+    std::map<std::string, FaceAppRecord, std::less<>> face_apps;
   };
 
   Status Ping() override { return OkStatus(); }

@@ -132,7 +132,7 @@ const std::vector<Migration>& Migrations() {
       )sql",
        ""},
       // The SuperTokens face's one-time tokens (password reset, email verification), verified
-      // emails, and users listed in the order they joined.
+      // emails, users listed in the order they joined, and its apps.
       {8, R"sql(
         CREATE TABLE one_time_tokens (
           hash TEXT PRIMARY KEY,
@@ -149,6 +149,11 @@ const std::vector<Migration>& Migrations() {
           PRIMARY KEY (user_id, email)
         );
         CREATE INDEX users_joined ON users (created_at, id);
+        CREATE TABLE face_apps (
+          id TEXT PRIMARY KEY,
+          config TEXT NOT NULL,
+          removed INTEGER NOT NULL
+        );
       )sql",
        ""},
   };

@@ -363,6 +363,38 @@ Result<sql::Statement*> SqlTx::PrepareLocked(const std::string& select) {
   return db_.Prepare(select + std::string(lock));
 }
 
+namespace {
+
+FaceAppRecord ReadFaceAppRow(const sql::Statement& q) {
+  return {.id = q.Text(0), .config = q.Text(1), .removed = q.Int(2) != 0};
+}
+
+}  // namespace
+
+Status SqlTx::PutFaceApp(const FaceAppRecord& app) {
+  GH_RETURN_IF_ERROR(CheckWritable());
+  GH_ASSIGN_OR_RETURN(sql::Statement * q,
+                      db_.Prepare("INSERT INTO face_apps (id, config, removed) VALUES ($1, $2, $3) "
+                                  "ON CONFLICT (id) DO UPDATE SET config = excluded.config, "
+                                  "removed = excluded.removed"));
+  return q->Bind(1, app.id).Bind(2, app.config).Bind(3, std::int64_t{app.removed}).Run();
+}
+
+Result<std::optional<FaceAppRecord>> SqlTx::GetFaceApp(std::string_view id) {
+  GH_ASSIGN_OR_RETURN(sql::Statement * q,
+                      db_.Prepare("SELECT id, config, removed FROM face_apps WHERE id = $1"));
+  q->Bind(1, id);
+  GH_ASSIGN_OR_RETURN(std::vector<FaceAppRecord> found, AllRows(*q, ReadFaceAppRow));
+  if (found.empty()) return std::optional<FaceAppRecord>();
+  return std::optional<FaceAppRecord>(std::move(found.front()));
+}
+
+Result<std::vector<FaceAppRecord>> SqlTx::ListFaceApps() {
+  GH_ASSIGN_OR_RETURN(sql::Statement * q,
+                      db_.Prepare("SELECT id, config, removed FROM face_apps ORDER BY id"));
+  return AllRows(*q, ReadFaceAppRow);
+}
+
 Status SqlTx::PutBan(std::string_view user_id, std::string_view reason, std::int64_t at) {
   GH_RETURN_IF_ERROR(CheckWritable());
   GH_ASSIGN_OR_RETURN(sql::Statement * q,

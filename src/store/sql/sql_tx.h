@@ -39,6 +39,9 @@ class SqlTx final : public Tx {
   Status PruneOneTimeTokens(std::int64_t now) override;
   Status SetEmailVerified(std::string_view user_id, std::string_view email, bool verified) override;
   Result<bool> IsEmailVerified(std::string_view user_id, std::string_view email) override;
+  Status PutFaceApp(const FaceAppRecord& app) override;
+  Result<std::optional<FaceAppRecord>> GetFaceApp(std::string_view id) override;
+  Result<std::vector<FaceAppRecord>> ListFaceApps() override;
   Status PutBan(std::string_view user_id, std::string_view reason, std::int64_t at) override;
   Result<bool> DeleteBan(std::string_view user_id) override;
   Result<bool> IsBanned(std::string_view user_id) override;
