@@ -12,8 +12,10 @@ class RealClock final : public Clock {
 }  // namespace
 
 Clock& Clock::Real() {
-  static RealClock clock;
-  return clock;
+  // Never destroyed: a thread still running while the process exits (a leaked harness's feed,
+  // a detached pool) may read the time after static destructors have run.
+  static RealClock* clock = new RealClock;
+  return *clock;
 }
 
 }  // namespace gatehouse
