@@ -152,13 +152,15 @@ Response CountUsers(const Ctx& c, const CdiRequest& r) {
   return Answer([&]() -> Result<Response> {
     std::int64_t count = 0;
     if (r.app.is_public()) {
-      // The public range holds every app's users: count the ones that are not another app's.
+      // Every user but other apps' ones: those are all in the "appid-" range, so only that range
+      // is read (for the few native ids there that are no app's), never the native users.
+      GH_ASSIGN_OR_RETURN(count, c.users.Count(""));
       std::optional<store::Tx::UserCursor> cursor;
       while (true) {
         GH_ASSIGN_OR_RETURN(std::vector<store::UserRecord> users,
-                            c.users.ListByAge("", false, cursor, 1000));
+                            c.users.ListByAge("appid-", false, cursor, 1000));
         for (const store::UserRecord& user : users) {
-          if (r.app.ExternalUser(user.id)) ++count;
+          if (!r.app.ExternalUser(user.id)) --count;
           cursor = store::Tx::UserCursor{user.created_at, user.id};
         }
         if (users.size() < 1000) break;

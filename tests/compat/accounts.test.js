@@ -135,9 +135,13 @@ describe('accounts', () => {
     assert.equal((await server.cdi('GET', '/appid-listing/public/users/count')).body.count, 4);
     assert.equal((await page('paginationToken=forged')).status, 400);
     assert.equal((await page('limit=-1')).status, 400);
-    // The public app counts none of them.
+    // The public app lists and counts none of them (nor any other app's): only its own.
     const everyone = await supertokens.getUsersOldestFirst({ tenantId: 'public', limit: 100 });
     assert.ok(!everyone.users.some((u) => u.emails[0].endsWith('@list.io')));
+    const mine = await server.cdi('POST', '/public/recipe/signup',
+      { email: 'native@example.com', password: 'native-password-1' });
+    assert.equal(mine.body.status, 'OK');
+    assert.equal((await server.cdi('GET', '/public/users/count')).body.count, 1);
   });
 
   test('the JWT recipe signs with the app\'s static or dynamic key, both in its JWKS', async () => {
