@@ -42,11 +42,24 @@ struct Ctx {
   identity::ClientInfo client;
 };
 
-// UserJson with the email's verification read.
+// UserJson of each, their emails' verification read in one go.
+Result<bj::array> UsersOf(const Ctx& c, const CdiRequest& r,
+                          const std::vector<store::UserRecord>& users) {
+  std::vector<identity::AccountTokens::UserEmail> pairs;
+  for (const store::UserRecord& user : users) {
+    pairs.emplace_back(user.id, r.app.ExternalEmail(user.email).value_or(user.email));
+  }
+  GH_ASSIGN_OR_RETURN(std::vector<bool> verified, c.tokens.AreEmailsVerified(pairs));
+  bj::array out;
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    out.push_back(UserJson(r.app, users[i], r.tenant, verified[i]));
+  }
+  return out;
+}
+
 Result<bj::object> UserOf(const Ctx& c, const CdiRequest& r, const store::UserRecord& user) {
-  const std::string email = r.app.ExternalEmail(user.email).value_or(user.email);
-  GH_ASSIGN_OR_RETURN(bool verified, c.tokens.IsEmailVerified(user.id, email));
-  return UserJson(r.app, user, r.tenant, verified);
+  GH_ASSIGN_OR_RETURN(bj::array one, UsersOf(c, r, {user}));
+  return std::move(one.front().as_object());
 }
 
 Result<Response> SignedIn(const Ctx& c, const CdiRequest& r, const store::UserRecord& user) {
@@ -137,11 +150,7 @@ Response ListUsers(const Ctx& c, const CdiRequest& r) {
       }
       if (static_cast<int>(users.size()) < batch) break;
     }
-    bj::array out;
-    for (const store::UserRecord& user : page) {
-      GH_ASSIGN_OR_RETURN(bj::object json, UserOf(c, r, user));
-      out.push_back(std::move(json));
-    }
+    GH_ASSIGN_OR_RETURN(bj::array out, UsersOf(c, r, page));
     bj::object members{{"users", std::move(out)}};
     if (more) members["nextPaginationToken"] = CursorToken(page.back());
     return Ok(std::move(members));
@@ -253,10 +262,7 @@ Response UsersByAccountInfo(const Ctx& c, const CdiRequest& r) {
     if (auto email = r.http.Query("email"); email && !email->empty()) {
       GH_ASSIGN_OR_RETURN(std::string scoped, r.app.Email(*email));
       GH_ASSIGN_OR_RETURN(identity::UserPage page, c.users.List(scoped, "", "", 1));
-      for (const store::UserRecord& user : page.users) {
-        GH_ASSIGN_OR_RETURN(bj::object json, UserOf(c, r, user));
-        found.push_back(std::move(json));
-      }
+      GH_ASSIGN_OR_RETURN(found, UsersOf(c, r, page.users));
     }
     return Ok({{"users", std::move(found)}});
   });

@@ -72,9 +72,19 @@ Status AccountTokens::SetEmailVerified(std::string_view user_id, std::string_vie
 }
 
 Result<bool> AccountTokens::IsEmailVerified(std::string_view user_id, std::string_view email) {
-  bool verified = false;
+  GH_ASSIGN_OR_RETURN(std::vector<bool> verified,
+                      AreEmailsVerified({{std::string(user_id), std::string(email)}}));
+  return verified.front();
+}
+
+Result<std::vector<bool>> AccountTokens::AreEmailsVerified(const std::vector<UserEmail>& pairs) {
+  std::vector<bool> verified;
   GH_RETURN_IF_ERROR(store_.Read([&](store::Tx& tx) -> Status {
-    GH_ASSIGN_OR_RETURN(verified, tx.IsEmailVerified(user_id, email));
+    verified.clear();
+    for (const auto& [user_id, email] : pairs) {
+      GH_ASSIGN_OR_RETURN(bool one, tx.IsEmailVerified(user_id, email));
+      verified.push_back(one);
+    }
     return OkStatus();
   }));
   return verified;

@@ -18,6 +18,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/random.h"
@@ -53,6 +55,9 @@ class AccountTokens {
   Result<store::OneTimeTokenRecord> VerifyEmail(std::string_view token, const Owns& owns = nullptr);
   Status SetEmailVerified(std::string_view user_id, std::string_view email, bool verified);
   Result<bool> IsEmailVerified(std::string_view user_id, std::string_view email);
+  // The same for many (user id, email) pairs, in one read.
+  using UserEmail = std::pair<std::string, std::string>;
+  Result<std::vector<bool>> AreEmailsVerified(const std::vector<UserEmail>& pairs);
 
  private:
   // Takes the token of `kind` and runs `then` (if set) in the same transaction.
