@@ -240,9 +240,8 @@ void BM_VerifyNewToken(benchmark::State& state, bool full) {
     const SystemTime until = f.clock.Now() + std::chrono::minutes(10);
     const std::size_t n = v->cache().capacity();
     for (std::size_t i = 0; i < n; ++i) {
-      auto claims = std::make_shared<tokens::AccessClaims>();
-      claims->token = "filler-" + std::to_string(i);
-      v->cache().Insert(std::move(claims), until, f.clock.Now());
+      const std::string filler = "filler-" + std::to_string(i);
+      v->cache().Insert(tokens::AccessClaims::Make({.token = filler}), until, f.clock.Now());
     }
     for (std::size_t i = 0; i < n; i += 2) {
       (void)v->cache().Find("filler-" + std::to_string(i), f.clock.Now());

@@ -188,10 +188,10 @@ Status BuildServices(Services& p) {
       if (claims.error().reason() == reason::kTryRefreshToken) check.outdated = claims.error();
       return check;
     }
-    check.who = {.user_id = (*claims)->user_id,
-                 .session_handle = (*claims)->session_handle,
+    check.who = {.user_id = std::string((*claims)->user_id),
+                 .session_handle = std::string((*claims)->session_handle),
                  .token_expires_at_ms = (*claims)->expires_at_s * 1000,
-                 .kid = (*claims)->kid};
+                 .kid = std::string((*claims)->kid)};
     Result<bool> admin = p.authz->Check((*claims)->user_id, authz::kAdminPermission);
     check.result = admin && *admin ? Admin::kAdmin : Admin::kNotAdmin;
     return check;

@@ -35,7 +35,7 @@ TEST_F(AuthzServiceTest, GrantMakesTheHolderRefreshIntoTheNewRoles) {
   EXPECT_EQ(VerifyReason(s.access_token, VerifyMode::kStrict), reason::kTryRefreshToken);
   auto refreshed = f_.service().Refresh(s.refresh_token).value();
   auto claims = f_.service().Verify(refreshed.access_token, VerifyMode::kLocal).value();
-  EXPECT_EQ(claims->roles, std::vector<std::string>{"editor"});
+  EXPECT_EQ(claims->RoleList(), std::vector<std::string>{"editor"});
   EXPECT_FALSE(authz_.Grant("alice", "editor").value());  // already held: no bump
   EXPECT_EQ(VerifyReason(refreshed.access_token), "ok");
 

@@ -100,10 +100,10 @@ class ClientVerifier final : public Verifier, public FeedSink {
     }
     const tokens::AccessClaims& c = **claims;
     return {.outcome = Outcome::kValid,
-            .user_id = c.user_id,
-            .session_handle = c.session_handle,
-            .roles = c.roles,
-            .claims_json = c.AllJson()};
+            .user_id = std::string(c.user_id),
+            .session_handle = std::string(c.session_handle),
+            .roles = c.RoleList(),
+            .claims_json = std::string(c.AllJson())};
   }
 
   SyncStatus Status() const override {

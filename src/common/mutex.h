@@ -20,6 +20,7 @@
 #define GUARDED_BY(x) GH_THREAD_ANNOTATION_(guarded_by(x))
 #define PT_GUARDED_BY(x) GH_THREAD_ANNOTATION_(pt_guarded_by(x))
 #define REQUIRES(...) GH_THREAD_ANNOTATION_(requires_capability(__VA_ARGS__))
+#define REQUIRES_SHARED(...) GH_THREAD_ANNOTATION_(requires_shared_capability(__VA_ARGS__))
 #define ACQUIRE(...) GH_THREAD_ANNOTATION_(acquire_capability(__VA_ARGS__))
 #define ACQUIRE_SHARED(...) GH_THREAD_ANNOTATION_(acquire_shared_capability(__VA_ARGS__))
 #define RELEASE(...) GH_THREAD_ANNOTATION_(release_capability(__VA_ARGS__))

@@ -44,8 +44,9 @@ bool IsAccessTokenType(std::string_view typ) {
   return equals_ci(typ, kAccessTokenType) || equals_ci(typ, "application/at+jwt");
 }
 
-Result<AccessClaims> ReadClaims(bj::object claims, const VerifierOptions& options, SystemTime now,
-                                bool check_times) {
+// Fills `out` with views into `claims`.
+Status ReadClaims(const bj::object& claims, const VerifierOptions& options, SystemTime now,
+                  bool check_times, AccessClaims::Parts& out) {
   const bj::string* iss = StringClaim(claims, "iss");
   if (iss == nullptr || *iss != options.issuer) return Bad("wrong issuer");
   const bj::string* sub = StringClaim(claims, "sub");
@@ -67,9 +68,8 @@ Result<AccessClaims> ReadClaims(bj::object claims, const VerifierOptions& option
     GH_RETURN_IF_ERROR(CheckExpiry(*exp, options.leeway, now));
   }
 
-  AccessClaims out;
-  out.user_id = std::string(*sub);
-  out.session_handle = std::string(*sid);
+  out.user_id = *sub;
+  out.session_handle = *sid;
   out.issued_at_s = *iat;
   out.expires_at_s = *exp;
   out.version = *ver;
@@ -80,7 +80,7 @@ Result<AccessClaims> ReadClaims(bj::object claims, const VerifierOptions& option
       out.roles.emplace_back(role.as_string());
     }
   }
-  return out;
+  return OkStatus();
 }
 
 }  // namespace
@@ -153,12 +153,13 @@ Result<std::shared_ptr<const AccessClaims>> Verify(std::string_view token, const
   }
   if (!VerifyKeys::CanVerify(*key, now)) return Bad("signing key retired");
   if (!VerifySignature(jws, *key->public_key)) return Bad("bad signature");
-  GH_ASSIGN_OR_RETURN(AccessClaims claims,
-                      ReadClaims(std::move(jws.claims), options, now, check_times));
-  claims.kid = std::move(jws.kid);
-  claims.token = std::string(token);
-  claims.all_json = PayloadJson(token);  // once per verified token, not per cache hit
-  return std::make_shared<const AccessClaims>(std::move(claims));
+  AccessClaims::Parts parts;
+  GH_RETURN_IF_ERROR(ReadClaims(jws.claims, options, now, check_times, parts));
+  const std::string all_json = PayloadJson(token);  // once per verified token, not per cache hit
+  parts.kid = jws.kid;
+  parts.token = token;
+  parts.all_json = all_json;
+  return AccessClaims::Make(parts);
 }
 
 }  // namespace

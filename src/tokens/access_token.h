@@ -20,6 +20,7 @@
 
 #include "common/clock.h"
 #include "common/result.h"
+#include "tokens/access_claims.h"
 #include "tokens/key_ring.h"
 #include "tokens/verify_keys.h"
 
@@ -31,32 +32,6 @@ inline constexpr std::array<std::string_view, 11> kReservedClaims = {
 bool IsReservedClaim(std::string_view name);
 
 inline constexpr std::string_view kAccessTokenType = "at+jwt";
-
-// A per-token memo for verifiers: the revocation-state generation at which this token was last
-// found valid (0: never). Copies start empty.
-struct VerdictMemo {
-  mutable std::atomic<std::uint64_t> valid_at_generation{0};
-  VerdictMemo() = default;
-  VerdictMemo(const VerdictMemo&) {}
-  VerdictMemo& operator=(const VerdictMemo&) { return *this; }
-};
-
-struct AccessClaims {
-  std::string kid;
-  std::string user_id;         // sub
-  std::string session_handle;  // sid
-  std::int64_t issued_at_s = 0;
-  std::int64_t expires_at_s = 0;
-  std::int64_t version = 0;  // ver
-  std::vector<std::string> roles;
-  std::string token;  // the token itself, as verified (the verified-token cache compares it)
-
-  // Every claim, as signed: the token's payload segment decoded (JSON our issuer wrote and the
-  // verifier parsed strictly, so answers can embed it as is). Decoded once, at verification.
-  const std::string& AllJson() const { return all_json; }
-  std::string all_json;
-  VerdictMemo memo;
-};
 
 struct AccessTokenSpec {
   std::string user_id;

@@ -62,7 +62,7 @@ TEST_F(AccessTokenTest, IssueThenVerify) {
   EXPECT_EQ(claims->user_id, "user-1");
   EXPECT_EQ(claims->session_handle, "sess-1");
   EXPECT_EQ(claims->version, 3);
-  EXPECT_EQ(claims->roles, (std::vector<std::string>{"admin", "editor"}));
+  EXPECT_EQ(claims->RoleList(), (std::vector<std::string>{"admin", "editor"}));
   EXPECT_EQ(claims->kid, ring_.Signer()->kid);
   EXPECT_EQ(AllClaims(*claims).at("tenant").as_string(), "acme");
   EXPECT_EQ(claims->expires_at_s - claims->issued_at_s, 600);

@@ -3,31 +3,32 @@
 // seen again skips the signature check (DESIGN.md "Performance shape").
 //
 // Keyed by a hash of the token's last 64 characters (its signature's); a hit also compares the
-// full token text (kept once, in the claims), so a hash collision can only cause a miss, never
-// let an unverified token through. Each
-// entry is dropped at its `drop_at` (the token's exp plus leeway): lookups past it miss, and
-// EvictExpired frees them. Only signature/claims results are cached; revocation checks never are.
+// full token text (kept in the claims' block), so a hash collision can only cause a miss, never
+// let an unverified token through. Each entry is dropped at its `drop_at` (the token's exp plus
+// leeway): lookups past it miss, and EvictExpired frees them. Only signature/claims results are
+// cached; revocation checks never are.
 //
-// Bounded in entries, with CLOCK (second-chance) eviction per shard: a hit marks its entry; when
+// Layout, for many live tokens: each shard is an open-addressing table (linear probing, at most
+// half full) of slots holding the hash, drop_at and the claims, in memory advised onto huge
+// pages; the claims, their token text and payload are one block (AccessClaims). A hit reads its
+// slot, then asks for the block's lines all at once, so at a million live tokens it costs two
+// trips to memory, not one per node and string.
+//
+// Bounded in entries, with CLOCK (second-chance) eviction per shard: a hit marks its slot; when
 // a shard is full, the hand takes the first entry that is expired or unmarked, clearing marks as
 // it passes. Insert, Find and eviction are O(1) amortised at any fill: each mark the hand clears
-// was paid for by one Find, and no step scans the shard.
+// was paid for by one Find, and no step scans the shard. A shard's table starts small and
+// doubles as it fills, so memory follows the live tokens, not the bound.
 //
 // Thread-safety: all methods are safe to call concurrently (16 shards, reader/writer locks; a
 // hit's mark is an atomic, so Find needs only the shared lock).
 
-#include <array>
-#include <atomic>
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <string_view>
-#include <unordered_map>
-#include <vector>
 
 #include "common/clock.h"
-#include "common/mutex.h"
-#include "tokens/access_token.h"
+#include "tokens/access_claims.h"
 
 namespace gatehouse::tokens {
 
@@ -37,10 +38,13 @@ class VerifiedTokenCache {
   // bytes per entry); the cache grows to the bound only with that many live tokens.
   static constexpr std::size_t kDefaultEntries = std::size_t{1} << 20;
   explicit VerifiedTokenCache(std::size_t max_entries = kDefaultEntries);
+  ~VerifiedTokenCache();
+  VerifiedTokenCache(const VerifiedTokenCache&) = delete;
+  VerifiedTokenCache& operator=(const VerifiedTokenCache&) = delete;
 
   // The cached claims, or null when absent or past drop_at.
   std::shared_ptr<const AccessClaims> Find(std::string_view token, SystemTime now) const;
-  // Caches `claims` under claims->token.
+  // Caches `claims` under claims->token (replacing an entry of the same token).
   void Insert(std::shared_ptr<const AccessClaims> claims, SystemTime drop_at, SystemTime now);
   std::size_t EvictExpired(SystemTime now);
   void Clear();
@@ -49,29 +53,13 @@ class VerifiedTokenCache {
 
  private:
   static constexpr std::size_t kShards = 16;
-  struct Entry {
-    std::uint64_t hash = 0;
-    std::uint32_t ring_at = 0;  // its position on the shard's clock
-    std::int64_t drop_at_ms = 0;
-    std::shared_ptr<const AccessClaims> claims;
-    mutable std::atomic<bool> referenced{false};
-  };
-  struct Shard {
-    mutable Mutex mu;
-    std::unordered_map<std::uint64_t, Entry> entries GUARDED_BY(mu);  // nodes never move
-    std::vector<Entry*> ring GUARDED_BY(mu);         // the clock: null where a slot is free
-    std::vector<std::uint32_t> free GUARDED_BY(mu);  // positions emptied by EvictExpired
-    std::size_t hand GUARDED_BY(mu) = 0;
-  };
+  class Shard;  // verified_cache.cc
 
   static std::uint64_t Hash(std::string_view token);
-  Shard& ShardFor(std::uint64_t hash) const { return shards_[hash % kShards]; }
-  // A position for a new entry: a free one, a new one below the bound, or the CLOCK victim's.
-  std::uint32_t TakePosition(Shard& shard, std::int64_t now_ms) REQUIRES(shard.mu);
-  static void Empty(Shard& shard, std::uint32_t at) REQUIRES(shard.mu);
+  Shard& ShardFor(std::uint64_t hash) const;
 
   const std::size_t per_shard_max_;
-  mutable std::array<Shard, kShards> shards_;
+  std::unique_ptr<Shard[]> shards_;
 };
 
 }  // namespace gatehouse::tokens

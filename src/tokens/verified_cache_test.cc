@@ -13,10 +13,7 @@ namespace {
 using std::chrono::seconds;
 
 std::shared_ptr<const AccessClaims> ClaimsFor(const std::string& token, const std::string& user) {
-  auto c = std::make_shared<AccessClaims>();
-  c->token = token;
-  c->user_id = user;
-  return c;
+  return AccessClaims::Make({.user_id = user, .token = token});
 }
 
 TEST(VerifiedTokenCache, HitsUntilDropTime) {
@@ -104,6 +101,83 @@ TEST(VerifiedTokenCache, ReinsertingATokenReplacesItsEntry) {
   clock.Advance(seconds(10));
   ASSERT_NE(cache.Find("t", clock.Now()), nullptr);
   EXPECT_EQ(cache.Find("t", clock.Now())->user_id, "second");
+}
+
+// The tables double as they fill: every entry stays findable across growth.
+TEST(VerifiedTokenCache, EntriesSurviveTheTablesGrowing) {
+  FakeClock clock;
+  VerifiedTokenCache cache;
+  for (int i = 0; i < 20'000; ++i) {
+    const std::string token = "grow-" + std::to_string(i);
+    cache.Insert(ClaimsFor(token, token), clock.Now() + seconds(60), clock.Now());
+  }
+  EXPECT_EQ(cache.size(), 20'000u);
+  for (int i = 0; i < 20'000; ++i) {
+    const std::string token = "grow-" + std::to_string(i);
+    auto hit = cache.Find(token, clock.Now());
+    ASSERT_NE(hit, nullptr) << token;
+    EXPECT_EQ(hit->user_id, token);
+  }
+}
+
+// Removing entries from the middle of probe runs (expired ones, every third) must leave every
+// other entry findable: deletion moves later entries of a run back instead of leaving holes.
+TEST(VerifiedTokenCache, EvictingSomeKeepsTheRestFindable) {
+  FakeClock clock;
+  VerifiedTokenCache cache(16'000);
+  for (int i = 0; i < 15'000; ++i) {
+    const std::string token = "mix-" + std::to_string(i);
+    const auto drop = clock.Now() + seconds(i % 3 == 0 ? 1 : 60);
+    cache.Insert(ClaimsFor(token, token), drop, clock.Now());
+  }
+  ASSERT_EQ(cache.size(), 15'000u);
+  clock.Advance(seconds(2));
+  EXPECT_EQ(cache.EvictExpired(clock.Now()), 5'000u);
+  EXPECT_EQ(cache.size(), 10'000u);
+  for (int i = 0; i < 15'000; ++i) {
+    const std::string token = "mix-" + std::to_string(i);
+    EXPECT_EQ(cache.Find(token, clock.Now()) != nullptr, i % 3 != 0) << token;
+  }
+}
+
+// The block holds copies: the claims outlive the strings they were made from, and outlive
+// their eviction while a caller holds them.
+TEST(AccessClaims, MakeCopiesEveryPartIntoTheBlock) {
+  std::shared_ptr<const AccessClaims> claims;
+  {
+    std::string user = "user-with-a-name-longer-than-sso", role_a = "editor", role_b = "admin";
+    std::string token = std::string(300, 't');
+    claims = AccessClaims::Make({.kid = "k1",
+                                 .user_id = user,
+                                 .session_handle = "handle-1",
+                                 .issued_at_s = 10,
+                                 .expires_at_s = 20,
+                                 .version = 3,
+                                 .roles = {role_a, role_b},
+                                 .token = token,
+                                 .all_json = R"({"sub":"u"})"});
+    user.assign(user.size(), 'x');
+    token.assign(token.size(), 'x');
+    role_a.assign(role_a.size(), 'x');
+  }
+  EXPECT_EQ(claims->kid, "k1");
+  EXPECT_EQ(claims->user_id, "user-with-a-name-longer-than-sso");
+  EXPECT_EQ(claims->session_handle, "handle-1");
+  EXPECT_EQ(claims->issued_at_s, 10);
+  EXPECT_EQ(claims->expires_at_s, 20);
+  EXPECT_EQ(claims->version, 3);
+  EXPECT_EQ(claims->RoleList(), (std::vector<std::string>{"editor", "admin"}));
+  EXPECT_EQ(claims->token, std::string(300, 't'));
+  EXPECT_EQ(claims->AllJson(), R"({"sub":"u"})");
+
+  FakeClock clock;
+  VerifiedTokenCache cache(16);
+  cache.Insert(claims, clock.Now() + seconds(1), clock.Now());
+  auto held = cache.Find(claims->token, clock.Now());
+  claims.reset();
+  cache.Clear();
+  ASSERT_NE(held, nullptr);
+  EXPECT_EQ(held->user_id, "user-with-a-name-longer-than-sso");
 }
 
 TEST(VerifiedTokenCache, ClearDropsEverything) {

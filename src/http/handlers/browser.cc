@@ -54,8 +54,9 @@ Result<std::shared_ptr<const tokens::AccessClaims>> Authenticate(const Context& 
 // What the page may read of its access token (X-Gatehouse-Front): whose it is, its roles, when
 // it expires and the server's time now (ms), so the SDK refreshes before it does by its own
 // clock even when that clock is off.
-std::string FrontHeader(const Context& c, const std::string& user_id,
-                        const std::vector<std::string>& token_roles, std::int64_t expires_at_ms) {
+template <typename Roles>
+std::string FrontHeader(const Context& c, std::string_view user_id, const Roles& token_roles,
+                        std::int64_t expires_at_ms) {
   bj::array roles;
   for (const auto& role : token_roles) roles.emplace_back(role);
   bj::object front{{"user_id", user_id},
@@ -228,8 +229,9 @@ Result<Response> EndMySession(Context& c, Request& req) {
 
 Result<Response> RevokeOthers(Context& c, Request& req) {
   GH_ASSIGN_OR_RETURN(auto claims, Authenticate(c, req));
-  GH_ASSIGN_OR_RETURN(
-      int n, c.sessions.RevokeAll(claims->user_id, claims->session_handle, "revoked_by_user"));
+  GH_ASSIGN_OR_RETURN(int n,
+                      c.sessions.RevokeAll(claims->user_id, std::string(claims->session_handle),
+                                           "revoked_by_user"));
   return JsonResponse(200, bj::object{{"revoked", n}});
 }
 

@@ -152,7 +152,8 @@ void AddFeedStreamRoutes(Router& router, FeedStreamDeps deps, const ApiAuth& aut
                  GH_ASSIGN_OR_RETURN(auto claims,
                                      d->sessions.Verify(*token, sessions::VerifyMode::kLocal));
                  return Open(d->feed, req,
-                             StreamOwner{.user = claims->user_id, .handle = claims->session_handle},
+                             StreamOwner{.user = std::string(claims->user_id),
+                                         .handle = std::string(claims->session_handle)},
                              d->clock);
                });
                AddCors(req, d->browser, r);  // an EventSource from an allowed origin

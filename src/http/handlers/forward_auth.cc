@@ -17,10 +17,13 @@ void AddForwardAuthRoute(Router& router, sessions::SessionService& sessions,
     auto claims = sessions.Verify(*token, sessions::VerifyMode::kLocal);
     if (!claims) return ErrorResponse(claims.error());
     std::string roles;
-    for (const auto& role : (*claims)->roles) roles += (roles.empty() ? "" : ",") + role;
+    for (std::string_view role : (*claims)->roles) {
+      if (!roles.empty()) roles += ',';
+      roles += role;
+    }
     Response r = JsonResponse(200, boost::json::object{{"user_id", (*claims)->user_id}});
-    r.SetHeader("X-Gatehouse-User", (*claims)->user_id);
-    r.SetHeader("X-Gatehouse-Session", (*claims)->session_handle);
+    r.SetHeader("X-Gatehouse-User", std::string((*claims)->user_id));
+    r.SetHeader("X-Gatehouse-Session", std::string((*claims)->session_handle));
     r.SetHeader("X-Gatehouse-Roles", roles);
     r.SetHeader("Cache-Control", "no-store");
     return r;
