@@ -240,11 +240,17 @@ void BM_VerifyNewToken(benchmark::State& state, bool full) {
     const SystemTime until = f.clock.Now() + std::chrono::minutes(10);
     const std::size_t n = v->cache().capacity();
     for (std::size_t i = 0; i < n; ++i) {
-      const std::string filler = "filler-" + std::to_string(i);
-      v->cache().Insert(tokens::AccessClaims::Make({.token = filler}), until, f.clock.Now());
+      // As large as a real entry: a 400-character token and its 250-byte payload.
+      const std::string filler = "filler-" + std::to_string(i) + std::string(380, 'x');
+      v->cache().Insert(tokens::AccessClaims::Make({.kid = "kid",
+                                                    .user_id = "user-filler",
+                                                    .session_handle = "handle-filler",
+                                                    .token = filler,
+                                                    .all_json = std::string(250, 'j')}),
+                        until, f.clock.Now());
     }
     for (std::size_t i = 0; i < n; i += 2) {
-      (void)v->cache().Find("filler-" + std::to_string(i), f.clock.Now());
+      (void)v->cache().Find("filler-" + std::to_string(i) + std::string(380, 'x'), f.clock.Now());
     }
     return v;
   }();

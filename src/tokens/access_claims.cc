@@ -1,12 +1,11 @@
 #include "tokens/access_claims.h"
 
+#include <cstddef>
 #include <cstring>
 #include <new>
 
 namespace gatehouse::tokens {
 namespace {
-
-constexpr std::align_val_t kBlockAlign{64};
 
 // Gives the shared_ptr its control block inside the claims' own block (its first line), and
 // frees the whole block when the control block goes.
@@ -18,11 +17,13 @@ struct InBlock {
   template <typename U>
   InBlock(const InBlock<U>& other) noexcept : block(other.block) {}  // NOLINT: rebinding
   T* allocate(std::size_t n) {
-    static_assert(sizeof(T) <= 64 && alignof(T) <= 64, "the control block fits its line");
+    static_assert(
+        sizeof(T) <= AccessClaims::kControlBytes && alignof(T) <= alignof(std::max_align_t),
+        "the control block fits its place");
     if (n != 1) throw std::bad_alloc();
     return reinterpret_cast<T*>(block);
   }
-  void deallocate(T*, std::size_t) noexcept { ::operator delete(block, kBlockAlign); }
+  void deallocate(T*, std::size_t) noexcept { ::operator delete(block); }
   template <typename U>
   bool operator==(const InBlock<U>& other) const noexcept {
     return block == other.block;
@@ -44,7 +45,7 @@ std::shared_ptr<const AccessClaims> AccessClaims::Make(const Parts& parts) {
   const std::size_t views_at = (text_at + chars + kViewAlign - 1) / kViewAlign * kViewAlign;
   const std::size_t bytes = views_at + parts.roles.size() * sizeof(std::string_view);
 
-  char* block = static_cast<char*>(::operator new(bytes, kBlockAlign));
+  char* block = static_cast<char*>(::operator new(bytes));
   auto* claims = new (block + kControlBytes) AccessClaims();
   char* text = block + text_at;
   const auto copy = [&text](std::string_view from) {

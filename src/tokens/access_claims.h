@@ -13,6 +13,7 @@
 // Thread-safety: immutable once made (the memo is atomic); share it freely.
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -44,6 +45,10 @@ class AccessClaims {
   };
   static std::shared_ptr<const AccessClaims> Make(const Parts& parts);
 
+  // The block: [control block | these fields | token | payload | kid, sub, sid, role names |
+  // role views]; the shared_ptr's control block (counts, pointer, allocator) takes 32 bytes.
+  static constexpr std::size_t kControlBytes = 32;
+
   // Asks the CPU for the block's memory that a cache hit and its answer read (the control
   // block, these fields, a token of `token_size` characters, the payload after it) without
   // waiting for it, so the lines arrive together rather than one miss after another. Reads
@@ -70,9 +75,6 @@ class AccessClaims {
   AccessClaims& operator=(const AccessClaims&) = delete;
 
  private:
-  // The block: [control block | these fields | token | payload | kid, sub, sid, role names |
-  // role views]. The control block gets the first line; the fields start on the second.
-  static constexpr std::size_t kControlBytes = 64;
   AccessClaims() = default;
   std::string_view all_json_;
 };

@@ -114,15 +114,18 @@ bool KeyRing::CanVerify(const SigningKey& key, SystemTime now) const {
   return !key.retired_at || now - *key.retired_at <= options_.verify_window;
 }
 
+std::optional<SystemTime> KeyRing::VerifiesUntil(const SigningKey& key) const {
+  if (!key.retired_at) return std::nullopt;
+  return *key.retired_at + options_.verify_window;
+}
+
 tokens::VerifyKeys KeyRing::VerifyKeys() const {
   tokens::VerifyKeys set;
   for (const SigningKey& key : keys_) {
-    std::optional<SystemTime> until;
-    if (key.retired_at) until = *key.retired_at + options_.verify_window;
     set.Add(VerifyKey{.kid = key.kid,
                       .public_key = key.public_key,
                       .revoked = key.revoked,
-                      .verifies_until = until});
+                      .verifies_until = VerifiesUntil(key)});
   }
   return set;
 }
@@ -139,6 +142,9 @@ std::string JwksJson(std::initializer_list<const KeyRing*> rings, SystemTime now
       jwk["kid"] = key.kid;
       jwk["alg"] = crypto::AlgName(key.alg);
       jwk["use"] = "sig";
+      if (const auto until = ring->VerifiesUntil(key)) {
+        jwk[kVerifiesUntilMember] = ToUnixMillis(*until);
+      }
       jwks.push_back(std::move(jwk));
     }
   }

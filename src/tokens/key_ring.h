@@ -84,8 +84,12 @@ class KeyRing {
   const SigningKey* Find(std::string_view kid) const;
   // Keys that verify: active and retired, not revoked.
   bool CanVerify(const SigningKey& key, SystemTime now) const;
+  // A retired key's last moment of verifying (retired_at + verify_window); none for the others.
+  std::optional<SystemTime> VerifiesUntil(const SigningKey& key) const;
 
-  // RFC 7517 JWK Set of every key that can verify at `now` (RFC 8037 members for Ed25519).
+  // RFC 7517 JWK Set of every key that can verify at `now` (RFC 8037 members for Ed25519). A
+  // retired key carries `kVerifiesUntilMember` (Unix ms) so that a verifier holding this
+  // document stops accepting it when the server does, not at its next fetch.
   std::string JwksJson(SystemTime now) const;
   // Every key's public half, revoked ones included, each verifying as long as CanVerify says:
   // what verification reads (make it once per change of the ring, not per token).

@@ -112,6 +112,39 @@ TEST_F(KeyRingTest, JwksHasRfc8037Members) {
   EXPECT_FALSE(jwk.contains("d"));  // never the private half
 }
 
+// A verifier that holds only the JWKS (the client library) must stop accepting a retired key
+// when the server does, not at its next fetch of the document: the JWK says until when.
+TEST_F(KeyRingTest, AJwksVerifierDropsARetiredKeyWhenTheRingDoes) {
+  ring_.Rotate(clock_.Now(), random_).value();
+  const std::string old_token = IssueNow();
+  const std::string old_kid = ring_.Signer()->kid;
+  clock_.Advance(minutes(1));
+  ring_.Rotate(clock_.Now(), random_).value();
+  const std::string jwks = ring_.JwksJson(clock_.Now());  // fetched once, just after the rotation
+  auto doc = boost::json::parse(jwks);
+  for (const auto& k : doc.at("keys").as_array()) {
+    const bool retired = k.at("kid").as_string() == old_kid;
+    EXPECT_EQ(k.as_object().contains(kVerifiesUntilMember), retired);
+    if (retired) {
+      EXPECT_EQ(k.at(kVerifiesUntilMember).as_int64(), ToUnixMillis(clock_.Now() + minutes(11)));
+    }
+  }
+  const VerifyKeys from_jwks = VerifyKeys::FromJwks(jwks).value();
+  const auto verdict = [&](const VerifyKeys& keys) {
+    auto r = VerifyAccessToken(old_token, keys, verifier_, clock_.Now());
+    return r ? std::string("valid") : r.error().message() + "/" + std::string(r.error().reason());
+  };
+  EXPECT_EQ(verdict(from_jwks), "valid");
+  clock_.Advance(minutes(11) + std::chrono::seconds(1));  // past the window (and the token's exp)
+  EXPECT_EQ(verdict(from_jwks), verdict(ring_.VerifyKeys()));
+  EXPECT_EQ(verdict(from_jwks), "invalid token/");
+
+  std::string bad = jwks;
+  const std::string member = "\"" + std::string(kVerifiesUntilMember) + "\":";
+  bad.replace(bad.find(member) + member.size(), 1, "\"x\",\"y\":1");
+  EXPECT_FALSE(VerifyKeys::FromJwks(bad).has_value());
+}
+
 TEST_F(KeyRingTest, OtherAlgorithms) {
   for (auto alg : {crypto::SignatureAlg::kES256, crypto::SignatureAlg::kRS256}) {
     ring_ = KeyRing({.alg = alg});

@@ -67,7 +67,13 @@ Result<VerifyKeys> VerifyKeys::FromJwks(std::string_view jwks_json) {
     if (!alg) continue;  // not an algorithm of ours: not a key our tokens name
     if (set.Find(kid->second) != nullptr) return InvalidArgument("JWKS: repeated kid");
     GH_ASSIGN_OR_RETURN(crypto::PublicKey key, crypto::PublicKey::FromJwk(*alg, members));
-    set.keys_.push_back(VerifyKey{.kid = kid->second, .public_key = std::move(key)});
+    std::optional<SystemTime> until;
+    if (const bj::value* ms = jwk->if_contains(kVerifiesUntilMember)) {
+      if (!ms->is_int64()) return InvalidArgument("JWKS: a verify limit that is not an integer");
+      until = FromUnixMillis(ms->as_int64());
+    }
+    set.keys_.push_back(
+        VerifyKey{.kid = kid->second, .public_key = std::move(key), .verifies_until = until});
   }
   return set;
 }

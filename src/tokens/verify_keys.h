@@ -17,6 +17,10 @@
 
 namespace gatehouse::tokens {
 
+// The JWK member (RFC 7517 section 4: a reader that does not know it ignores it) with a retired
+// key's last moment of verifying, in Unix milliseconds (KeyRing::VerifiesUntil).
+inline constexpr std::string_view kVerifiesUntilMember = "gatehouse_verifies_until_ms";
+
 struct VerifyKey {
   std::string kid;
   std::optional<crypto::PublicKey> public_key;  // none for a revoked kid known only by name
@@ -38,8 +42,9 @@ class VerifyKeys {
   std::vector<std::string> Kids() const;
 
   // The keys of an RFC 7517 JWK Set as KeyRing::JwksJson writes it (kid, alg, the algorithm's
-  // members). A key of an algorithm this build does not know is skipped; a malformed document,
-  // a malformed key of a known algorithm or a repeated kid is kInvalidArgument.
+  // members, and a retired key's kVerifiesUntilMember). A key of an algorithm this build does not
+  // know is skipped; a malformed document, a malformed key of a known algorithm or a repeated kid
+  // is kInvalidArgument.
   static Result<VerifyKeys> FromJwks(std::string_view jwks_json);
 
  private:
