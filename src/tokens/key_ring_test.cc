@@ -7,6 +7,7 @@
 
 #include "common/fake_clock.h"
 #include "tokens/access_token.h"
+#include "tokens/token_verifier.h"
 
 namespace gatehouse::tokens {
 namespace {
@@ -139,10 +140,36 @@ TEST_F(KeyRingTest, AJwksVerifierDropsARetiredKeyWhenTheRingDoes) {
   EXPECT_EQ(verdict(from_jwks), verdict(ring_.VerifyKeys()));
   EXPECT_EQ(verdict(from_jwks), "invalid token/");
 
-  std::string bad = jwks;
-  const std::string member = "\"" + std::string(kVerifiesUntilMember) + "\":";
-  bad.replace(bad.find(member) + member.size(), 1, "\"x\",\"y\":1");
-  EXPECT_FALSE(VerifyKeys::FromJwks(bad).has_value());
+  // A limit that is not a whole number fails closed for its key alone; the others still load.
+  for (const std::string value : {"\"soon\"", "1.5e12", "-5", "18446744073709551615"}) {
+    std::string odd = jwks;
+    const std::string member = "\"" + std::string(kVerifiesUntilMember) + "\":";
+    const std::size_t at = odd.find(member) + member.size();
+    odd.replace(at, odd.find_first_of(",}", at) - at, value);
+    const VerifyKeys keys = VerifyKeys::FromJwks(odd).value();
+    ASSERT_NE(keys.Find(old_kid), nullptr) << value;
+    EXPECT_EQ(VerifyKeys::CanVerify(*keys.Find(old_kid), clock_.Now() - minutes(11)),
+              value == "18446744073709551615")  // a uint64: the latest time kept
+        << value;
+    EXPECT_TRUE(VerifyKeys::CanVerify(*keys.Find(ring_.Signer()->kid), clock_.Now())) << value;
+  }
+}
+
+// A cached token must not outlive its retired key's window, even for a verifier whose leeway
+// would keep it longer (the client library's clock_leeway is set apart from the server's).
+TEST_F(KeyRingTest, ACachedTokenEndsWithItsKeysWindow) {
+  ring_.Rotate(clock_.Now(), random_).value();
+  const std::string token = IssueNow();         // exp in 10 minutes
+  ring_.Rotate(clock_.Now(), random_).value();  // its key retires now: verifies for 11 minutes
+  auto keys = std::make_shared<const VerifyKeys>(
+      VerifyKeys::FromJwks(ring_.JwksJson(clock_.Now())).value());
+  TokenVerifier verifier([keys] { return keys; },
+                         {.issuer = verifier_.issuer, .leeway = minutes(5)});
+  ASSERT_TRUE(verifier.Verify(token, clock_.Now()).has_value());
+  clock_.Advance(minutes(11) + std::chrono::seconds(1));  // past the window, inside exp + leeway
+  auto late = verifier.Verify(token, clock_.Now());
+  ASSERT_FALSE(late.has_value());
+  EXPECT_EQ(late.error().message(), "invalid token");
 }
 
 TEST_F(KeyRingTest, OtherAlgorithms) {

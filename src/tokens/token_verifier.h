@@ -2,7 +2,8 @@
 // TokenVerifier: full access-token verification in front of a VerifiedTokenCache.
 //
 // A cache hit re-checks expiry only; a miss runs VerifyAccessToken against the current key set
-// and caches the result until the token's exp + leeway. Call OnKeysChanged() after a key is
+// and caches the result until the token's exp + leeway, or its retired key's verifies_until if
+// sooner. Call OnKeysChanged() after a key is
 // revoked so that no cached token signed by it is accepted.
 //
 // Ownership: holds the cache; reads the key set through `keys_source` on each miss.

@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cstddef>
@@ -20,11 +21,13 @@ struct Slot {
   std::uint64_t hash = 0;
   std::int64_t drop_at_ms = 0;
   std::shared_ptr<const AccessClaims> claims;  // null: the slot is empty
+  std::uint32_t token_size = 0;  // claims->token.size(), known before the block is read
   mutable std::atomic<bool> referenced{false};
 
   void TakeFrom(Slot& other) {
     hash = other.hash;
     drop_at_ms = other.drop_at_ms;
+    token_size = other.token_size;
     claims = std::move(other.claims);
     referenced.store(other.referenced.load(std::memory_order_relaxed), std::memory_order_relaxed);
   }
@@ -42,7 +45,9 @@ class SlotArray {
     const std::size_t mapped = (bytes + align - 1) / align * align;
     slots_ = static_cast<Slot*>(std::aligned_alloc(align, mapped));
     if (slots_ == nullptr) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
     if (huge) (void)madvise(slots_, mapped, MADV_HUGEPAGE);  // advice only
+#endif
     for (std::size_t i = 0; i < n_; ++i) new (slots_ + i) Slot();
   }
   ~SlotArray() {
@@ -79,9 +84,9 @@ class VerifiedTokenCache::Shard {
                                            std::int64_t now_ms) const {
     ReaderLock lock(mu_);
     const Slot* slot = Lookup(hash);
-    if (slot == nullptr) return nullptr;
+    if (slot == nullptr || slot->token_size != token.size()) return nullptr;
     const AccessClaims& claims = *slot->claims;
-    claims.Prefetch(token.size());
+    claims.Prefetch(slot->token_size);
     if (slot->drop_at_ms < now_ms || claims.token != token) return nullptr;
     if (!slot->referenced.load(std::memory_order_relaxed)) {
       slot->referenced.store(true, std::memory_order_relaxed);
@@ -105,6 +110,7 @@ class VerifiedTokenCache::Shard {
     Slot& slot = (*slots_)[at];
     slot.hash = hash;
     slot.drop_at_ms = drop_at_ms;
+    slot.token_size = static_cast<std::uint32_t>(claims->token.size());
     slot.claims = std::move(claims);
     slot.referenced.store(false, std::memory_order_relaxed);
   }

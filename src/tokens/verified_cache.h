@@ -18,7 +18,8 @@
 // a shard is full, the hand takes the first entry that is expired or unmarked, clearing marks as
 // it passes. Insert, Find and eviction are O(1) amortised at any fill: each mark the hand clears
 // was paid for by one Find, and no step scans the shard. A shard's table starts small and
-// doubles as it fills, so memory follows the live tokens, not the bound.
+// doubles as it fills, so memory grows with the live tokens, not to the bound at once; it does
+// not shrink after expiries (Clear gives it back).
 //
 // Thread-safety: all methods are safe to call concurrently (16 shards, reader/writer locks; a
 // hit's mark is an atomic, so Find needs only the shared lock).

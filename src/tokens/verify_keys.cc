@@ -1,5 +1,6 @@
 #include "tokens/verify_keys.h"
 
+#include <algorithm>
 #include <boost/json/object.hpp>
 #include <map>
 
@@ -8,6 +9,22 @@
 namespace gatehouse::tokens {
 
 namespace bj = boost::json;
+
+namespace {
+
+// A retired key's limit. One that is not a whole number of milliseconds fails closed for that key
+// alone (it counts as past its window; the document's other keys still load, so a verifier
+// still learns new kids); values are kept inside SystemTime's range.
+std::optional<SystemTime> VerifiesUntil(const bj::object& jwk) {
+  const bj::value* ms = jwk.if_contains(kVerifiesUntilMember);
+  if (ms == nullptr) return std::nullopt;
+  constexpr std::int64_t kLatestMs = 9'000'000'000'000;  // the year 2255
+  if (ms->is_int64()) return FromUnixMillis(std::clamp<std::int64_t>(ms->as_int64(), 0, kLatestMs));
+  if (ms->is_uint64()) return FromUnixMillis(kLatestMs);
+  return FromUnixMillis(0);
+}
+
+}  // namespace
 
 void VerifyKeys::Add(VerifyKey key) {
   for (VerifyKey& held : keys_) {
@@ -67,13 +84,8 @@ Result<VerifyKeys> VerifyKeys::FromJwks(std::string_view jwks_json) {
     if (!alg) continue;  // not an algorithm of ours: not a key our tokens name
     if (set.Find(kid->second) != nullptr) return InvalidArgument("JWKS: repeated kid");
     GH_ASSIGN_OR_RETURN(crypto::PublicKey key, crypto::PublicKey::FromJwk(*alg, members));
-    std::optional<SystemTime> until;
-    if (const bj::value* ms = jwk->if_contains(kVerifiesUntilMember)) {
-      if (!ms->is_int64()) return InvalidArgument("JWKS: a verify limit that is not an integer");
-      until = FromUnixMillis(ms->as_int64());
-    }
-    set.keys_.push_back(
-        VerifyKey{.kid = kid->second, .public_key = std::move(key), .verifies_until = until});
+    set.keys_.push_back(VerifyKey{
+        .kid = kid->second, .public_key = std::move(key), .verifies_until = VerifiesUntil(*jwk)});
   }
   return set;
 }

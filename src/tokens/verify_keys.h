@@ -44,7 +44,7 @@ class VerifyKeys {
   // The keys of an RFC 7517 JWK Set as KeyRing::JwksJson writes it (kid, alg, the algorithm's
   // members, and a retired key's kVerifiesUntilMember). A key of an algorithm this build does not
   // know is skipped; a malformed document, a malformed key of a known algorithm or a repeated kid
-  // is kInvalidArgument.
+  // is kInvalidArgument. A limit that is not a whole number makes its key past its window.
   static Result<VerifyKeys> FromJwks(std::string_view jwks_json);
 
  private:
