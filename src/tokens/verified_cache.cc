@@ -143,15 +143,12 @@ class VerifiedTokenCache::Shard {
  private:
   std::size_t Mask() const REQUIRES_SHARED(mu_) { return slots_->size() - 1; }
 
-  // The slot holding `hash`, or null. Ends: the table always has an empty slot.
+  // The slot holding `hash`, or null.
   const Slot* Lookup(std::uint64_t hash) const REQUIRES_SHARED(mu_) {
-    for (std::size_t at = hash & Mask();; at = (at + 1) & Mask()) {
-      const Slot& slot = (*slots_)[at];
-      if (slot.claims == nullptr) return nullptr;
-      if (slot.hash == hash) return &slot;
-    }
+    const Slot& slot = (*slots_)[Probe(hash)];
+    return slot.claims != nullptr ? &slot : nullptr;
   }
-  // Where `hash` is, or the empty slot that ends its run.
+  // Where `hash` is, or the empty slot that ends its run (the table always has one).
   std::size_t Probe(std::uint64_t hash) const REQUIRES_SHARED(mu_) {
     std::size_t at = hash & Mask();
     while ((*slots_)[at].claims != nullptr && (*slots_)[at].hash != hash) at = (at + 1) & Mask();
